@@ -1,0 +1,49 @@
+# hubportal — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+# Extra arguments for pytest, e.g. make test ARGS="tests/core -k healthz"
+ARGS   ?=
+
+.PHONY: run test install messages makemessages lint format bench clean help
+
+help:
+	@echo "make run    - a running, populated portal on http://127.0.0.1:8000/"
+	@echo "make test   - the whole test suite (PostgreSQL, Redis, Celery worker, Chromium)"
+	@echo "make lint   - ruff"
+	@echo "make bench  - the national-scale benchmark (SCALE=small for a quick run)"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hubportal needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[embedded,test]"
+	@touch $@
+
+# Message catalogues are compiled with Babel, so GNU gettext is not needed to run.
+messages: install
+	@$(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy >/dev/null
+
+# Extracting strings needs GNU gettext (apt-get install gettext); only translators run it.
+makemessages: install
+	$(PY) manage.py makemessages --locale nb --locale nn --locale en --ignore ".venv/*" --ignore ".data/*"
+
+run: install messages
+	$(PY) -m hubportal.devstack run
+
+test: install messages
+	$(PY) -m hubportal.devstack test $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	@echo "Kept .data/ (the embedded databases). Remove it yourself to start from nothing."
