@@ -19,5 +19,10 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A real Celery worker started by the tests writes its mail as files they can read.
+if os.environ.get("HUBPORTAL_TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "tests.support.mail.JsonFileEmailBackend"
+    EMAIL_FILE_PATH = os.environ["HUBPORTAL_TEST_EMAIL_DIR"]
+SMS_BACKEND = "hubportal.notifications.sms.LocmemSmsBackend"
 # Each test process gets a cache of its own so that tests never see each other's keys.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,88 @@
+"""The outbox: one row per message, written in the transaction of the event that causes it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .enums import Channel, Status
+
+
+class Notification(models.Model):
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    to_address = models.CharField(_("to"), max_length=254, help_text=_("Email address or phone number."))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    template = models.CharField(_("template"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_("A list of {filename, mimetype, content} with text content."),
+    )
+    dedupe_key = models.CharField(
+        _("deduplication key"),
+        max_length=200,
+        null=True,
+        blank=True,
+        help_text=_("Identifies the message in its domain, e.g. the reminder for one registration."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    send_after = models.DateTimeField(_("send after"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"), default=6)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(dedupe_key__isnull=False),
+                name="notifications_unique_dedupe_key",
+                violation_error_message=_("This message has already been queued."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.SENT) | Q(sent_at__isnull=False),
+                name="notifications_sent_has_sent_at",
+            ),
+        ]
+        indexes = [
+            # The dispatcher's scan: pending rows that are due.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status=Status.PENDING),
+                name="notifications_due_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.to_address}: {self.subject or self.template}"
+
+    @property
+    def message_id(self) -> str:
+        """A stable Message-ID, so that a receiving system can drop a rare duplicate."""
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">").strip() or "hubportal"
+        return f"<notification-{self.pk}@{domain}>"

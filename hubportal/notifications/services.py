@@ -1,0 +1,315 @@
+"""The one write path for notifications.
+
+A feature calls ``notification_enqueue`` inside its own transaction; the row is the promise
+to deliver. After commit a Celery task is asked to deliver it; if the broker is down, or the
+worker dies, the beat dispatcher finds the row again. Delivery locks the row, so a task that
+runs twice, or two workers at once, send it once.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, connection, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .enums import Channel, Status
+from .models import Notification
+from .sms import get_sms_backend
+
+logger = logging.getLogger(__name__)
+
+# Delay before attempt n+1 (base 30 s): 30 s, 2 min, 8 min, 32 min, ~2 h, plus jitter.
+BACKOFF_FACTOR = 4
+BACKOFF_MAX_SECONDS = 6 * 3600
+# A row handed to the broker but still pending after this long is handed over again.
+REDISPATCH_AFTER = timedelta(minutes=5)
+# Rows due this soon are handed to the broker at once; later ones wait for the dispatcher.
+DISPATCH_HORIZON = timedelta(minutes=2)
+DISPATCH_BATCH = 1000
+_DISPATCH_LOCK_ID = 0x6875_6270  # "hubp": the dispatcher never runs twice at once
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mimetype: str
+    content: str
+
+
+def _recipient_language(recipient, language: str | None) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    for candidate in (language, getattr(recipient, "language", None)):
+        if candidate in codes:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
+def _render(template: str, context: dict, language: str, channel: str) -> dict[str, str]:
+    """Render a message in the recipient's language.
+
+    Templates follow django-allauth's naming, so its account emails use the same path:
+    ``<template>_subject.txt``, ``<template>_message.txt``, optional
+    ``<template>_message.html``, and ``<template>_sms.txt`` for SMS.
+    """
+    context = {**context, "site_url": settings.SITE_URL, "language": language}
+    with translation.override(language):
+        if channel == Channel.SMS:
+            text = render_to_string(f"{template}_sms.txt", context).strip()
+            return {"subject": "", "body_text": text, "body_html": ""}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body_text = render_to_string(f"{template}_message.txt", context).strip() + "\n"
+        try:
+            body_html = render_to_string(f"{template}_message.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    return {"subject": subject, "body_text": body_text, "body_html": body_html}
+
+
+def notification_enqueue(
+    *,
+    template: str,
+    context: dict,
+    recipient=None,
+    to_address: str | None = None,
+    channel: str = Channel.EMAIL,
+    language: str | None = None,
+    send_after: datetime | None = None,
+    dedupe_key: str | None = None,
+    attachments: list[Attachment] | None = None,
+) -> Notification | None:
+    """Write a message to the outbox in the caller's transaction.
+
+    With a ``dedupe_key`` that is already queued, nothing new is written and the existing
+    row is returned (an event handled twice notifies once). Returns None when the recipient
+    has no address for the channel.
+    """
+    if to_address is None and recipient is not None:
+        to_address = recipient.email if channel == Channel.EMAIL else getattr(recipient, "phone", "")
+    if not to_address:
+        return None
+    if dedupe_key:
+        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+        if existing:
+            return existing
+    language = _recipient_language(recipient, language)
+    now = timezone.now()
+    due = max(send_after or now, now)
+    rendered = _render(template, context, language, channel)
+    notification = Notification(
+        channel=channel,
+        recipient=recipient,
+        to_address=to_address,
+        language=language,
+        template=template,
+        dedupe_key=dedupe_key,
+        send_after=due,
+        next_attempt_at=due,
+        attachments=[a.__dict__ for a in attachments or []],
+        **rendered,
+    )
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        # A concurrent transaction queued the same key first.
+        return Notification.objects.get(dedupe_key=dedupe_key)
+    _dispatch_on_commit(notification.pk, due)
+    return notification
+
+
+def notification_reschedule(
+    *, dedupe_key: str, send_after: datetime, context: dict | None = None
+) -> Notification | None:
+    """Move a pending message (e.g. a reminder whose event moved). The old time is void:
+    a task already queued for it finds the row not yet due and does nothing."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(dedupe_key=dedupe_key, status=Status.PENDING)
+            .first()
+        )
+        if notification is None:
+            return None
+        now = timezone.now()
+        due = max(send_after, now)
+        notification.send_after = notification.next_attempt_at = due
+        notification.dispatched_at = None
+        fields = ["send_after", "next_attempt_at", "dispatched_at", "updated_at"]
+        if context is not None:
+            notification.__dict__.update(
+                _render(notification.template, context, notification.language, notification.channel)
+            )
+            fields += ["subject", "body_text", "body_html"]
+        notification.save(update_fields=fields)
+        _dispatch_on_commit(notification.pk, due)
+    return notification
+
+
+def notification_cancel(*, dedupe_key: str) -> bool:
+    """Cancel a message that has not been sent (e.g. the reminder for a cancelled event)."""
+    updated = Notification.objects.filter(dedupe_key=dedupe_key, status=Status.PENDING).update(
+        status=Status.CANCELLED, updated_at=timezone.now()
+    )
+    return bool(updated)
+
+
+def notification_retry(*, notification: Notification) -> bool:
+    """Staff send a failed (or cancelled) message again, from the admin."""
+    with transaction.atomic():
+        updated = Notification.objects.filter(
+            pk=notification.pk, status__in=Status.retryable()
+        ).update(
+            status=Status.PENDING,
+            attempts=0,
+            last_error="",
+            next_attempt_at=timezone.now(),
+            dispatched_at=None,
+            updated_at=timezone.now(),
+        )
+        if updated:
+            _dispatch_on_commit(notification.pk, timezone.now())
+    return bool(updated)
+
+
+def _dispatch_on_commit(notification_id: int, due: datetime) -> None:
+    transaction.on_commit(lambda: notification_dispatch_if_soon(notification_id=notification_id, due=due))
+
+
+def notification_dispatch_if_soon(*, notification_id: int, due: datetime) -> bool:
+    """Hand a row to the broker now if it is due soon; later rows wait for the dispatcher
+    (long countdowns in a Redis broker outlive its visibility timeout)."""
+    if due - timezone.now() > DISPATCH_HORIZON:
+        return False
+    return _hand_to_broker([notification_id], due=due) == 1
+
+
+def _hand_to_broker(notification_ids: list[int], *, due: datetime | None = None) -> int:
+    """Ask the worker to deliver. A broker that is down is not an error: the row waits in
+    the outbox and the dispatcher hands it over again."""
+    from .tasks import deliver_notification
+
+    handed = []
+    for notification_id in notification_ids:
+        countdown = max(0.0, (due - timezone.now()).total_seconds()) if due else 0
+        try:
+            deliver_notification.apply_async(
+                args=[notification_id], countdown=countdown, retry=False
+            )
+        except Exception as exc:  # kombu raises several types when Redis is unreachable
+            logger.warning("broker unavailable, notification %s waits: %s", notification_id, exc)
+            break
+        handed.append(notification_id)
+    if handed:
+        Notification.objects.filter(pk__in=handed, status=Status.PENDING).update(
+            dispatched_at=timezone.now()
+        )
+    return len(handed)
+
+
+def notification_dispatch_due() -> int:
+    """Hand every due, pending row that the broker does not (or no longer) hold to a worker.
+    Guarded by an advisory lock, so two beats or a slow run never dispatch in parallel."""
+    now = timezone.now()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_DISPATCH_LOCK_ID])
+            if not cursor.fetchone()[0]:
+                return 0
+        due_ids = list(
+            Notification.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
+            .exclude(dispatched_at__gt=now - REDISPATCH_AFTER)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:DISPATCH_BATCH]
+        )
+        return _hand_to_broker(due_ids)
+
+
+def _backoff(attempts: int) -> timedelta:
+    base = settings.NOTIFICATION_BACKOFF_SECONDS
+    seconds = min(BACKOFF_MAX_SECONDS, base * BACKOFF_FACTOR ** (attempts - 1))
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+
+def _send(notification: Notification) -> None:
+    if notification.channel == Channel.SMS:
+        get_sms_backend().send(
+            to=notification.to_address,
+            text=notification.body_text,
+            reference=f"notification-{notification.pk}",
+        )
+        return
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.to_address],
+        headers={"Message-ID": notification.message_id},
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    for attachment in notification.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    message.send(fail_silently=False)
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    outcome: str  # "sent", "retry", "failed", "skipped"
+    retry_at: datetime | None = None
+
+
+def notification_deliver(*, notification_id: int) -> DeliveryResult:
+    """Send one message if it is pending and due. Idempotent and safe to run concurrently:
+    the row is locked while it is sent, and a row that is locked, sent, cancelled or not
+    yet due is skipped."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=Status.PENDING, next_attempt_at__lte=timezone.now())
+            .first()
+        )
+        if notification is None:
+            return DeliveryResult("skipped")
+        notification.attempts += 1
+        try:
+            _send(notification)
+        except Exception as exc:
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if notification.attempts >= notification.max_attempts:
+                notification.status = Status.FAILED
+                result = DeliveryResult("failed")
+                logger.error("notification %s failed for good: %s", notification.pk, exc)
+            else:
+                notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
+                notification.dispatched_at = None
+                result = DeliveryResult("retry", notification.next_attempt_at)
+            notification.save(
+                update_fields=[
+                    "attempts", "last_error", "status", "next_attempt_at", "dispatched_at",
+                    "updated_at",
+                ]
+            )  # fmt: skip
+            return result
+        notification.status = Status.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        notification.save(
+            update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"]
+        )
+    return DeliveryResult("sent")
+
+
+def notification_purge_old(*, older_than: timedelta = timedelta(days=180)) -> int:
+    """Personal data is kept no longer than needed: delivered and cancelled messages go."""
+    deleted, _ = Notification.objects.filter(
+        status__in=[Status.SENT, Status.CANCELLED], updated_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

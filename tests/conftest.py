@@ -1,0 +1,19 @@
+"""Fixtures shared by the whole suite. Each app's factories live in tests/<app>/factories.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.celery import broker_down
+
+
+@pytest.fixture(autouse=True)
+def _bokmal_default(settings):
+    """Tests run with the production language default (Bokmål) unless they say otherwise."""
+    settings.LANGUAGE_CODE = "nb"
+
+
+@pytest.fixture
+def dead_broker():
+    with broker_down():
+        yield
