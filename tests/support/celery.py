@@ -12,11 +12,16 @@ def broker_down():
     """Point Celery's producers at a port where no Redis answers, as when Redis is down."""
     from hubportal.celery import app
 
+    def forget_connections():
+        # Celery caches a connection pool and a producer pool built from broker_url.
+        app._pool = None
+        app.amqp._producer_pool = None
+
     original = app.conf.broker_url
     app.conf.broker_url = DEAD_BROKER_URL
-    app.amqp._producer_pool = None
+    forget_connections()
     try:
         yield
     finally:
         app.conf.broker_url = original
-        app.amqp._producer_pool = None
+        forget_connections()
