@@ -1,0 +1,92 @@
+"""Admin base classes that ask hubportal.permissions for everything: staff see and change
+only what their scope allows, and choice lists offer only their own hubs."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+
+from hubportal import permissions
+from hubportal.permissions import Action
+
+
+class ScopedAdminMixin:
+    """For a ModelAdmin or an inline of a model with a registered permission policy."""
+
+    def get_queryset(self, request):
+        return permissions.scoped(request.user, Action.VIEW, super().get_queryset(request))
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and (
+            permissions.scope_of(request.user).is_staff_anywhere
+        )
+
+    def _may(self, request, action, obj):
+        if not (request.user.is_active and request.user.is_staff):
+            return False
+        if obj is None:
+            return permissions.can_some(request.user, action, self.model)
+        return permissions.can(request.user, action, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, Action.VIEW, obj)
+
+    def has_add_permission(self, request, obj=None):
+        # For inlines `obj` is the parent; whether a child may be added is checked on save.
+        return self._may(request, Action.ADD, None)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, Action.CHANGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, Action.DELETE, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if related in permissions_models():
+            queryset = kwargs.get("queryset") or related._default_manager.all()
+            kwargs["queryset"] = permissions.scoped(request.user, Action.CHANGE, queryset)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def permissions_models() -> set:
+    from django.apps import apps
+
+    models = set()
+    for label in permissions.registered_models():
+        app_label, model_name = label.split(".")
+        models.add(apps.get_model(app_label, model_name))
+    return models
+
+
+class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        action = Action.CHANGE if change else Action.ADD
+        if not permissions.can(request.user, action, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            action = Action.CHANGE if instance.pk else Action.ADD
+            if not permissions.can(request.user, action, instance):
+                raise PermissionDenied
+        super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        if not permissions.can(request.user, Action.DELETE, obj):
+            raise PermissionDenied
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if any(not permissions.can(request.user, Action.DELETE, obj) for obj in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+
+class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
+    pass
+
+
+class ScopedStackedInline(ScopedAdminMixin, admin.StackedInline):
+    pass
