@@ -1,0 +1,37 @@
+"""Remember the reader's language across visits.
+
+Bokmål pages have no prefix (/), Nynorsk and English pages do (/nn/, /en/), so that each
+language has its own shareable, cacheable addresses. The language switcher stores the
+choice in a cookie; this middleware sends a reader who chose Nynorsk or English from an
+unprefixed address to the same page in their language.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import translate_url
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language_from_path
+
+
+class PreferredLanguageRedirectMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES} - {settings.LANGUAGE_CODE}
+
+    def __call__(self, request):
+        preferred = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if (
+            request.method in ("GET", "HEAD")
+            and preferred in self.languages
+            and not request.headers.get("HX-Request")
+            and not get_language_from_path(request.path_info)
+        ):
+            target = translate_url(request.get_full_path(), preferred)
+            if target != request.get_full_path():
+                response = HttpResponseRedirect(target)
+                patch_vary_headers(response, ("Cookie",))
+                return response
+        response = self.get_response(request)
+        return response
