@@ -391,7 +391,8 @@ def run() -> int:
 
 def test(pytest_args: list[str]) -> int:
     with services(throwaway=True) as environment:
-        environment.setdefault("DJANGO_SETTINGS_MODULE", "hubportal.settings.test")
+        # Always the test settings (importing this package set a default for Celery's sake).
+        environment["DJANGO_SETTINGS_MODULE"] = "hubportal.settings.test"
         if not any(arg.startswith(("-n", "--numprocesses", "-p")) for arg in pytest_args):
             # Both cores; tests that share a resource (the Celery worker) share a group.
             pytest_args = ["-n", "auto", "--dist", "loadgroup", *pytest_args]

@@ -43,6 +43,8 @@ try:
     MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", str(BASE_DIR / ".data" / "media"))
     STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
     CONN_MAX_AGE = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    # Installations sharing one Redis keep their tasks apart with a queue name each.
+    CELERY_TASK_DEFAULT_QUEUE = env.str("HUBPORTAL_CELERY_QUEUE", "hubportal")
     # Seconds before the first retry of a failed message; later ones back off exponentially.
     NOTIFICATION_BACKOFF_SECONDS = env.int("HUBPORTAL_NOTIFICATION_BACKOFF_SECONDS", default=30)
     if OIDC_PROVIDER_ID and not (OIDC_CLIENT_ID and OIDC_SERVER_URL):

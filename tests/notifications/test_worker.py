@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -45,9 +46,13 @@ def mail_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, django_db_blocker, mail_dir):
-    """A real `celery worker` process on the test database and the test Redis."""
+    """A real `celery worker` process on the test database and the test Redis, consuming a
+    queue of its own so that parallel test processes never take each other's tasks."""
     from hubportal.celery import app
 
+    queue_name = f"hubportal-test-{uuid.uuid4().hex[:12]}"
+    original_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue_name
     with django_db_blocker.unblock():
         environment = {
             **os.environ,
@@ -55,12 +60,12 @@ def celery_worker_process(django_db_setup, django_db_blocker, mail_dir):
             "DATABASE_URL": _database_url(),
             "HUBPORTAL_TEST_EMAIL_DIR": str(mail_dir),
             "HUBPORTAL_NOTIFICATION_BACKOFF_SECONDS": "1",
+            "HUBPORTAL_CELERY_QUEUE": queue_name,
         }
-    app.control.purge()  # leftovers from earlier runs belong to other databases
     log = mail_dir / "worker.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hubportal", "worker", "--pool=solo",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+         "--loglevel=INFO", "-Q", queue_name, "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -72,6 +77,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, mail_dir):
     yield process
     process.terminate()
     process.wait(timeout=20)
+    app.conf.task_default_queue = original_queue
 
 
 def wait_for(predicate, timeout=30.0):
