@@ -48,7 +48,9 @@ class StrictEnv:
             return True
         if lowered in _FALSE:
             return False
-        raise ConfigError(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), got {value!r}")
+        raise ConfigError(
+            f"{name} must be a boolean (1/0, true/false, yes/no, on/off), got {value!r}"
+        )
 
     def int(self, name: str, default: int) -> int:
         value = self._raw(name)

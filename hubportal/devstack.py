@@ -263,9 +263,10 @@ class EmbeddedRedis:
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(
-                ("127.0.0.1", self.port), timeout=0.5
-            ) as sock:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock,
+            ):
                 sock.sendall(b"PING\r\n")
                 if sock.recv(16).startswith(b"+PONG"):
                     return
@@ -353,7 +354,9 @@ def run() -> int:
             name: subprocess.Popen(command, env=environment, cwd=ROOT, start_new_session=True)
             for name, command in commands.items()
         }
-        say(f"portal running on http://{host}:{port}/ (web, Celery worker and beat); Ctrl-C stops all")
+        say(
+            f"portal running on http://{host}:{port}/ (web, Celery worker and beat); Ctrl-C stops all"
+        )
         stopping = False
 
         def _stop(*_):

@@ -143,11 +143,10 @@ class Policy:
             (self.hub, self.hub_staff, scope.hub_ids),
             (self.organisation, self.coordinator, scope.organisation_ids),
         )
-        for paths, actions, ids in grants:
-            if ids and action in actions:
-                if any(_resolve(obj, path) in ids for path in paths):
-                    return True
-        return False
+        return any(
+            ids and action in actions and any(_resolve(obj, path) in ids for path in paths)
+            for paths, actions, ids in grants
+        )
 
     def may_some(self, scope: Scope, action: str) -> bool:
         """Whether the scope may take the action on at least some objects of the model."""

@@ -17,8 +17,10 @@ class ScopedAdminMixin:
         return permissions.scoped(request.user, Action.VIEW, super().get_queryset(request))
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff and (
-            permissions.scope_of(request.user).is_staff_anywhere
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (permissions.scope_of(request.user).is_staff_anywhere)
         )
 
     def _may(self, request, action, obj):

@@ -12,7 +12,15 @@ class NotificationAdmin(admin.ModelAdmin):
     """The outbox. Visible to superusers and to staff given the notification permissions
     (it holds every recipient's messages); rows are never edited by hand."""
 
-    list_display = ["created_at", "channel", "to_address", "subject", "status", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "channel",
+        "to_address",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
     list_filter = ["status", "channel", "language", "template"]
     search_fields = ["to_address", "subject", "dedupe_key"]
     date_hierarchy = "created_at"
@@ -25,9 +33,7 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(
-        description=_("Send the selected failed messages again"), permissions=["change"]
-    )
+    @admin.action(description=_("Send the selected failed messages again"), permissions=["change"])
     def retry_selected(self, request, queryset):
         retried = sum(
             services.notification_retry(notification=notification)

@@ -21,7 +21,9 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
-    to_address = models.CharField(_("to"), max_length=254, help_text=_("Email address or phone number."))
+    to_address = models.CharField(
+        _("to"), max_length=254, help_text=_("Email address or phone number.")
+    )
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     template = models.CharField(_("template"), max_length=100)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
@@ -33,12 +35,14 @@ class Notification(models.Model):
         blank=True,
         help_text=_("A list of {filename, mimetype, content} with text content."),
     )
-    dedupe_key = models.CharField(
+    dedupe_key = models.CharField(  # noqa: DJ001 - NULL means "no key"; keys are unique
         _("deduplication key"),
         max_length=200,
         null=True,
         blank=True,
-        help_text=_("Identifies the message in its domain, e.g. the reminder for one registration."),
+        help_text=_(
+            "Identifies the message in its domain, e.g. the reminder for one registration."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING

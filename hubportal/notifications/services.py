@@ -92,7 +92,9 @@ def notification_enqueue(
     has no address for the channel.
     """
     if to_address is None and recipient is not None:
-        to_address = recipient.email if channel == Channel.EMAIL else getattr(recipient, "phone", "")
+        to_address = (
+            recipient.email if channel == Channel.EMAIL else getattr(recipient, "phone", "")
+        )
     if not to_address:
         return None
     if dedupe_key:
@@ -180,7 +182,9 @@ def notification_retry(*, notification: Notification) -> bool:
 
 
 def _dispatch_on_commit(notification_id: int, due: datetime) -> None:
-    transaction.on_commit(lambda: notification_dispatch_if_soon(notification_id=notification_id, due=due))
+    transaction.on_commit(
+        lambda: notification_dispatch_if_soon(notification_id=notification_id, due=due)
+    )
 
 
 def notification_dispatch_if_soon(*, notification_id: int, due: datetime) -> bool:

@@ -10,9 +10,7 @@ from . import services
 def deliver_notification(notification_id: int) -> str:
     result = services.notification_deliver(notification_id=notification_id)
     if result.outcome == "retry":
-        services.notification_dispatch_if_soon(
-            notification_id=notification_id, due=result.retry_at
-        )
+        services.notification_dispatch_if_soon(notification_id=notification_id, due=result.retry_at)
     return result.outcome
 
 

@@ -48,7 +48,9 @@ try:
     # Seconds before the first retry of a failed message; later ones back off exponentially.
     NOTIFICATION_BACKOFF_SECONDS = env.int("HUBPORTAL_NOTIFICATION_BACKOFF_SECONDS", default=30)
     if OIDC_PROVIDER_ID and not (OIDC_CLIENT_ID and OIDC_SERVER_URL):
-        raise ConfigError("OIDC_PROVIDER_ID is set, so OIDC_CLIENT_ID and OIDC_SERVER_URL are required")
+        raise ConfigError(
+            "OIDC_PROVIDER_ID is set, so OIDC_CLIENT_ID and OIDC_SERVER_URL are required"
+        )
 except ConfigError as error:
     fail(error)
 
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "hubportal.core",
     "hubportal.accounts",
     "hubportal.notifications",
+    "hubportal.search",
     "knutepunkt",
     "innbyggertorg",
     "booking",

@@ -8,8 +8,8 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_BEHIND_TLS_PROXY", "0")
 
-from .base import *  # noqa: E402,F403
-from .base import STORAGES  # noqa: E402
+from .base import *  # noqa: F403
+from .base import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -120,9 +120,7 @@ def test_delete__wrong_password__keeps_the_account(client, verified_user):
 def test_delete__right_password__removes_account_and_messages(client, verified_user):
     from hubportal.notifications.services import notification_enqueue
 
-    notification_enqueue(
-        template="notifications/test_message", context={}, recipient=verified_user
-    )
+    notification_enqueue(template="notifications/test_message", context={}, recipient=verified_user)
     client.force_login(verified_user)
     response = client.post("/konto/slett/", {"password": PASSWORD})
     assert response.status_code == 302

@@ -86,7 +86,11 @@ def assert_accessible():
 
     def check(page):
         results = axe.run(
-            page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                "resultTypes": ["violations"],
+            },
         )
         violations = results.response["violations"]
         details = "\n".join(

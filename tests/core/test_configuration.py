@@ -63,6 +63,9 @@ def test_startup__bad_variable__stops_with_one_line_naming_it(variable, value, m
 def test_startup__debug_off__secret_key_missing_is_refused_but_debug_on_is_not():
     assert manage("check", DJANGO_SECRET_KEY="").returncode == 2
     result = manage(
-        "check", DJANGO_SECRET_KEY="", DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="hubportal.settings.local"
+        "check",
+        DJANGO_SECRET_KEY="",
+        DJANGO_DEBUG="1",
+        DJANGO_SETTINGS_MODULE="hubportal.settings.local",
     )
     assert result.returncode == 0, result.stderr

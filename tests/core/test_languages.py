@@ -5,7 +5,10 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("url", "lang", "home"), [("/", "nb", "Forside"), ("/nn/", "nn", "Framside"), ("/en/", "en", "Home")])
+@pytest.mark.parametrize(
+    ("url", "lang", "home"),
+    [("/", "nb", "Forside"), ("/nn/", "nn", "Framside"), ("/en/", "en", "Home")],
+)
 def test_pages__each_language__render_translated(client, url, lang, home):
     response = client.get(url)
     assert response.status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import timedelta
 
@@ -95,7 +96,7 @@ def test_deliver__failure__retries_with_growing_backoff_then_fails_visibly(setti
     assert notification.attempts == notification.max_attempts
     assert "SMTPServerDisconnected" in notification.last_error
     assert len(delays) == notification.max_attempts - 1
-    assert all(later > earlier for earlier, later in zip(delays, delays[1:], strict=False))
+    assert all(later > earlier for earlier, later in itertools.pairwise(delays))
     assert delays[0] >= 0.8 * settings.NOTIFICATION_BACKOFF_SECONDS
 
 

@@ -126,9 +126,7 @@ def test_worker__mail_server_down_twice__retries_with_backoff_and_sends(
     assert [m["to"] for m in sent_messages(mail_dir)] == [["retry@example.no"]]
 
 
-def test_worker__broker_down_at_commit__dispatcher_delivers_later(
-    celery_worker_process, mail_dir
-):
+def test_worker__broker_down_at_commit__dispatcher_delivers_later(celery_worker_process, mail_dir):
     with broker_down():
         notification = queue("later@example.no")
     time.sleep(1)
