@@ -8,6 +8,7 @@ from hubportal.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sprak/<str:code>/", core_views.choose_language, name="choose_language"),
 ]
 
 urlpatterns += i18n_patterns(

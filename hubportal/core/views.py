@@ -1,4 +1,9 @@
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_from_path
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -27,3 +32,28 @@ def page_not_found(request, exception):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@require_GET
+def choose_language(request, code):
+    """Switch language with a plain link (no form, so cached pages carry no CSRF token),
+    remember the choice in a cookie and go to the same page in that language."""
+    languages = {language for language, _name in settings.LANGUAGES}
+    if code not in languages:
+        raise Http404
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    # translate_url resolves the address in the language it is written in.
+    with translation.override(get_language_from_path(target) or settings.LANGUAGE_CODE):
+        response = HttpResponseRedirect(translate_url(target, code))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response

@@ -16,11 +16,30 @@ def test_pages__each_language__render_translated(client, url, lang, home):
     assert f">{home}</a>" in response.content.decode()
 
 
-def test_set_language__english__sets_cookie_and_redirects_to_the_english_page(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/konto/login/"})
+def test_choose_language__english__sets_cookie_and_goes_to_the_english_page(client):
+    response = client.get("/sprak/en/", {"next": "/konto/login/"})
     assert response.status_code == 302
     assert response["Location"] == "/en/konto/login/"
     assert response.cookies["hubportal_language"].value == "en"
+
+
+def test_choose_language__bokmal_from_english_page__goes_to_the_unprefixed_page(client):
+    response = client.get("/sprak/nb/", {"next": "/en/konto/login/"})
+    assert response["Location"] == "/konto/login/"
+    assert response.cookies["hubportal_language"].value == "nb"
+
+
+def test_choose_language__foreign_next__stays_on_this_site(client):
+    response = client.get("/sprak/nn/", {"next": "https://evil.example.com/"})
+    assert response["Location"] == "/nn/"
+
+
+def test_choose_language__unknown_code__404(client):
+    assert client.get("/sprak/xx/").status_code == 404
+
+
+def test_anonymous_pages__carry_no_csrf_token(client):
+    assert "csrfmiddlewaretoken" not in client.get("/").content.decode()
 
 
 def test_returning_reader__english_cookie__is_sent_to_the_english_page(client):

@@ -1,0 +1,76 @@
+"""Caching of anonymous portal pages that is never stale.
+
+A cached page is keyed by its address, language and the *content versions* of what it
+shows. Any change a member of staff makes bumps the version of its municipality (and the
+installation-wide version), so the next request renders afresh: edits show at once. A page
+that shows "open now" is cached only until the next opening or closing time on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+
+MAX_TIMEOUT = 300  # seconds
+GLOBAL = "all"
+
+
+def _version_key(scope) -> str:
+    return f"content-version:{scope}"
+
+
+def content_version(scope=GLOBAL) -> int:
+    key = _version_key(scope)
+    version = cache.get(key)
+    if version is None:
+        version = int(timezone.now().timestamp() * 1000)
+        cache.add(key, version, timeout=None)
+        version = cache.get(key, version)
+    return version
+
+
+def bump_content_version(*scopes) -> None:
+    """Invalidate every cached page that shows content of these municipalities."""
+    for scope in {GLOBAL, *scopes}:
+        key = _version_key(scope)
+        try:
+            cache.incr(key)
+        except ValueError:  # not cached yet: any new value differs from what pages used
+            cache.set(key, int(timezone.now().timestamp() * 1000), timeout=None)
+
+
+def cached_page(
+    request: HttpRequest,
+    *,
+    scopes: Iterable,
+    build: Callable[[], tuple[HttpResponse, datetime | None]],
+) -> HttpResponse:
+    """Serve an anonymous GET from the cache, or build it with ``build() -> (response,
+    valid_until)`` and store it until ``valid_until`` (at most MAX_TIMEOUT seconds)."""
+    if request.method != "GET" or request.user.is_authenticated:
+        response, _valid_until = build()
+        return response
+    versions = ".".join(str(content_version(scope)) for scope in (GLOBAL, *scopes))
+    key = "page:{}:{}:{}:{}".format(
+        get_language(), "hx" if request.headers.get("HX-Request") else "full",
+        request.get_full_path(), versions,
+    )  # fmt: skip
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    response, valid_until = build()
+    timeout = MAX_TIMEOUT
+    if valid_until is not None:
+        timeout = min(timeout, int((valid_until - timezone.now()).total_seconds()))
+    patch_vary_headers(response, ("HX-Request", "Cookie"))
+    if response.status_code == 200 and timeout > 0:
+        response.render() if hasattr(response, "render") else None
+        patch_cache_control(response, public=True, max_age=min(timeout, 60))
+        cache.set(key, response, timeout)
+    return response
