@@ -69,3 +69,33 @@ def test_startup__debug_off__secret_key_missing_is_refused_but_debug_on_is_not()
         DJANGO_SETTINGS_MODULE="hubportal.settings.local",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_oidc__configured_from_the_environment__offers_the_provider_on_the_login_page():
+    script = (
+        "from django.test import Client;"
+        "from django.test.utils import setup_test_environment;"
+        "setup_test_environment();"
+        "page = Client().get('/konto/login/').content.decode();"
+        "print('ID-porten' in page, '/konto/oidc/idporten/login/' in page)"
+    )
+    result = manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        script,
+        DJANGO_SETTINGS_MODULE="hubportal.settings.test",
+        DATABASE_URL=os.environ.get("DATABASE_URL", PRODUCTION["DATABASE_URL"]),
+        OIDC_PROVIDER_ID="idporten",
+        OIDC_CLIENT_ID="hubportal-test",
+        OIDC_CLIENT_SECRET="secret",
+        OIDC_SERVER_URL="https://test.idporten.no",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
+
+
+def test_beat_schedule__redispatches_waiting_notifications_every_half_minute(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["dispatch-due-notifications"]
+    assert schedule["task"] == "hubportal.notifications.tasks.dispatch_due_notifications"
+    assert schedule["schedule"] <= 60
