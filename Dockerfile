@@ -25,7 +25,7 @@ COPY templates ./templates
 COPY static ./static
 COPY locale ./locale
 # collectstatic and compilemessages need settings but no database or secret of value.
-RUN pybabel -q compile --domain django --directory locale --use-fuzzy \
+RUN pybabel -q compile --domain django --directory locale \
     && DJANGO_SECRET_KEY=build-only DATABASE_URL=postgresql://build@localhost/build \
        REDIS_URL=redis://localhost:6379/0 DJANGO_ALLOWED_HOSTS=build \
        python manage.py collectstatic --no-input

@@ -24,7 +24,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 # Message catalogues are compiled with Babel, so GNU gettext is not needed to run.
 messages: install
-	@$(VENV)/bin/pybabel -q compile --domain django --directory locale --use-fuzzy
+	@$(VENV)/bin/pybabel -q compile --domain django --directory locale
 
 # Extracting strings needs GNU gettext (apt-get install gettext); only translators run it.
 makemessages: install

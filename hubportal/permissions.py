@@ -215,3 +215,60 @@ def scoped(user, action: str, queryset: QuerySet) -> QuerySet:
 
 def registered_models() -> Iterable[str]:
     return sorted(_policies)
+
+
+# --------------------------------------------------------------------------- the rules
+# Every scoped model of every app, in one place. Paths lead to the municipality, the hub
+# or the organisation an object belongs to.
+
+
+@membership_source
+def _staff_memberships(user, scope: Scope) -> None:
+    from knutepunkt.models import StaffMembership
+
+    for role, municipality_id, hub_id in StaffMembership.objects.filter(user=user).values_list(
+        "role", "municipality_id", "hub_id"
+    ):
+        if role == Role.MUNICIPALITY_ADMIN and municipality_id:
+            scope.municipality_ids.add(municipality_id)
+        elif role == Role.HUB_STAFF and hub_id:
+            scope.hub_ids.add(hub_id)
+
+
+# knutepunkt: a municipality admin manages everything in the municipality (but not the
+# municipality's own row beyond viewing and editing it); hub staff manage their hubs'
+# description, hours and news, and see (not change) their district and municipality.
+register("knutepunkt.municipality", Policy(
+    municipality=("pk",), municipality_admin=EDIT, hub=(), hub_staff=frozenset(),
+))  # fmt: skip
+register("knutepunkt.district", Policy(municipality=("municipality",), hub_staff=frozenset()))
+register("knutepunkt.hub", Policy(municipality=("municipality",), hub=("pk",), hub_staff=EDIT))
+register("knutepunkt.openinghoursperiod", Policy(
+    municipality=("hub__municipality",), hub=("hub",),
+))  # fmt: skip
+register("knutepunkt.openinghoursspan", Policy(
+    municipality=("period__hub__municipality",), hub=("period__hub",),
+))  # fmt: skip
+register("knutepunkt.openinghoursexception", Policy(
+    municipality=("hub__municipality",), hub=("hub",),
+))  # fmt: skip
+register("knutepunkt.exceptionspan", Policy(
+    municipality=("exception__hub__municipality",), hub=("exception__hub",),
+))  # fmt: skip
+register("knutepunkt.newsitem", Policy(municipality=("municipality",), hub=("hub",)))
+# Municipality admins appoint staff for the hubs of their municipality.
+register("knutepunkt.staffmembership", Policy(
+    municipality=("municipality", "hub__municipality"), hub_staff=frozenset(),
+))  # fmt: skip
+
+
+def municipality_id_of(obj) -> int | None:
+    """The municipality a scoped object belongs to (None for unscoped models)."""
+    policy = _policies.get(type(obj)._meta.label_lower)
+    if policy is None or not policy.municipality:
+        return None
+    for path in policy.municipality:
+        value = _resolve(obj, path)
+        if value is not None:
+            return value
+    return None

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hubportal.core import views as core_views
+from knutepunkt import views as knutepunkt_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -12,10 +13,12 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", core_views.home, name="home"),
+    path("", knutepunkt_views.front_page, name="home"),
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("konto/", include("hubportal.accounts.urls")),
+    # Last: municipality and district addresses are top-level slugs.
+    path("", include("knutepunkt.urls")),
     prefix_default_language=False,
 )
 

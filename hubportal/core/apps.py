@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "hubportal.core"
     label = "core"
     verbose_name = "Hubportal"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

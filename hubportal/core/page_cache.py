@@ -37,7 +37,7 @@ def content_version(scope=GLOBAL) -> int:
 
 def bump_content_version(*scopes) -> None:
     """Invalidate every cached page that shows content of these municipalities."""
-    for scope in {GLOBAL, *scopes}:
+    for scope in {GLOBAL, *(s for s in scopes if s is not None)}:
         key = _version_key(scope)
         try:
             cache.incr(key)

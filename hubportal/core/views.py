@@ -22,10 +22,6 @@ def healthz(request):
     )
 
 
-def home(request):
-    return render(request, "core/home.html")
-
-
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

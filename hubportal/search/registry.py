@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class SearchEntry:
     district_id: int | None = None
     hub_id: int | None = None
     boost: float = 1.0
+    visible_from: datetime | None = None  # not found before (e.g. news not yet published)
+    visible_until: datetime | None = None
 
 
 @dataclass
@@ -29,6 +32,16 @@ class Provider:
 
 
 _providers: dict[str, Provider] = {}
+_kind_labels: dict[str, object] = {}
+
+
+def register_kind(kind: str, label) -> None:
+    """A (lazily translated) label for a kind of result, e.g. "hub" -> _("Hub")."""
+    _kind_labels[kind] = label
+
+
+def kind_label(kind: str):
+    return _kind_labels.get(kind, kind)
 
 
 def register(

@@ -9,6 +9,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce, Greatest, Lower
+from django.utils import timezone
 
 from .models import SearchDocument
 from .services import SEARCH_CONFIG, Unaccent
@@ -49,6 +50,11 @@ def search_documents(
     ).filter(
         # `%>` uses the trigram index (pg_trgm.word_similarity_threshold, 0.6 by default).
         Q(search_vector=full_text) | Q(match_text__trigram_word_similar=normalised)
+    )
+    now = timezone.now()
+    queryset = queryset.filter(
+        Q(visible_from__isnull=True) | Q(visible_from__lte=now),
+        Q(visible_until__isnull=True) | Q(visible_until__gt=now),
     )
     if municipality_id is not None:
         queryset = queryset.filter(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import transaction
 from django.db.models import Func, Value
 from django.db.models.functions import Concat, Lower
+from django.utils import translation
 
 from .models import SearchDocument
 from .registry import provider_for, providers
@@ -24,7 +26,8 @@ def search_index_object(*, obj) -> SearchDocument | None:
     if provider is None:
         return None
     content_type = ContentType.objects.get_for_model(type(obj))
-    entry = provider.build(obj)
+    with translation.override(settings.LANGUAGE_CODE):  # addresses are stored unprefixed
+        entry = provider.build(obj)
     document = None
     if entry is None:
         SearchDocument.objects.filter(content_type=content_type, object_id=obj.pk).delete()
@@ -41,6 +44,8 @@ def search_index_object(*, obj) -> SearchDocument | None:
                 "district_id": entry.district_id,
                 "hub_id": entry.hub_id,
                 "boost": entry.boost,
+                "visible_from": entry.visible_from,
+                "visible_until": entry.visible_until,
             },
         )
         title, body, keywords = Value(entry.title), Value(entry.body), Value(entry.keywords)
@@ -51,7 +56,11 @@ def search_index_object(*, obj) -> SearchDocument | None:
                 + SearchVector(Value(entry.summary), weight="B", config=SEARCH_CONFIG)
                 + SearchVector(body, weight="C", config=SEARCH_CONFIG)
             ),
-            match_text=Lower(Unaccent(Concat(title, Value(" "), keywords))),
+            # Trigram matching also looks into the text, so that "bostote" finds a hub
+            # whose description mentions bostøtte.
+            match_text=Lower(
+                Unaccent(Concat(title, Value(" "), keywords, Value(" "), Value(entry.body[:4000])))
+            ),
         )
     for dependent in provider.dependents(obj):
         search_index_object(obj=dependent)

@@ -26,6 +26,8 @@ class Migration(migrations.Migration):
                 ("district_id", models.BigIntegerField(null=True)),
                 ("hub_id", models.BigIntegerField(null=True)),
                 ("boost", models.FloatField(default=1.0)),
+                ("visible_from", models.DateTimeField(null=True)),
+                ("visible_until", models.DateTimeField(null=True)),
                 ("search_vector", django.contrib.postgres.search.SearchVectorField(null=True)),
                 ("match_text", models.TextField(blank=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),

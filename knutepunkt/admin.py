@@ -1,0 +1,182 @@
+"""Staff keep their hubs up to date here. Every queryset, choice list and save goes through
+hubportal.permissions: staff never see or change another hub's data."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from hubportal import permissions
+from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
+from hubportal.permissions import Action
+
+from .models import (
+    District,
+    ExceptionSpan,
+    Hub,
+    Municipality,
+    NewsItem,
+    OpeningHoursException,
+    OpeningHoursPeriod,
+    OpeningHoursSpan,
+    StaffMembership,
+)
+from .opening_hours import WeeklySpan, span_problems
+
+
+class SpanFormSet(forms.BaseInlineFormSet):
+    """Spans of one period (or exception) must not overlap: checked across the rows."""
+
+    weekly = True
+
+    def clean(self):
+        super().clean()
+        forms_with_spans = [
+            form for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("opens") and form.cleaned_data.get("closes")
+            and not form.errors
+        ]  # fmt: skip
+        spans = []
+        for form in forms_with_spans:
+            data = form.cleaned_data
+            try:
+                spans.append(
+                    WeeklySpan(
+                        opens=data["opens"], closes=data["closes"],
+                        past_midnight=data.get("past_midnight", False),
+                        weekday=data.get("weekday", 0) if self.weekly else 0,
+                    )
+                )  # fmt: skip
+            except ValueError:
+                return  # the row's own validation reports it
+        for problem in span_problems(spans):
+            forms_with_spans[problem.index].add_error(
+                "opens", _("These hours overlap other hours on the same day.")
+            )
+
+
+class ExceptionSpanFormSet(SpanFormSet):
+    weekly = False
+
+
+class OpeningHoursSpanInline(ScopedTabularInline):
+    model = OpeningHoursSpan
+    formset = SpanFormSet
+    extra = 1
+    fields = ["weekday", "opens", "closes", "past_midnight", "state", "note"]
+
+
+class ExceptionSpanInline(ScopedTabularInline):
+    model = ExceptionSpan
+    formset = ExceptionSpanFormSet
+    extra = 1
+    fields = ["opens", "closes", "past_midnight", "state", "note"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(ScopedModelAdmin):
+    list_display = ["name", "number", "slug"]
+    search_fields = ["name", "number"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(District)
+class DistrictAdmin(ScopedModelAdmin):
+    list_display = ["name", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["name", "postcodes"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["municipality"]
+
+
+@admin.register(Hub)
+class HubAdmin(ScopedModelAdmin):
+    list_display = ["name", "district", "municipality", "is_pilot"]
+    list_filter = ["municipality", "is_pilot"]
+    search_fields = ["name", "street_address", "postcode"]
+    list_select_related = ["district", "municipality"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "district", "is_pilot", "description"]}),
+        (_("Address"), {"fields": ["street_address", "postcode", "post_town", "latitude", "longitude"]}),
+        (_("Contact"), {"fields": ["phone", "email", "coordinator_name", "coordinator_phone", "coordinator_email"]}),
+        (_("Accessibility"), {"fields": ["step_free_entrance", "hearing_loop", "accessible_toilet", "parking", "public_transport"]}),
+    ]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        # Hub staff describe their hub; where it sits is the municipality's decision.
+        if obj is not None and not permissions.can(request.user, Action.CHANGE, obj.district):
+            return ["district", "slug", "is_pilot"]
+        return []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if "slug" in self.get_readonly_fields(request, obj) else self.prepopulated_fields
+
+
+@admin.register(OpeningHoursPeriod)
+class OpeningHoursPeriodAdmin(ScopedModelAdmin):
+    list_display = ["hub", "name", "valid_from", "valid_until"]
+    list_filter = ["hub__municipality"]
+    list_select_related = ["hub"]
+    inlines = [OpeningHoursSpanInline]
+
+
+@admin.register(OpeningHoursException)
+class OpeningHoursExceptionAdmin(ScopedModelAdmin):
+    list_display = ["hub", "reason", "start_date", "end_date", "kind"]
+    list_filter = ["kind", "hub__municipality"]
+    list_select_related = ["hub"]
+    inlines = [ExceptionSpanInline]
+
+
+@admin.register(NewsItem)
+class NewsItemAdmin(ScopedModelAdmin):
+    list_display = ["title", "municipality", "district", "hub", "publish_from", "publish_until"]
+    list_filter = ["municipality"]
+    search_fields = ["title", "body"]
+    list_select_related = ["municipality", "district", "hub"]
+
+
+class StaffMembershipForm(forms.ModelForm):
+    """Staff are appointed by email address: the person must have an account."""
+
+    email = forms.EmailField(label=_("Email address of the person"))
+
+    class Meta:
+        model = StaffMembership
+        fields = ["email", "role", "municipality", "hub"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"]
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("Nobody has an account with this email address. Ask them to sign up first.")
+            )
+        self.instance.user = user
+        return email
+
+    def save(self, commit=True):
+        membership = super().save(commit=False)
+        if not membership.user.is_staff:
+            membership.user.is_staff = True
+            membership.user.save(update_fields=["is_staff"])
+        if commit:
+            membership.save()
+        return membership
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(ScopedModelAdmin):
+    form = StaffMembershipForm
+    list_display = ["user", "role", "municipality", "hub"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user", "municipality", "hub"]

@@ -1,0 +1,243 @@
+"""Demo municipalities, districts and hubs (DEMO DATA: addresses, postcodes and hours are
+plausible, not official). Idempotent: keyed on slugs and numbers."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from django.utils import timezone
+
+from hubportal.core.demo import DemoReport, demo_loader, ensure_demo_user
+
+from .enums import ExceptionKind, SpanState, StaffRole
+from .models import (
+    District,
+    ExceptionSpan,
+    Hub,
+    Municipality,
+    NewsItem,
+    OpeningHoursException,
+    OpeningHoursPeriod,
+    OpeningHoursSpan,
+    StaffMembership,
+)
+
+# name, slug, postcodes, street address, postcode, post town, latitude, longitude
+ASKER = [
+    (
+        "Asker sentrum",
+        "asker-sentrum",
+        ["1383", "1384", "1385"],
+        "Torvveien 10",
+        "1384",
+        "Asker",
+        59.8331,
+        10.4350,
+    ),
+    ("Holmen", "holmen", ["1394", "1396"], "Slemdalsveien 2", "1394", "Nesbru", 59.8539, 10.4967),
+    ("Heggedal", "heggedal", ["1389"], "Heggedalsveien 121", "1389", "Heggedal", 59.7834, 10.4456),
+    (
+        "Slemmestad",
+        "slemmestad",
+        ["3470", "1389"],
+        "Slemmestadveien 498",
+        "3470",
+        "Slemmestad",
+        59.7807,
+        10.4941,
+    ),
+    (
+        "Spikkestad",
+        "spikkestad",
+        ["3430"],
+        "Spikkestadveien 90",
+        "3430",
+        "Spikkestad",
+        59.7455,
+        10.3416,
+    ),
+    ("Sætre", "saetre", ["3475"], "Storgata 30", "3475", "Sætre", 59.6820, 10.5240),
+    ("Tofte", "tofte", ["3482"], "Toftebakken 2", "3482", "Tofte", 59.5440, 10.5630),
+]
+DRAMMEN = [
+    (
+        "Bragernes",
+        "bragernes",
+        ["3017", "3018", "3019"],
+        "Bragernes torg 2",
+        "3017",
+        59.7440,
+        10.2045,
+    ),
+    ("Strømsø", "stromso", ["3040", "3041", "3044"], "Strømsø torg 1", "3044", 59.7395, 10.2110),
+    ("Konnerud", "konnerud", ["3031", "3032"], "Konnerudsenteret 4", "3032", 59.7250, 10.1550),
+    ("Fjell", "fjell", ["3024", "3025"], "Fjellsenteret 1", "3024", 59.7330, 10.2370),
+    ("Åssiden", "assiden", ["3026", "3027"], "Åssidenveien 30", "3027", 59.7560, 10.1540),
+    ("Gulskogen", "gulskogen", ["3045", "3046"], "Gulskogen senter", "3046", 59.7460, 10.1660),
+    (
+        "Tangen og Åskollen",
+        "tangen-askollen",
+        ["3036", "3037"],
+        "Tangenveien 20",
+        "3036",
+        59.7310,
+        10.2500,
+    ),
+    ("Mjøndalen", "mjondalen", ["3050", "3051"], "Strømsøgata 7", "3050", 59.7500, 10.0170),
+    ("Svelvik", "svelvik", ["3060"], "Storgata 42", "3060", 59.6120, 10.4060),
+    ("Skoger", "skoger", ["3033", "3036"], "Skogerveien 210", "3033", 59.7000, 10.2300),
+]
+VAERNES = [  # name, number, centre, postcodes, street, postcode, lat, lon
+    (
+        "Stjørdal",
+        "5035",
+        "Stjørdal sentrum",
+        ["7500", "7501", "7502"],
+        "Kjøpmannsgata 9",
+        "7500",
+        63.4697,
+        10.9180,
+    ),
+    ("Malvik", "5031", "Hommelvik", ["7550", "7551"], "Torggata 5", "7550", 63.4110, 10.7960),
+    ("Selbu", "5032", "Mebonden", ["7580"], "Gjelbakken 15", "7580", 63.2200, 11.0370),
+    ("Frosta", "5036", "Frosta sentrum", ["7633"], "Frostavegen 1500", "7633", 63.5870, 10.7410),
+    ("Meråker", "5034", "Midtbygda", ["7530"], "Ivar Lykkes veg 1", "7530", 63.4150, 11.7470),
+    ("Tydal", "5033", "Ås", ["7590"], "Ås 8", "7590", 63.0640, 11.5840),
+]
+ASKER_DESCRIPTIONS = {
+    "heggedal": "Innbyggertorget i Heggedal samler bibliotek, innbyggerservice og frivilligsentral "
+    "under ett tak. Her får du hjelp med digitale tjenester, bostøtte og startlån, og du kan "
+    "låne rom til møter og aktiviteter.",
+}
+
+
+def _municipality(name, slug, number, colour="#0b5394"):
+    municipality, _ = Municipality.objects.update_or_create(
+        number=number, defaults={"name": name, "slug": slug, "brand_colour": colour}
+    )
+    return municipality
+
+
+def _district_and_hub(municipality, name, slug, postcodes, street, postcode, town, lat, lon,
+                      hub_name=None, description="", pilot=False):  # fmt: skip
+    district, _ = District.objects.update_or_create(
+        municipality=municipality, slug=slug,
+        defaults={"name": name, "postcodes": postcodes,
+                  "description": f"{name} bydel i {municipality.name}. (Demodata)"},
+    )  # fmt: skip
+    hub, _ = Hub.objects.update_or_create(
+        municipality=municipality, slug=slug,
+        defaults={
+            "district": district, "name": hub_name or f"{name} innbyggertorg",
+            "street_address": street, "postcode": postcode, "post_town": town,
+            "latitude": lat, "longitude": lon, "is_pilot": pilot,
+            "description": description or (
+                f"Knutepunktet i {name}: innbyggerservice, bibliotek, kulturarena og "
+                "frivillighet. Spør oss om bostøtte, startlån og digital hjelp."
+            ),
+            "phone": "+47 22 00 00 00", "email": f"{slug}@demo.hubportal.no",
+            "coordinator_name": "Lokal koordinator (demo)",
+            "step_free_entrance": True, "hearing_loop": slug != "tofte",
+            "accessible_toilet": True,
+            "parking": "Gratis parkering ved inngangen, to HC-plasser.",
+            "public_transport": "Buss stopper 100 meter unna.",
+        },
+    )  # fmt: skip
+    _regular_hours(hub)
+    return district, hub
+
+
+REGULAR = [  # weekday, opens, closes, state
+    *[(day, time(7), time(10), SpanState.SELF_SERVICE) for day in range(5)],
+    *[(day, time(10), time(16), SpanState.STAFFED) for day in range(5)],
+    (0, time(16), time(22), SpanState.SELF_SERVICE),
+    (1, time(16), time(20), SpanState.STAFFED),  # a staffed evening
+    (1, time(20), time(22), SpanState.SELF_SERVICE),
+    (2, time(16), time(22), SpanState.SELF_SERVICE),
+    (3, time(16), time(20), SpanState.STAFFED),
+    (3, time(20), time(22), SpanState.SELF_SERVICE),
+    (4, time(16), time(22), SpanState.SELF_SERVICE),
+    (5, time(10), time(14), SpanState.STAFFED),
+    (5, time(14), time(18), SpanState.SELF_SERVICE),
+    (6, time(12), time(18), SpanState.SELF_SERVICE),
+]
+SUMMER = [
+    *[(day, time(10), time(15), SpanState.STAFFED) for day in range(5)],
+    *[(day, time(15), time(21), SpanState.SELF_SERVICE) for day in range(7)],
+]
+
+
+def _regular_hours(hub):
+    year = timezone.localdate().year
+    periods = [
+        ("Sommertid", date(year, 6, 22), date(year, 8, 9), SUMMER),
+        ("Ordinære åpningstider", date(year, 8, 10), None, REGULAR),
+        ("Ordinære åpningstider vår", date(year - 1, 8, 10), date(year, 6, 21), REGULAR),
+    ]
+    for name, start, end, spans in periods:
+        period, created = OpeningHoursPeriod.objects.get_or_create(
+            hub=hub, valid_from=start, defaults={"name": name, "valid_until": end}
+        )
+        if created:
+            OpeningHoursSpan.objects.bulk_create(
+                OpeningHoursSpan(period=period, weekday=d, opens=o, closes=c, state=s)
+                for d, o, c, s in spans
+            )
+    # Christmas week: special hours on the 23rd (a holiday exception, demo).
+    exception, created = OpeningHoursException.objects.get_or_create(
+        hub=hub, start_date=date(year, 12, 23), end_date=date(year, 12, 23),
+        defaults={"kind": ExceptionKind.SPECIAL_HOURS, "reason": "Lille julaften: kortere åpningstid"},
+    )  # fmt: skip
+    if created:
+        ExceptionSpan.objects.create(
+            exception=exception, opens=time(10), closes=time(13), state=SpanState.STAFFED
+        )
+
+
+@demo_loader
+def load_places(report: DemoReport) -> None:
+    asker = _municipality("Asker", "asker", "3203", "#00593f")
+    hubs = {}
+    for name, slug, postcodes, street, postcode, town, lat, lon in ASKER:
+        _district, hubs[slug] = _district_and_hub(
+            asker, name, slug, postcodes, street, postcode, town, lat, lon,
+            hub_name=f"{name} innbyggertorg", description=ASKER_DESCRIPTIONS.get(slug, ""),
+        )  # fmt: skip
+    drammen = _municipality("Drammen", "drammen", "3301", "#8a1c1c")
+    for index, (name, slug, postcodes, street, postcode, lat, lon) in enumerate(DRAMMEN):
+        _district_and_hub(
+            drammen, name, slug, postcodes, street, postcode, "Drammen", lat, lon,
+            hub_name=f"{name} knutepunkt", pilot=index == 2,
+        )  # fmt: skip
+    for name, number, centre, postcodes, street, postcode, lat, lon in VAERNES:
+        municipality = _municipality(
+            name, name.lower().replace("ø", "o").replace("å", "a"), number, "#1f4e79"
+        )
+        _district_and_hub(
+            municipality, centre, "sentrum", postcodes, street, postcode, name, lat, lon,
+            hub_name=f"{name} knutepunkt",
+        )  # fmt: skip
+    now = timezone.now()
+    for municipality, title, body in [
+        (asker, "Ny søknadsfrist for bostøtte", "Trenger du hjelp med søknad om bostøtte? "
+         "Kom innom innbyggertorget ditt, så hjelper vi deg. (Demodata)"),
+        (drammen, "Knutepunktene får utvidet åpningstid", "Fra nå kan du bruke knutepunktene "
+         "med meråpent til klokken 22 på hverdager. (Demodata)"),
+    ]:  # fmt: skip
+        NewsItem.objects.update_or_create(
+            municipality=municipality, title=title,
+            defaults={"body": body, "publish_from": now.replace(hour=0, minute=0, second=0, microsecond=0)},
+        )  # fmt: skip
+    admin = ensure_demo_user(
+        report, email="admin.asker@demo.hubportal.no", role="municipality admin (Asker)",
+        full_name="Demo Kommuneadmin Asker", is_staff=True,
+    )  # fmt: skip
+    StaffMembership.objects.get_or_create(
+        user=admin, role=StaffRole.MUNICIPALITY_ADMIN, municipality=asker
+    )
+    for slug in ("heggedal", "holmen"):
+        staff = ensure_demo_user(
+            report, email=f"ansatt.{slug}@demo.hubportal.no", role=f"hub staff ({hubs[slug].name})",
+            full_name=f"Demo Ansatt {hubs[slug].name}", is_staff=True,
+        )  # fmt: skip
+        StaffMembership.objects.get_or_create(user=staff, role=StaffRole.HUB_STAFF, hub=hubs[slug])

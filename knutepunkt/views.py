@@ -1,0 +1,168 @@
+"""Citizen pages: server-rendered, enhanced with HTMX, complete without JavaScript."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import translate_url
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from hubportal.core.page_cache import cached_page
+from hubportal.search.registry import kind_label
+from hubportal.search.selectors import search_documents
+
+from . import selectors
+from .forms import PostcodeForm, SearchForm
+from .models import District, Hub, Municipality
+from .sections import load_sections
+
+
+def _language() -> str:
+    return (get_language() or "nb")[:2]
+
+
+@require_GET
+def front_page(request):
+    def build():
+        context = {
+            "municipalities": list(selectors.municipalities_for_front_page()),
+            "postcode_form": PostcodeForm(),
+        }
+        return render(request, "knutepunkt/front_page.html", context), None
+
+    return cached_page(request, scopes=(), build=build)
+
+
+@require_GET
+def find_district(request):
+    """Postcode -> district(s); or browser location -> nearest hubs."""
+    if "lat" in request.GET and "lon" in request.GET:
+        try:
+            latitude, longitude = float(request.GET["lat"]), float(request.GET["lon"])
+        except ValueError:
+            latitude = longitude = None
+        if latitude is not None and -90 <= latitude <= 90 and -180 <= longitude <= 180:
+            hubs = selectors.nearest_hubs(latitude=latitude, longitude=longitude)
+            return render(request, "knutepunkt/find_district.html", {"nearest": hubs})
+    form = PostcodeForm(request.GET or None)
+    districts = []
+    if form.is_valid():
+        districts = selectors.districts_for_postcode(postcode=form.cleaned_data["postnummer"])
+        if len(districts) == 1:
+            return redirect(districts[0].get_absolute_url())
+    status = 200 if form.is_valid() or not request.GET else 400
+    context = {"postcode_form": form, "districts": districts, "searched": form.is_valid()}
+    return render(request, "knutepunkt/find_district.html", context, status=status)
+
+
+def _hours_context(hubs, at):
+    hours = selectors.hubs_hours(hubs=hubs, at=at, language=_language())
+    return hours, selectors.earliest_change(hours)
+
+
+@require_GET
+def municipality_page(request, municipality):
+    municipality = get_object_or_404(Municipality, slug=municipality)
+
+    def build():
+        now = timezone.now()
+        hubs = list(
+            selectors.hubs_with_places(Hub.objects.filter(municipality=municipality)).order_by(
+                "district__name", "name"
+            )
+        )
+        hours, valid_until = _hours_context(hubs, now)
+        districts = list(District.objects.filter(municipality=municipality).order_by("name"))
+        hubs_by_district = {}
+        for hub in hubs:
+            hubs_by_district.setdefault(hub.district_id, []).append(hours[hub.pk])
+        context = {
+            "municipality": municipality,
+            "districts": [(d, hubs_by_district.get(d.pk, [])) for d in districts],
+            "news": selectors.published_news(municipality=municipality),
+            "search_municipality": municipality,
+        }
+        return render(request, "knutepunkt/municipality.html", context), valid_until
+
+    return cached_page(request, scopes=(municipality.pk,), build=build)
+
+
+@require_GET
+def district_page(request, municipality, district):
+    district = get_object_or_404(
+        District.objects.select_related("municipality"),
+        municipality__slug=municipality, slug=district,
+    )  # fmt: skip
+
+    def build():
+        now = timezone.now()
+        hubs = list(selectors.hubs_with_places(district.hubs.all()).order_by("name"))
+        hours, valid_until = _hours_context(hubs, now)
+        context = {
+            "municipality": district.municipality,
+            "district": district,
+            "hub_hours": [hours[hub.pk] for hub in hubs],
+            "sections": load_sections(hubs),
+            "news": selectors.published_news(
+                municipality=district.municipality, district=district, hubs=hubs
+            ),
+            "search_municipality": district.municipality,
+        }
+        return render(request, "knutepunkt/district.html", context), valid_until
+
+    return cached_page(request, scopes=(district.municipality_id,), build=build)
+
+
+@require_GET
+def hub_page(request, municipality, hub):
+    hub = get_object_or_404(
+        selectors.hubs_with_places(Hub.objects.select_related("district__municipality")),
+        municipality__slug=municipality, slug=hub,
+    )  # fmt: skip
+
+    def build():
+        hours, valid_until = _hours_context([hub], timezone.now())
+        context = {
+            "municipality": hub.municipality,
+            "district": hub.district,
+            "hub_hours": [hours[hub.pk]],
+            "hub": hub,
+            "sections": load_sections([hub]),
+            "news": selectors.published_news(
+                municipality=hub.municipality, district=hub.district, hubs=[hub]
+            ),
+            "search_municipality": hub.municipality,
+        }
+        return render(request, "knutepunkt/hub.html", context), valid_until
+
+    return cached_page(request, scopes=(hub.municipality_id,), build=build)
+
+
+@require_GET
+def search(request, municipality=None):
+    municipality = get_object_or_404(Municipality, slug=municipality) if municipality else None
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = search_documents(
+        query=query, municipality_id=municipality.pk if municipality else None
+    )
+    language = _language()
+    hits = [
+        {
+            "document": document,
+            "kind": kind_label(document.kind),
+            "url": document.url if language == "nb" else translate_url(document.url, language),
+        }
+        for document in results.documents
+    ]
+    context = {
+        "query": results.query,
+        "truncated": results.truncated,
+        "hits": hits,
+        "searched": bool(results.query),
+        "search_municipality": municipality,
+        "municipality": municipality,
+    }
+    template = "knutepunkt/_search_results.html" if request.htmx else "knutepunkt/search.html"
+    return render(request, template, context)
