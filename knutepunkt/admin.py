@@ -136,6 +136,33 @@ class NewsItemAdmin(ScopedModelAdmin):
     search_fields = ["title", "body"]
     list_select_related = ["municipality", "district", "hub"]
 
+    def get_fields(self, request, obj=None):
+        fields = [
+            "municipality",
+            "district",
+            "hub",
+            "title",
+            "body",
+            "publish_from",
+            "publish_until",
+        ]
+        if not permissions.can_some(request.user, Action.ADD, District):
+            # Hub staff write news for their own hubs; where it belongs follows from the hub.
+            fields = [f for f in fields if f not in ("municipality", "district")]
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "municipality" not in form.base_fields:
+            form.base_fields["hub"].required = True
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if obj.hub_id:
+            obj.district_id = obj.hub.district_id
+            obj.municipality_id = obj.hub.municipality_id
+        super().save_model(request, obj, form, change)
+
 
 class StaffMembershipForm(forms.ModelForm):
     """Staff are appointed by email address: the person must have an account."""

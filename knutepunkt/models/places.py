@@ -250,8 +250,9 @@ class NewsItem(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.hub_id and self.district_id is None:
+        if self.hub_id:  # the hub decides where the news belongs
             self.district_id = self.hub.district_id
+            self.municipality_id = self.hub.municipality_id
         if self.hub_id and self.hub.district_id != self.district_id:
             raise ValidationError({"hub": _("The hub is not in the chosen district.")})
         if self.district_id and self.district.municipality_id != self.municipality_id:
