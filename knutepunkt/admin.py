@@ -73,6 +73,22 @@ class ExceptionSpanInline(ScopedTabularInline):
     fields = ["opens", "closes", "past_midnight", "state", "note"]
 
 
+class OpeningHoursPeriodInline(ScopedTabularInline):
+    """Periods on the hub's page; their weekly hours are edited on the period's own page."""
+
+    model = OpeningHoursPeriod
+    extra = 0
+    fields = ["name", "valid_from", "valid_until"]
+    show_change_link = True
+
+
+class OpeningHoursExceptionInline(ScopedTabularInline):
+    model = OpeningHoursException
+    extra = 0
+    fields = ["start_date", "end_date", "kind", "reason"]
+    show_change_link = True
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(ScopedModelAdmin):
     list_display = ["name", "number", "slug"]
@@ -96,6 +112,7 @@ class HubAdmin(ScopedModelAdmin):
     search_fields = ["name", "street_address", "postcode"]
     list_select_related = ["district", "municipality"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [OpeningHoursPeriodInline, OpeningHoursExceptionInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "district", "is_pilot", "description"]}),
         (_("Address"), {"fields": ["street_address", "postcode", "post_town", "latitude", "longitude"]}),

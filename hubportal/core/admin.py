@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from hubportal import permissions
 from hubportal.permissions import Action
@@ -62,6 +63,14 @@ def permissions_models() -> set:
 
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def get_object(self, request, object_id, from_field=None):
+        # An object outside the user's scope does not exist for them: 404, not a redirect
+        # that hints it might.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
     def save_model(self, request, obj, form, change):
         action = Action.CHANGE if change else Action.ADD
         if not permissions.can(request.user, action, obj):

@@ -187,3 +187,16 @@ def test_search__htmx_request__returns_the_results_partial(client):
     response = client.get("/sok/", {"q": "heggedal"}, headers={"HX-Request": "true"})
     page = response.content.decode()
     assert "Heggedal innbyggertorg" in page and "<html" not in page
+
+
+def test_find_district__browser_location__lists_nearest_hubs(client):
+    near = HubFactory(name="Nær", latitude=59.78, longitude=10.44)
+    HubFactory(name="Fjern", latitude=63.47, longitude=10.92)
+    page = client.get("/finn-bydel/", {"lat": "59.79", "lon": "10.45"}).content.decode()
+    assert page.index(near.name) < page.index("Fjern")
+
+
+def test_find_district__nonsense_location__falls_back_to_the_postcode_form(client):
+    response = client.get("/finn-bydel/", {"lat": "abc", "lon": "999"})
+    assert response.status_code == 400
+    assert "Postnummeret ditt" in response.content.decode()
