@@ -71,7 +71,11 @@ def test_startup__debug_off__secret_key_missing_is_refused_but_debug_on_is_not()
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.django_db
 def test_oidc__configured_from_the_environment__offers_the_provider_on_the_login_page():
+    from django.db import connection
+
+    db = connection.settings_dict  # the test database: migrated, unlike the portal's own
     script = (
         "from django.test import Client;"
         "from django.test.utils import setup_test_environment;"
@@ -85,7 +89,7 @@ def test_oidc__configured_from_the_environment__offers_the_provider_on_the_login
         "-c",
         script,
         DJANGO_SETTINGS_MODULE="hubportal.settings.test",
-        DATABASE_URL=os.environ.get("DATABASE_URL", PRODUCTION["DATABASE_URL"]),
+        DATABASE_URL=f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         OIDC_PROVIDER_ID="idporten",
         OIDC_CLIENT_ID="hubportal-test",
         OIDC_CLIENT_SECRET="secret",

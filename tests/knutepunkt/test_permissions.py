@@ -27,7 +27,11 @@ def world():
     asker, drammen = MunicipalityFactory(slug="asker"), MunicipalityFactory(slug="drammen")
     heggedal = HubFactory(district=DistrictFactory(municipality=asker), slug="heggedal")
     holmen = HubFactory(district=DistrictFactory(municipality=asker), slug="holmen")
-    bragernes = HubFactory(district=DistrictFactory(municipality=drammen), slug="bragernes")
+    bragernes = HubFactory(
+        district=DistrictFactory(municipality=drammen),
+        slug="bragernes",
+        name="Bragernes knutepunkt",
+    )
     return {
         "asker": asker, "drammen": drammen, "heggedal": heggedal, "holmen": holmen,
         "bragernes": bragernes, "heggedal_staff": hub_staff(heggedal),
