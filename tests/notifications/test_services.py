@@ -205,3 +205,41 @@ def test_purge_old__removes_delivered_messages_only():
     Notification.objects.update(updated_at=timezone.now() - timedelta(days=200))
     assert services.notification_purge_old() == 1
     assert list(Notification.objects.values_list("pk", flat=True)) == [waiting.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dispatch_due__second_dispatcher_at_the_same_time__does_nothing(monkeypatch):
+    import psycopg
+
+    monkeypatch.setattr(
+        "hubportal.notifications.tasks.deliver_notification.apply_async", lambda *a, **k: None
+    )
+    enqueue()
+    Notification.objects.update(dispatched_at=None)  # as if the broker had been down
+    db = connection.settings_dict
+    other = psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"], autocommit=False
+    )
+    try:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", [services._DISPATCH_LOCK_ID])
+        assert services.notification_dispatch_due() == 0  # the other beat holds the lock
+    finally:
+        other.rollback()
+        other.close()
+    assert services.notification_dispatch_due() == 1
+
+
+def test_admin__superuser_retries_a_failed_message(client, django_capture_on_commit_callbacks):
+    admin = get_user_model().objects.create_superuser("root@example.no", "et-langt-passord-2026")
+    notification = enqueue()
+    Notification.objects.filter(pk=notification.pk).update(status=Status.FAILED, attempts=6)
+    client.force_login(admin)
+    listing = client.get("/admin/notifications/notification/", {"status__exact": "failed"})
+    assert notification.to_address in listing.content.decode()
+    response = client.post(
+        "/admin/notifications/notification/",
+        {"action": "retry_selected", "_selected_action": [notification.pk]},
+    )
+    assert response.status_code == 302
+    notification.refresh_from_db()
+    assert notification.status == Status.PENDING and notification.attempts == 0
