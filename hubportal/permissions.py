@@ -55,6 +55,7 @@ class Scope:
     is_superuser: bool = False
     municipality_ids: set[int] = field(default_factory=set)
     hub_ids: set[int] = field(default_factory=set)
+    hub_municipality_ids: set[int] = field(default_factory=set)  # where their hubs are
     organisation_ids: set[int] = field(default_factory=set)
 
     @property
@@ -123,29 +124,30 @@ class Policy:
     municipality_admin: frozenset[str] = ALL_ACTIONS
     hub_staff: frozenset[str] = ALL_ACTIONS
     coordinator: frozenset[str] = frozenset()
+    # What hub staff may do with objects of the municipalities their hubs are in (e.g. read
+    # the municipality's service catalogue to say which services their hub offers).
+    staff_in_municipality: frozenset[str] = frozenset()
+
+    def _grants(self, scope: Scope):
+        return (
+            (self.municipality, self.municipality_admin, scope.municipality_ids),
+            (self.hub, self.hub_staff, scope.hub_ids),
+            (self.organisation, self.coordinator, scope.organisation_ids),
+            (self.municipality, self.staff_in_municipality, scope.hub_municipality_ids),
+        )
 
     def q(self, scope: Scope, action: str) -> Q | None:
         """A filter for the objects the scope may act on; None when it may act on none."""
         conditions: list[Q] = []
-        grants = (
-            (self.municipality, self.municipality_admin, scope.municipality_ids),
-            (self.hub, self.hub_staff, scope.hub_ids),
-            (self.organisation, self.coordinator, scope.organisation_ids),
-        )
-        for paths, actions, ids in grants:
+        for paths, actions, ids in self._grants(scope):
             if ids and action in actions:
                 conditions += [Q(**{_lookup(path): sorted(ids)}) for path in paths]
         return reduce(or_, conditions) if conditions else None
 
     def allows(self, scope: Scope, action: str, obj) -> bool:
-        grants = (
-            (self.municipality, self.municipality_admin, scope.municipality_ids),
-            (self.hub, self.hub_staff, scope.hub_ids),
-            (self.organisation, self.coordinator, scope.organisation_ids),
-        )
         return any(
             ids and action in actions and any(_resolve(obj, path) in ids for path in paths)
-            for paths, actions, ids in grants
+            for paths, actions, ids in self._grants(scope)
         )
 
     def may_some(self, scope: Scope, action: str) -> bool:
@@ -226,13 +228,15 @@ def registered_models() -> Iterable[str]:
 def _staff_memberships(user, scope: Scope) -> None:
     from knutepunkt.models import StaffMembership
 
-    for role, municipality_id, hub_id in StaffMembership.objects.filter(user=user).values_list(
-        "role", "municipality_id", "hub_id"
-    ):
+    memberships = StaffMembership.objects.filter(user=user).values_list(
+        "role", "municipality_id", "hub_id", "hub__municipality_id"
+    )
+    for role, municipality_id, hub_id, hub_municipality_id in memberships:
         if role == Role.MUNICIPALITY_ADMIN and municipality_id:
             scope.municipality_ids.add(municipality_id)
         elif role == Role.HUB_STAFF and hub_id:
             scope.hub_ids.add(hub_id)
+            scope.hub_municipality_ids.add(hub_municipality_id)
 
 
 # knutepunkt: a municipality admin manages everything in the municipality (but not the
@@ -240,8 +244,11 @@ def _staff_memberships(user, scope: Scope) -> None:
 # description, hours and news, and see (not change) their district and municipality.
 register("knutepunkt.municipality", Policy(
     municipality=("pk",), municipality_admin=EDIT, hub=(), hub_staff=frozenset(),
+    staff_in_municipality=READ,
 ))  # fmt: skip
-register("knutepunkt.district", Policy(municipality=("municipality",), hub_staff=frozenset()))
+register("knutepunkt.district", Policy(
+    municipality=("municipality",), hub_staff=frozenset(), staff_in_municipality=READ,
+))  # fmt: skip
 register("knutepunkt.hub", Policy(municipality=("municipality",), hub=("pk",), hub_staff=EDIT))
 register("knutepunkt.openinghoursperiod", Policy(
     municipality=("hub__municipality",), hub=("hub",),
@@ -272,3 +279,17 @@ def municipality_id_of(obj) -> int | None:
         if value is not None:
             return value
     return None
+
+
+# innbyggertorg: the municipality keeps the service catalogue (hub staff read it); hub staff
+# say which services their hubs offer and when rotating services are there.
+register("innbyggertorg.servicetype", Policy(
+    municipality=("municipality",), hub_staff=frozenset(), staff_in_municipality=READ,
+))  # fmt: skip
+register("innbyggertorg.serviceoffer", Policy(municipality=("hub__municipality",), hub=("hub",)))
+register("innbyggertorg.serviceschedule", Policy(
+    municipality=("hub__municipality",), hub=("hub",),
+))  # fmt: skip
+register("innbyggertorg.schedulecancellation", Policy(
+    municipality=("schedule__hub__municipality",), hub=("schedule__hub",),
+))  # fmt: skip

@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("konto/", include("hubportal.accounts.urls")),
+    path("", include("innbyggertorg.urls")),
     # Last: municipality and district addresses are top-level slugs.
     path("", include("knutepunkt.urls")),
     prefix_default_language=False,

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class InnbyggertorgConfig(AppConfig):
     name = "innbyggertorg"
     verbose_name = _("Services and events")
+
+    def ready(self):
+        from knutepunkt.sections import PortalSection, register_section
+
+        from . import selectors
+
+        register_section(
+            PortalSection(
+                key="services",
+                title=_("Services"),
+                template="innbyggertorg/_hub_section.html",
+                load=lambda hubs: selectors.hub_services(hubs=hubs),
+                order=10,
+            )
+        )

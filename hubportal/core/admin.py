@@ -48,7 +48,8 @@ class ScopedAdminMixin:
         related = db_field.related_model
         if related in permissions_models():
             queryset = kwargs.get("queryset") or related._default_manager.all()
-            kwargs["queryset"] = permissions.scoped(request.user, Action.CHANGE, queryset)
+            # Choices are what the user may see; saving checks they may act on the result.
+            kwargs["queryset"] = permissions.scoped(request.user, Action.VIEW, queryset)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -1,0 +1,71 @@
+from django.contrib import admin
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from hubportal import permissions
+from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
+from hubportal.permissions import Action
+from knutepunkt.models import Hub
+
+from . import selectors
+from .models import ScheduleCancellation, ServiceOffer, ServiceSchedule, ServiceType
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(ScopedModelAdmin):
+    list_display = ["name", "category", "is_base_module", "municipality"]
+    list_filter = ["category", "is_base_module", "municipality"]
+    search_fields = ["name", "keywords"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["municipality"]
+
+
+@admin.register(ServiceOffer)
+class ServiceOfferAdmin(ScopedModelAdmin):
+    list_display = ["service_type", "hub", "level"]
+    list_filter = ["level", "hub__municipality"]
+    search_fields = ["service_type__name", "hub__name"]
+    list_select_related = ["service_type", "hub"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.base_modules_view)
+        return [path("grunnmoduler/", view, name="innbyggertorg_base_modules"), *super().get_urls()]
+
+    def base_modules_view(self, request):
+        """Which base modules each of the user's hubs still lacks (equal treatment)."""
+        hubs = list(
+            permissions.scoped(request.user, Action.VIEW, Hub.objects.all())
+            .select_related("municipality")
+            .order_by("municipality__name", "name")
+        )
+        missing = selectors.missing_base_modules(hubs=hubs)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Base modules missing at hubs"),
+            "rows": [(hub, missing[hub.pk]) for hub in hubs],
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/innbyggertorg/base_modules.html", context)
+
+
+class CancellationInline(ScopedTabularInline):
+    model = ScheduleCancellation
+    extra = 1
+
+
+@admin.register(ServiceSchedule)
+class ServiceScheduleAdmin(ScopedModelAdmin):
+    list_display = [
+        "service_type",
+        "hub",
+        "recurrence",
+        "weekday",
+        "opens",
+        "closes",
+        "start_date",
+        "end_date",
+    ]
+    list_filter = ["recurrence", "mode", "hub__municipality"]
+    list_select_related = ["service_type", "hub"]
+    inlines = [CancellationInline]

@@ -1,0 +1,55 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceCategory(models.TextChoices):
+    CITIZEN_SERVICE_DESK = "citizen_service_desk", _("Citizen service desk")
+    LIBRARY = "library", _("Library")
+    CULTURE = "culture", _("Culture")
+    VOLUNTEER_CENTRE = "volunteer_centre", _("Volunteer centre")
+    HEALTH = "health", _("Health and prevention (open house)")
+    NAV = "nav", _("NAV")
+    OTHER = "other", _("Other")
+
+    @property
+    def levels(self) -> list[str]:
+        """The levels at which a hub can offer a service of this category."""
+        if self == ServiceCategory.LIBRARY:
+            return [OfferLevel.FULL_LIBRARY, OfferLevel.LIBRARY_DEPARTMENT, OfferLevel.BOOK_OFFER]
+        if self == ServiceCategory.CITIZEN_SERVICE_DESK:
+            return [OfferLevel.STAFFED, OfferLevel.DIGITAL_WITH_HELP]
+        return [OfferLevel.PRESENT, OfferLevel.ROTATING]
+
+
+class OfferLevel(models.TextChoices):
+    FULL_LIBRARY = "full_library", _("Full library")
+    LIBRARY_DEPARTMENT = "library_department", _("Library department")
+    BOOK_OFFER = "book_offer", _("Book offer (e.g. self-service book machine)")
+    STAFFED = "staffed", _("Staffed")
+    DIGITAL_WITH_HELP = "digital_with_help", _("Digital, with local help")
+    PRESENT = "present", _("Present")
+    ROTATING = "rotating", _("Visits on a schedule")
+
+
+class Recurrence(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    EVERY_OTHER_WEEK = "every_other_week", _("Every other week")
+    MONTHLY_WEEKDAY = "monthly_weekday", _("A weekday of the month (e.g. the first Tuesday)")
+    SINGLE_DATES = "single_dates", _("Single dates")
+
+    @property
+    def needs_weekday(self) -> bool:
+        return self != Recurrence.SINGLE_DATES
+
+
+class AttendanceMode(models.TextChoices):
+    DROP_IN = "drop_in", _("Drop in")
+    BY_APPOINTMENT = "by_appointment", _("By appointment")
+
+
+class WeekOfMonth(models.IntegerChoices):
+    FIRST = 1, _("first")
+    SECOND = 2, _("second")
+    THIRD = 3, _("third")
+    FOURTH = 4, _("fourth")
+    LAST = -1, _("last")

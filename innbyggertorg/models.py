@@ -1,0 +1,214 @@
+"""What each hub offers: the municipality's service catalogue, which services a hub has and
+at which level, and when rotating services are present."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from knutepunkt.enums import Weekday
+from knutepunkt.models import Hub, Municipality
+
+from .enums import AttendanceMode, OfferLevel, Recurrence, ServiceCategory, WeekOfMonth
+
+
+class ServiceType(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE,
+        related_name="service_types",
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("address"), max_length=80)
+    category = models.CharField(_("category"), max_length=30, choices=ServiceCategory.choices)
+    is_base_module = models.BooleanField(
+        _("base module"), default=False, help_text=_("Every hub should offer it.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    keywords = models.CharField(
+        _("search words"), max_length=300, blank=True,
+        help_text=_("Other words people use for the service, e.g. bostøtte, husleie."),
+    )  # fmt: skip
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    chat_url = models.URLField(_("chat"), blank=True)
+    video_url = models.URLField(_("video meeting booking"), blank=True)
+    form_url = models.URLField(_("web form"), blank=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "slug"],
+                name="service_type_slug_unique_in_municipality",
+                violation_error_message=_("Another service of this municipality has this address."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "innbyggertorg:service",
+            kwargs={"municipality": self.municipality.slug, "service": self.slug},
+        )
+
+    @property
+    def digital_channels(self) -> list[tuple[str, str]]:
+        channels = [
+            (_("Chat"), self.chat_url),
+            (_("Book a video meeting"), self.video_url),
+            (_("Web form"), self.form_url),
+        ]
+        return [(label, url) for label, url in channels if url]
+
+
+class ServiceOffer(models.Model):
+    hub = models.ForeignKey(
+        Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="service_offers"
+    )
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("service"), on_delete=models.CASCADE, related_name="offers"
+    )
+    level = models.CharField(_("level"), max_length=30, choices=OfferLevel.choices)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("service at a hub")
+        verbose_name_plural = _("services at hubs")
+        ordering = ["service_type__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hub", "service_type"],
+                name="service_offer_once_per_hub",
+                violation_error_message=_("The hub already offers this service."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service_type} – {self.hub}"
+
+    def clean(self):
+        if self.hub_id and self.service_type_id:
+            if self.service_type.municipality_id != self.hub.municipality_id:
+                raise ValidationError(
+                    {"service_type": _("The service belongs to another municipality.")}
+                )
+            category = ServiceCategory(self.service_type.category)
+            if self.level and self.level not in category.levels:
+                raise ValidationError(
+                    {"level": _("This level does not fit a service of this category.")}
+                )
+
+
+class ServiceSchedule(models.Model):
+    """A rotating service at a hub: when the specialist is there."""
+
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("service"), on_delete=models.CASCADE, related_name="schedules"
+    )
+    hub = models.ForeignKey(
+        Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="service_schedules"
+    )
+    recurrence = models.CharField(
+        _("repeats"), max_length=20, choices=Recurrence.choices, default=Recurrence.WEEKLY
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), null=True, blank=True,
+        choices=Weekday.choices,
+    )  # fmt: skip
+    week_of_month = models.SmallIntegerField(
+        _("week of the month"), null=True, blank=True, choices=WeekOfMonth.choices
+    )
+    dates = ArrayField(
+        models.DateField(), verbose_name=_("dates"), default=list, blank=True,
+        help_text=_("For single dates: the dates, separated by commas (YYYY-MM-DD)."),
+    )  # fmt: skip
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    opens = models.TimeField(_("from (time)"))
+    closes = models.TimeField(_("until (time)"))
+    mode = models.CharField(
+        _("attendance"), max_length=20, choices=AttendanceMode.choices,
+        default=AttendanceMode.DROP_IN,
+    )  # fmt: skip
+    booking_url = models.URLField(_("where to book an appointment"), blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("rotating service hours")
+        verbose_name_plural = _("rotating service hours")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="service_schedule_ends_after_start",
+                violation_error_message=_("The schedule cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closes__gt=F("opens")),
+                name="service_schedule_closes_after_opens",
+                violation_error_message=_("The end time must be after the start time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(recurrence=Recurrence.SINGLE_DATES) | Q(weekday__range=(0, 6)),
+                name="service_schedule_repeating_has_weekday",
+                violation_error_message=_("A repeating schedule needs a weekday."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(recurrence=Recurrence.MONTHLY_WEEKDAY)
+                | Q(week_of_month__isnull=False),
+                name="service_schedule_monthly_has_week",
+                violation_error_message=_("Say which week of the month, e.g. the first."),
+            ),
+        ]
+        indexes = [models.Index(fields=["hub", "end_date"], name="service_schedule_hub_idx")]
+
+    def __str__(self):
+        return f"{self.service_type} @ {self.hub}"
+
+    def clean(self):
+        if self.hub_id and self.service_type_id:
+            if self.service_type.municipality_id != self.hub.municipality_id:
+                raise ValidationError(
+                    {"service_type": _("The service belongs to another municipality.")}
+                )
+        if self.recurrence == Recurrence.SINGLE_DATES and not self.dates:
+            raise ValidationError({"dates": _("Give at least one date.")})
+        if self.recurrence != Recurrence.SINGLE_DATES and self.weekday is None:
+            raise ValidationError({"weekday": _("A repeating schedule needs a weekday.")})
+        if self.recurrence == Recurrence.MONTHLY_WEEKDAY and self.week_of_month is None:
+            raise ValidationError(
+                {"week_of_month": _("Say which week of the month, e.g. the first.")}
+            )
+
+
+class ScheduleCancellation(models.Model):
+    schedule = models.ForeignKey(
+        ServiceSchedule, verbose_name=_("schedule"), on_delete=models.CASCADE,
+        related_name="cancellations",
+    )  # fmt: skip
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("cancelled date")
+        verbose_name_plural = _("cancelled dates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "date"],
+                name="schedule_cancellation_once_per_date",
+                violation_error_message=_("This date is already cancelled."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d.%m.%Y}: {self.reason}"
