@@ -176,11 +176,12 @@ class ServiceSchedule(models.Model):
         return f"{self.service_type} @ {self.hub}"
 
     def clean(self):
-        if self.hub_id and self.service_type_id:
-            if self.service_type.municipality_id != self.hub.municipality_id:
-                raise ValidationError(
-                    {"service_type": _("The service belongs to another municipality.")}
-                )
+        if (
+            self.hub_id
+            and self.service_type_id
+            and self.service_type.municipality_id != self.hub.municipality_id
+        ):
+            raise ValidationError({"service_type": _("The service belongs to another municipality.")})
         if self.recurrence == Recurrence.SINGLE_DATES and not self.dates:
             raise ValidationError({"dates": _("Give at least one date.")})
         if self.recurrence != Recurrence.SINGLE_DATES and self.weekday is None:
