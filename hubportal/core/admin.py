@@ -4,6 +4,7 @@ only what their scope allows, and choice lists offer only their own hubs."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -13,6 +14,9 @@ from hubportal.permissions import Action
 
 class ScopedAdminMixin:
     """For a ModelAdmin or an inline of a model with a registered permission policy."""
+
+    # An address typed without a scheme is https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return permissions.scoped(request.user, Action.VIEW, super().get_queryset(request))
