@@ -293,3 +293,8 @@ register("innbyggertorg.serviceschedule", Policy(
 register("innbyggertorg.schedulecancellation", Policy(
     municipality=("schedule__hub__municipality",), hub=("schedule__hub",),
 ))  # fmt: skip
+register("innbyggertorg.event", Policy(municipality=("municipality",), hub=("hub",)))
+# Registrations hold personal data: staff of the event's hub (and the municipality) only.
+register("innbyggertorg.registration", Policy(
+    municipality=("event__municipality",), hub=("event__hub",),
+))  # fmt: skip

@@ -1,6 +1,10 @@
+import csv
+
 from django.contrib import admin
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
@@ -8,8 +12,15 @@ from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
 from hubportal.permissions import Action
 from knutepunkt.models import Hub
 
-from . import selectors
-from .models import ScheduleCancellation, ServiceOffer, ServiceSchedule, ServiceType
+from . import selectors, services
+from .models import (
+    Event,
+    Registration,
+    ScheduleCancellation,
+    ServiceOffer,
+    ServiceSchedule,
+    ServiceType,
+)
 
 
 @admin.register(ServiceType)
@@ -69,3 +80,51 @@ class ServiceScheduleAdmin(ScopedModelAdmin):
     list_filter = ["recurrence", "mode", "hub__municipality"]
     list_select_related = ["service_type", "hub"]
     inlines = [CancellationInline]
+
+
+class RegistrationInline(ScopedTabularInline):
+    """Staff see who is coming and mark attendance; people register themselves."""
+
+    model = Registration
+    extra = 0
+    fields = ["name", "email", "group_size", "status", "created_at", "attended"]
+    readonly_fields = ["name", "email", "group_size", "status", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ScopedModelAdmin):
+    list_display = ["title", "hub", "starts_at", "status", "capacity", "places_taken"]
+    list_filter = ["status", "category", "audience", "hub__municipality"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["hub"]
+    inlines = [RegistrationInline]
+    actions = ["export_attendees"]
+    readonly_fields = ["places_taken"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            # Registrants hear about what affects them (time, place, cancellation).
+            services.event_changed(event=obj, changed_fields=set(form.changed_data))
+
+    @admin.action(description=_("Download the attendee list (CSV)"))
+    def export_attendees(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="deltakere.csv"'
+        writer = csv.writer(response, delimiter=";")
+        for event in queryset.select_related("hub"):
+            writer.writerow(
+                [
+                    event.title,
+                    timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    event.hub.name,
+                ]
+            )
+            writer.writerows(services.attendee_rows(event=event))
+            writer.writerow([])
+        return response

@@ -20,3 +20,12 @@ class InnbyggertorgConfig(AppConfig):
                 order=10,
             )
         )
+        register_section(
+            PortalSection(
+                key="events",
+                title=_("Events"),
+                template="innbyggertorg/_hub_events.html",
+                load=lambda hubs: selectors.hub_events(hubs=hubs),
+                order=20,
+            )
+        )

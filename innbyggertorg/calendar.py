@@ -40,3 +40,28 @@ def visits_calendar(name: str, visits: Iterable[NextVisit]) -> bytes:
         calendar.add_component(event)
     calendar.add_missing_timezones()  # a VTIMEZONE for Europe/Oslo, as RFC 5545 asks
     return calendar.to_ical()
+
+
+def event_calendar(event) -> bytes:
+    return events_calendar(event.title, [event])
+
+
+def events_calendar(name: str, events) -> bytes:
+    calendar = _calendar(name)
+    stamp = timezone.now()
+    for event in events:
+        entry = Event()
+        entry.add("uid", f"event-{event.pk}@hubportal")
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", event.starts_at)
+        entry.add("dtend", event.ends_at)
+        entry.add("summary", event.title)
+        hub = event.hub
+        entry.add("location", f"{hub.name}, {hub.street_address}, {hub.postcode} {hub.post_town}")
+        page = settings.SITE_URL + event.get_absolute_url()
+        entry.add("url", page)
+        entry.add("description", f"{event.description}\n{page}".strip())
+        entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+        calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -69,3 +69,51 @@ def load_services(report: DemoReport) -> None:
                               "opens": hours[0], "closes": hours[1], "mode": mode,
                               "booking_url": "https://example.org/time" if mode == AttendanceMode.BY_APPOINTMENT else ""},
                 )  # fmt: skip
+
+
+EVENTS = [  # title, category, audience, days ahead, start hour, hours, capacity, registration, languages
+    ("Språkkafé", "language_cafe", "all", 2, 18, 2, None, "none", ["norsk", "engelsk", "ukrainsk"]),
+    ("Forfatterbesøk: lokalhistorie", "author_visit", "adults", 9, 19, 2, 30, "portal", ["norsk"]),
+    ("Digital hjelp for seniorer", "course", "seniors", 5, 11, 2, 8, "portal", ["norsk"]),
+    (
+        "Kulturskolen: åpen gitartime",
+        "culture_school",
+        "children",
+        12,
+        17,
+        1,
+        12,
+        "portal",
+        ["norsk"],
+    ),
+]
+
+
+@demo_loader
+def load_events(report: DemoReport) -> None:
+    from .models import Event
+
+    now = timezone.localtime()
+    for hub in Hub.objects.filter(municipality__slug__in=["asker", "drammen"]):
+        for (
+            title,
+            category,
+            audience,
+            days,
+            hour,
+            hours,
+            capacity,
+            registration,
+            languages,
+        ) in EVENTS:
+            starts = (now + timedelta(days=days)).replace(
+                hour=hour, minute=0, second=0, microsecond=0
+            )
+            Event.objects.get_or_create(
+                hub=hub, title=title,
+                defaults={"category": category, "audience": audience, "starts_at": starts,
+                          "ends_at": starts + timedelta(hours=hours), "capacity": capacity,
+                          "registration": registration, "languages": languages,
+                          "description": f"{title} på {hub.name}. (Demodata)",
+                          "accessibility_notes": "Trinnfri adkomst. Teleslynge i salen."},
+            )  # fmt: skip

@@ -53,3 +53,44 @@ class WeekOfMonth(models.IntegerChoices):
     THIRD = 3, _("third")
     FOURTH = 4, _("fourth")
     LAST = -1, _("last")
+
+
+class Audience(models.TextChoices):
+    ALL = "all", _("Everyone")
+    CHILDREN = "children", _("Children")
+    YOUTH = "youth", _("Youth")
+    ADULTS = "adults", _("Adults")
+    SENIORS = "seniors", _("Seniors")
+
+
+class EventCategory(models.TextChoices):
+    LANGUAGE_CAFE = "language_cafe", _("Language café")
+    AUTHOR_VISIT = "author_visit", _("Author visit")
+    COURSE = "course", _("Course")
+    DEBATE = "debate", _("Debate and local democracy")
+    CONCERT = "concert", _("Concert")
+    EXERCISE = "exercise", _("Exercise")
+    CULTURE_SCHOOL = "culture_school", _("School of culture")
+    OTHER = "other", _("Other")
+
+
+class RegistrationMode(models.TextChoices):
+    NONE = "none", _("No registration")
+    PORTAL = "portal", _("Register on the portal")
+    EXTERNAL = "external", _("Register elsewhere (link)")
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RegistrationStatus(models.TextChoices):
+    AWAITING_EMAIL = "awaiting_email", _("Waiting for the email address to be confirmed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def active(cls) -> list[str]:
+        return [cls.AWAITING_EMAIL, cls.CONFIRMED, cls.WAITLISTED]

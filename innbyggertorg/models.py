@@ -3,17 +3,30 @@ at which level, and when rotating services are present."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from knutepunkt.enums import Weekday
 from knutepunkt.models import Hub, Municipality
 
-from .enums import AttendanceMode, OfferLevel, Recurrence, ServiceCategory, WeekOfMonth
+from .enums import (
+    AttendanceMode,
+    Audience,
+    EventCategory,
+    EventStatus,
+    OfferLevel,
+    Recurrence,
+    RegistrationMode,
+    RegistrationStatus,
+    ServiceCategory,
+    WeekOfMonth,
+)
 
 
 class ServiceType(models.Model):
@@ -181,7 +194,9 @@ class ServiceSchedule(models.Model):
             and self.service_type_id
             and self.service_type.municipality_id != self.hub.municipality_id
         ):
-            raise ValidationError({"service_type": _("The service belongs to another municipality.")})
+            raise ValidationError(
+                {"service_type": _("The service belongs to another municipality.")}
+            )
         if self.recurrence == Recurrence.SINGLE_DATES and not self.dates:
             raise ValidationError({"dates": _("Give at least one date.")})
         if self.recurrence != Recurrence.SINGLE_DATES and self.weekday is None:
@@ -213,3 +228,129 @@ class ScheduleCancellation(models.Model):
 
     def __str__(self):
         return f"{self.date:%d.%m.%Y}: {self.reason}"
+
+
+class Event(models.Model):
+    """Something citizens can join at a hub (the culture arena)."""
+
+    hub = models.ForeignKey(
+        Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="events"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE,
+        related_name="events", editable=False,
+    )  # fmt: skip
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.ALL
+    )
+    category = models.CharField(_("category"), max_length=30, choices=EventCategory.choices)
+    languages = ArrayField(
+        models.CharField(max_length=40), verbose_name=_("languages"), default=list, blank=True,
+        help_text=_("The languages spoken, separated by commas, e.g. norsk, ukrainsk."),
+    )  # fmt: skip
+    accessibility_notes = models.CharField(_("accessibility"), max_length=300, blank=True)
+    registration = models.CharField(
+        _("registration"), max_length=20, choices=RegistrationMode.choices,
+        default=RegistrationMode.NONE,
+    )  # fmt: skip
+    external_url = models.URLField(_("registration link"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    places_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
+    max_group_size = models.PositiveSmallIntegerField(
+        _("largest group per registration"), default=4
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.SCHEDULED
+    )
+    cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("The event must end after it starts."),
+            ),
+            # The database guarantees that confirmed places never exceed the capacity.
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(places_taken__lte=F("capacity")),
+                name="event_places_within_capacity",
+                violation_error_message=_("The event is full."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(registration=RegistrationMode.EXTERNAL) | ~Q(external_url=""),
+                name="event_external_registration_has_link",
+                violation_error_message=_("Registration elsewhere needs a link."),
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "starts_at"], name="event_upcoming_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.municipality_id = self.hub.municipality_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "innbyggertorg:event",
+            kwargs={"municipality": self.hub.municipality.slug, "event": self.pk},
+        )
+
+    @property
+    def free_places(self) -> int | None:
+        return None if self.capacity is None else max(0, self.capacity - self.places_taken)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+
+class Registration(models.Model):
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="event_registrations",
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=5, default="nb")
+    group_size = models.PositiveSmallIntegerField(_("people"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "event",
+                condition=Q(status__in=RegistrationStatus.active()),
+                name="registration_once_per_email",
+                violation_error_message=_(
+                    "This email address is already registered for the event."
+                ),
+            ),  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(group_size__gte=1), name="registration_group_at_least_one"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.group_size})"

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubportal.search.registry import SearchEntry, register, register_kind
 
-from .models import ServiceType
+from .models import Event, ServiceType
 
 
 @register(
@@ -22,3 +22,21 @@ def service_entry(service: ServiceType) -> SearchEntry:
 
 
 register_kind("service", _("Service"))
+
+
+@register("innbyggertorg.event", queryset=lambda: Event.objects.select_related("hub__municipality"))
+def event_entry(event: Event) -> SearchEntry | None:
+    return SearchEntry(
+        kind="event",
+        title=event.title,
+        url=event.get_absolute_url(),
+        summary=event.description[:300],
+        body=event.description,
+        keywords=f"{event.get_category_display()} {event.hub.name}",
+        municipality_id=event.municipality_id,
+        hub_id=event.hub_id,
+        visible_until=event.ends_at,  # past events are not found
+    )
+
+
+register_kind("event", _("Event"))

@@ -112,3 +112,58 @@ def missing_base_modules(*, hubs: Sequence) -> dict[int, list[ServiceType]]:
         hub.pk: [s for s in base[hub.municipality_id] if s.pk not in offered[hub.pk]]
         for hub in hubs
     }
+
+
+def upcoming_events(
+    *, municipality, filters: dict | None = None, at: datetime | None = None
+) -> QuerySet:
+    from django.db.models import F as _F
+    from django.db.models import Q as _Q
+
+    from .enums import EventStatus
+    from .models import Event
+
+    at = at or timezone.now()
+    filters = filters or {}
+    events = Event.objects.filter(municipality=municipality, ends_at__gt=at).select_related(
+        "hub__district", "hub__municipality"
+    )
+    if filters.get("start"):
+        events = events.filter(starts_at__date__gte=filters["start"])
+    if filters.get("end"):
+        events = events.filter(starts_at__date__lte=filters["end"])
+    if filters.get("district"):
+        events = events.filter(hub__district=filters["district"])
+    if filters.get("audience"):
+        events = events.filter(audience__in=[filters["audience"], "all"])
+    if filters.get("category"):
+        events = events.filter(category=filters["category"])
+    if filters.get("free"):
+        events = events.filter(status=EventStatus.SCHEDULED).filter(
+            _Q(capacity__isnull=True) | _Q(places_taken__lt=_F("capacity"))
+        )
+    return events.order_by("starts_at")
+
+
+def hub_events(*, hubs: Sequence, at: datetime | None = None, per_hub: int = 3) -> dict[int, list]:
+    """The next events of each hub, in one query for any number of hubs."""
+    from django.db.models import F as _F
+    from django.db.models import Window
+    from django.db.models.functions import RowNumber
+
+    from .models import Event
+
+    at = at or timezone.now()
+    result: dict[int, list] = defaultdict(list)
+    events = (
+        Event.objects.filter(hub__in=[h.pk for h in hubs], ends_at__gt=at)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[_F("hub_id")], order_by=_F("starts_at").asc())
+        )
+        .filter(rank__lte=per_hub)
+        .select_related("hub__municipality")
+        .order_by("starts_at")
+    )
+    for event in events:
+        result[event.hub_id].append(event)
+    return dict(result)

@@ -1,13 +1,16 @@
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from knutepunkt.models import Hub, Municipality
 
-from . import selectors
-from .calendar import visits_calendar
+from . import selectors, services
+from .calendar import event_calendar, events_calendar, visits_calendar
 from .enums import ServiceCategory
-from .models import ServiceType
+from .forms import EventFilterForm, RegistrationForm
+from .models import Event, ServiceType
 
 
 @require_GET
@@ -58,3 +61,85 @@ def service_calendar(request, municipality, service):
 def hub_calendar(request, municipality, hub):
     hub = get_object_or_404(Hub, municipality__slug=municipality, slug=hub)
     return _ics(visits_calendar(hub.name, selectors.hub_visits(hub=hub)), f"{hub.slug}.ics")
+
+
+# --------------------------------------------------------------------------- events
+
+
+@require_GET
+def event_list(request, municipality):
+    municipality = get_object_or_404(Municipality, slug=municipality)
+    form = EventFilterForm(request.GET or None, municipality=municipality)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = list(selectors.upcoming_events(municipality=municipality, filters=filters)[:100])
+    context = {"municipality": municipality, "form": form, "events": events}
+    template = (
+        "innbyggertorg/_event_results.html" if request.htmx else "innbyggertorg/event_list.html"
+    )
+    return render(request, template, context)
+
+
+def _event(municipality, event):
+    return get_object_or_404(
+        Event.objects.select_related("hub__district", "hub__municipality"),
+        municipality__slug=municipality, pk=event,
+    )  # fmt: skip
+
+
+def event_page(request, municipality, event):
+    event = _event(municipality, event)
+    user = request.user if request.user.is_authenticated else None
+    initial = {"name": user.full_name, "email": user.email} if user else {}
+    form = RegistrationForm(request.POST or None, event=event, initial=initial)
+    registration = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_create(
+                event=event, user=user, language=get_language()[:2], **form.cleaned_data
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(f"{event.get_absolute_url()}?pameldt={registration.status}")
+    context = {
+        "municipality": event.hub.municipality, "district": event.hub.district, "hub": event.hub,
+        "event": event, "form": form, "result": request.GET.get("pameldt"),
+    }  # fmt: skip
+    return render(request, "innbyggertorg/event.html", context, status=400 if form.errors else 200)
+
+
+def registration_confirm(request, token):
+    """GET shows a button (mail scanners follow links); POST confirms."""
+    try:
+        registration = services.registration_from_token(token, "confirm", services.CONFIRM_MAX_AGE)
+        if request.method == "POST":
+            registration = services.registration_confirm_email(token=token)
+    except services.RegistrationError as error:
+        return render(request, "innbyggertorg/registration_link.html", {"error": error}, status=400)
+    context = {"registration": registration, "action": "confirm", "done": request.method == "POST"}
+    return render(request, "innbyggertorg/registration_link.html", context)
+
+
+def registration_cancel(request, token):
+    try:
+        registration = services.registration_from_token(token, "cancel")
+    except services.RegistrationError as error:
+        return render(request, "innbyggertorg/registration_link.html", {"error": error}, status=400)
+    if request.method == "POST":
+        services.registration_cancel(registration=registration)
+        registration.refresh_from_db()
+    context = {"registration": registration, "action": "cancel", "done": request.method == "POST"}
+    return render(request, "innbyggertorg/registration_link.html", context)
+
+
+@require_GET
+def event_ics(request, municipality, event):
+    event = _event(municipality, event)
+    return _ics(event_calendar(event), f"arrangement-{event.pk}.ics")
+
+
+@require_GET
+def hub_events_ics(request, municipality, hub):
+    hub = get_object_or_404(Hub, municipality__slug=municipality, slug=hub)
+    events = hub.events.filter(ends_at__gt=timezone.now()).select_related("hub__municipality")
+    return _ics(events_calendar(hub.name, events), f"{hub.slug}-arrangementer.ics")

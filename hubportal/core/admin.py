@@ -4,8 +4,8 @@ only what their scope allows, and choice lists offer only their own hubs."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import models
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 
 from hubportal import permissions

@@ -233,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hubportal.notifications.tasks.dispatch_due_notifications",
         "schedule": 30.0,
     },
+    "purge-past-registrations": {
+        "task": "innbyggertorg.tasks.purge_past_registrations",
+        "schedule": crontab(hour=3, minute=41),
+    },
     "purge-old-notifications": {
         "task": "hubportal.notifications.tasks.purge_old_notifications",
         "schedule": crontab(hour=3, minute=17),

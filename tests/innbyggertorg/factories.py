@@ -1,9 +1,16 @@
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import factory
+from django.utils import timezone
 
-from innbyggertorg.enums import OfferLevel, Recurrence, ServiceCategory
-from innbyggertorg.models import ServiceOffer, ServiceSchedule, ServiceType
+from innbyggertorg.enums import (
+    EventCategory,
+    OfferLevel,
+    Recurrence,
+    RegistrationMode,
+    ServiceCategory,
+)
+from innbyggertorg.models import Event, ServiceOffer, ServiceSchedule, ServiceType
 from tests.knutepunkt.factories import HubFactory, MunicipalityFactory
 
 
@@ -42,3 +49,16 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
     end_date = date(2028, 12, 31)
     opens = time(12)
     closes = time(15)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    hub = factory.SubFactory(HubFactory)
+    title = factory.Sequence(lambda n: f"Språkkafé {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    category = EventCategory.LANGUAGE_CAFE
+    registration = RegistrationMode.PORTAL
+    capacity = 10
