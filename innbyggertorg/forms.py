@@ -34,10 +34,10 @@ class EventFilterForm(forms.Form):
         label=_("District"), queryset=District.objects.none(), required=False, empty_label=_("All")
     )
     audience = forms.ChoiceField(
-        label=_("For"), choices=[("", _("Everyone"))] + list(Audience.choices)[1:], required=False
+        label=_("For"), choices=[("", _("Everyone")), *list(Audience.choices)[1:]], required=False
     )
     category = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All"))] + list(EventCategory.choices), required=False
+        label=_("Kind"), choices=[("", _("All")), *list(EventCategory.choices)], required=False
     )
     free = forms.BooleanField(label=_("Only with free places"), required=False)
 

@@ -346,7 +346,7 @@ class Registration(models.Model):
                 violation_error_message=_(
                     "This email address is already registered for the event."
                 ),
-            ),  # fmt: skip
+            ),
             models.CheckConstraint(
                 condition=Q(group_size__gte=1), name="registration_group_at_least_one"
             ),
