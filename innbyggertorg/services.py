@@ -153,6 +153,15 @@ def _check_open(event: Event, group_size: int) -> None:
             _("You can register from 1 to %(max)d people at a time.")
             % {"max": event.max_group_size}
         )
+    free = event.free_places
+    if free is not None and 0 < free < group_size:
+        raise RegistrationError(
+            _(
+                "Only %(free)d places are left. Register fewer people, or wait until the "
+                "event is full to join the waiting list."
+            )
+            % {"free": free}
+        )
 
 
 @transaction.atomic
@@ -160,9 +169,16 @@ def registration_create(
     *, event: Event, name: str, email: str, group_size: int = 1, user=None, language: str = "nb"
 ) -> Registration:
     """Register a signed-in person (their confirmed address) at once, or a guest after
-    they confirm their email address through the link we send."""
-    _check_open(event, group_size)
+    they confirm their email address through the link we send. Registering again with the
+    same address returns the registration that exists (idempotent)."""
     email = email.strip().lower()
+    existing = Registration.objects.filter(
+        event=event, email__iexact=email, status__in=RegistrationStatus.active()
+    ).first()
+    if existing is not None:
+        return existing
+    event = Event.objects.get(pk=event.pk)  # current places
+    _check_open(event, group_size)
     verified = user is not None and _has_verified_email(user, email)
     registration = Registration(
         event=event, user=user if verified else None, name=name.strip(), email=email,
@@ -221,8 +237,8 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
 
 
 def _promote_waiting_list(event_id: int) -> list[Registration]:
-    """First come, first served; a group too large for the free places waits, and a smaller
-    group behind it may move up."""
+    """Strictly first come, first served: promotion stops at the first group that does not
+    fit the free places (it keeps its turn)."""
     promoted = []
     waiting = (
         Registration.objects.select_for_update(skip_locked=True)
@@ -231,12 +247,13 @@ def _promote_waiting_list(event_id: int) -> list[Registration]:
         .order_by("created_at")
     )
     for candidate in waiting:
-        if _take_places(candidate):
-            candidate.status = RegistrationStatus.CONFIRMED
-            candidate.save(update_fields=["status"])
-            _notify(candidate, "registration_promoted", ics=True)
-            _schedule_reminder(candidate)
-            promoted.append(candidate)
+        if not _take_places(candidate):
+            break
+        candidate.status = RegistrationStatus.CONFIRMED
+        candidate.save(update_fields=["status"])
+        _notify(candidate, "registration_promoted", ics=True)
+        _schedule_reminder(candidate)
+        promoted.append(candidate)
     return promoted
 
 

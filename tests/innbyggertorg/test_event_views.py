@@ -150,3 +150,49 @@ def test_admin__attendee_csv_for_own_events_only(client):
     )
     assert "kari@example.no" in response.content.decode()
     assert client.get(f"/admin/innbyggertorg/event/{theirs.pk}/change/").status_code == 404
+
+
+def test_event_page__html_in_the_description_is_shown_as_text(client):
+    event = EventFactory(description='<script>alert("x")</script><b>fet</b>')
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_registration_form__invalid_email__field_error_nothing_saved(client):
+    event = EventFactory()
+    response = client.post(
+        event.get_absolute_url(), {"name": "X", "email": "ikke-epost", "group_size": "1"}
+    )
+    assert response.status_code == 400
+    assert "gyldig e-postadresse" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_admin__staff_mark_attendance(client):
+    event = EventFactory()
+    registration = services.registration_create(event=event, name="A", email="a@example.no")
+    client.force_login(hub_staff(event.hub))
+    page = client.get(f"/admin/innbyggertorg/event/{event.pk}/change/")
+    form = page.context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("languages",)
+    }
+    data.update({
+        "hub": event.hub.pk, "category": event.category, "audience": event.audience,
+        "starts_at_0": timezone.localtime(event.starts_at).strftime("%Y-%m-%d"),
+        "starts_at_1": timezone.localtime(event.starts_at).strftime("%H:%M:%S"),
+        "ends_at_0": timezone.localtime(event.ends_at).strftime("%Y-%m-%d"),
+        "ends_at_1": timezone.localtime(event.ends_at).strftime("%H:%M:%S"),
+        "registrations-TOTAL_FORMS": "1", "registrations-INITIAL_FORMS": "1",
+        "registrations-0-id": registration.pk, "registrations-0-event": event.pk,
+        "registrations-0-attended": "true",
+    })  # fmt: skip
+    data.pop("id", None)
+    response = client.post(f"/admin/innbyggertorg/event/{event.pk}/change/", data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else ""
+    )
+    assert Registration.objects.get(pk=registration.pk).attended is True
