@@ -298,3 +298,12 @@ register("innbyggertorg.event", Policy(municipality=("municipality",), hub=("hub
 register("innbyggertorg.registration", Policy(
     municipality=("event__municipality",), hub=("event__hub",),
 ))  # fmt: skip
+
+# booking: staff manage their hubs' resources and every booking of them.
+register("booking.resource", Policy(municipality=("municipality",), hub=("hub",)))
+register(
+    "booking.booking", Policy(municipality=("resource__municipality",), hub=("resource__hub",))
+)
+register(
+    "booking.occurrence", Policy(municipality=("resource__municipality",), hub=("resource__hub",))
+)

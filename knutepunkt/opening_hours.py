@@ -154,7 +154,7 @@ class OpeningStatus:
         return self.next_opening.start if self.next_opening else None
 
 
-def _localise(day: date, moment: time) -> datetime:
+def localise(day: date, moment: time) -> datetime:
     """Wall time on a date in Oslo; a time in the spring-forward gap moves to the gap's end."""
     naive = datetime.combine(day, moment)
     aware = naive.replace(tzinfo=OSLO)
@@ -167,8 +167,8 @@ def _localise(day: date, moment: time) -> datetime:
 def span_interval(day: date, span: TimeSpan) -> Interval:
     end_day = day + timedelta(days=1) if span.past_midnight else day
     return Interval(
-        start=_localise(day, span.opens),
-        end=_localise(end_day, span.closes),
+        start=localise(day, span.opens),
+        end=localise(end_day, span.closes),
         state=span.state,
         note=span.note,
         past_midnight=span.past_midnight,

@@ -1,0 +1,58 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enums import Facility, Repeat
+from .models import Resource
+
+
+class FindRoomForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=15, max_value=24 * 60, initial=120)
+    people = forms.IntegerField(label=_("People"), min_value=1, required=False)
+    facilities = forms.MultipleChoiceField(
+        label=_("Needs"),
+        choices=Facility.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class BookingForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label=_("Length in minutes"), min_value=1, max_value=24 * 60)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    attendees = forms.IntegerField(label=_("Expected attendees"), min_value=1, initial=1)
+    add_ons = forms.ModelMultipleChoiceField(
+        label=_("Add equipment or a technician"), queryset=Resource.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    repeat = forms.ChoiceField(label=_("Repeat"), choices=Repeat.choices, initial=Repeat.NONE)
+    until = forms.DateField(
+        label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    all_or_nothing = forms.BooleanField(
+        label=_("Book nothing if one of the times is taken"), required=False, initial=False
+    )
+    is_public = forms.BooleanField(label=_("Show the booking on the hub's page"), required=False)
+
+    def __init__(self, *args, resource, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["add_ons"].queryset = Resource.objects.filter(
+            hub=resource.hub, kind__in=["equipment", "technician"]
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat") not in (None, Repeat.NONE) and not data.get("until"):
+            self.add_error("until", _("Say until when the booking repeats."))
+        if data.get("until") and data.get("day") and data["until"] < data["day"]:
+            self.add_error("until", _("The last date is before the first."))
+        return data
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.cleaned_data["minutes"])

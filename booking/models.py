@@ -1,0 +1,179 @@
+"""Bookable resources and bookings that never overlap.
+
+A booking (one request, possibly a series) has occurrences; each occurrence claims every
+*atomic space* it needs: a room claims itself, a divisible hall claims each of its parts,
+so a hall and its halves can never be booked at the same time. A claim's time range
+includes the resource's buffers, and an exclusion constraint on (space, range) for claims
+that hold time makes a double booking impossible, whatever the application does.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeOperators
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from knutepunkt.models import Hub, Municipality
+
+from .enums import ApprovalRule, BookingStatus, Facility, ResourceKind, WhoMayBook
+
+
+class Resource(models.Model):
+    hub = models.ForeignKey(
+        Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="resources"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, editable=False,
+        related_name="resources",
+    )  # fmt: skip
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="parts", help_text=_("For a divisible hall: each half is part of the hall."),
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    capacity = models.PositiveIntegerField(_("people"), null=True, blank=True)
+    facilities = ArrayField(
+        models.CharField(max_length=20, choices=Facility.choices), verbose_name=_("facilities"),
+        default=list, blank=True,
+    )  # fmt: skip
+    accessibility = models.CharField(_("accessibility"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="rom/", blank=True)
+    who_may_book = models.CharField(
+        _("who may book"), max_length=20, choices=WhoMayBook.choices, default=WhoMayBook.CITIZENS
+    )
+    approval = models.CharField(
+        _("confirmation"), max_length=20, choices=ApprovalRule.choices, default=ApprovalRule.INSTANT
+    )
+    min_minutes = models.PositiveIntegerField(_("shortest booking (minutes)"), default=30)
+    max_minutes = models.PositiveIntegerField(_("longest booking (minutes)"), default=8 * 60)
+    granularity_minutes = models.PositiveIntegerField(_("start times every (minutes)"), default=30)
+    horizon_days = models.PositiveIntegerField(_("bookable this many days ahead"), default=180)
+    min_notice_hours = models.PositiveIntegerField(_("minimum notice (hours)"), default=2)
+    buffer_before_minutes = models.PositiveIntegerField(_("buffer before (minutes)"), default=0)
+    buffer_after_minutes = models.PositiveIntegerField(_("buffer after (minutes)"), default=0)
+    only_in_opening_hours = models.BooleanField(
+        _("only within the hub's opening hours"), default=True
+    )
+    max_active_per_booker = models.PositiveIntegerField(
+        _("active bookings per person"),
+        default=10,
+        help_text=_("Upcoming bookings one person may hold."),
+    )
+    cancellation_deadline_hours = models.PositiveIntegerField(
+        _("cancel at the latest (hours before)"), default=24
+    )
+
+    class Meta:
+        verbose_name = _("bookable resource")
+        verbose_name_plural = _("bookable resources")
+        ordering = ["hub", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_minutes__gte=F("min_minutes")) & Q(min_minutes__gt=0),
+                name="resource_durations_ordered",
+                violation_error_message=_("The longest booking must be at least the shortest."),
+            ),
+            models.CheckConstraint(
+                condition=Q(granularity_minutes__gt=0), name="resource_granularity_positive"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="resource_not_its_own_part"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.hub.name})" if self.hub_id else self.name
+
+    def save(self, *args, **kwargs):
+        self.municipality_id = self.hub.municipality_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("booking:resource", kwargs={"resource": self.pk})
+
+
+class Booking(models.Model):
+    """One request by one booker: a single time or a series, for a resource and add-ons."""
+
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    booker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("booked by"), on_delete=models.CASCADE,
+        related_name="bookings",
+    )  # fmt: skip
+    purpose = models.CharField(_("purpose"), max_length=200)
+    attendees = models.PositiveIntegerField(_("expected attendees"), default=1)
+    is_public = models.BooleanField(
+        _("show on the hub's page"), default=False, help_text=_("e.g. Chess club 18–20")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices)
+    rejection_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    repeat = models.CharField(_("repeats"), max_length=20, default="none")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.purpose} – {self.resource.name}"
+
+    def get_absolute_url(self):
+        return reverse("booking:booking", kwargs={"booking": self.pk})
+
+
+class Occurrence(models.Model):
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="occurrences"
+    )
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="occurrences"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices)
+    no_show = models.BooleanField(_("did not show up"), default=False)
+
+    class Meta:
+        verbose_name = _("booked time")
+        verbose_name_plural = _("booked times")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="occurrence_ends_after_start",
+                violation_error_message=_("A booking must end after it starts."),
+            )
+        ]
+        indexes = [models.Index(fields=["resource", "starts_at"], name="occurrence_resource_idx")]
+
+    def __str__(self):
+        return f"{self.resource.name} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class SpaceClaim(models.Model):
+    """The time an occurrence holds on one atomic space, buffers included."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="claims")
+    space = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="claims")
+    during = DateTimeRangeField()
+    holds_time = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            ExclusionConstraint(
+                name="no_double_booking",
+                expressions=[("space", RangeOperators.EQUAL), ("during", RangeOperators.OVERLAPS)],
+                condition=Q(holds_time=True),
+                violation_error_message=_("The time is already booked."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.space_id}: {self.during}"

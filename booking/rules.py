@@ -1,0 +1,96 @@
+"""The booking rules of a resource, as one function used both to show availability and to
+check a booking, so that "shown free" always means "bookable"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from knutepunkt.opening_hours import OSLO, Schedule
+
+from .enums import ApprovalRule, WhoMayBook
+
+
+@dataclass(frozen=True)
+class Problem:
+    start: datetime
+    message: str
+
+
+def _inside_open_intervals(
+    schedule: Schedule, start: datetime, end: datetime, staffed_only: bool
+) -> bool:
+    """Whether [start, end) lies inside open hours (merged adjacent intervals)."""
+    local = start.astimezone(OSLO)
+    cursor = start
+    for interval in schedule.intervals_from(local.date()):
+        if not interval.is_open or (staffed_only and interval.state != "staffed"):
+            continue
+        if interval.start <= cursor < interval.end:
+            cursor = interval.end
+            if cursor >= end:
+                return True
+    return False
+
+
+def may_book(resource, user, scope) -> bool:
+    if (
+        scope.is_superuser
+        or resource.hub_id in scope.hub_ids
+        or resource.municipality_id in scope.municipality_ids
+    ):
+        return True
+    if resource.who_may_book == WhoMayBook.CITIZENS:
+        return user.is_authenticated
+    if resource.who_may_book == WhoMayBook.ASSOCIATIONS:
+        return bool(scope.organisation_ids)
+    return False
+
+
+def check_times(
+    resource, start: datetime, end: datetime, schedule: Schedule, *, staff: bool, now=None
+) -> list[str]:
+    """Every rule a booking of the resource from start to end breaks (empty: allowed)."""
+    now = now or timezone.now()
+    problems = []
+    minutes = (end - start).total_seconds() / 60
+    if end <= start:
+        return [_("The booking must end after it starts.")]
+    if start < now:
+        problems.append(_("The time has passed."))
+    if minutes < resource.min_minutes:
+        problems.append(_("The shortest booking is %(n)d minutes.") % {"n": resource.min_minutes})
+    if minutes > resource.max_minutes:
+        problems.append(_("The longest booking is %(n)d minutes.") % {"n": resource.max_minutes})
+    local = start.astimezone(OSLO)
+    if (local.hour * 60 + local.minute) % resource.granularity_minutes or local.second:
+        problems.append(
+            _("Bookings start every %(n)d minutes.") % {"n": resource.granularity_minutes}
+        )
+    if not staff:
+        if start > now + timedelta(days=resource.horizon_days):
+            problems.append(
+                _("You can book at most %(n)d days ahead.") % {"n": resource.horizon_days}
+            )
+        if start < now + timedelta(hours=resource.min_notice_hours):
+            problems.append(
+                _("Book at least %(n)d hours ahead.") % {"n": resource.min_notice_hours}
+            )
+        if resource.only_in_opening_hours and not _inside_open_intervals(
+            schedule, start, end, False
+        ):
+            problems.append(_("The hub is not open for the whole time."))
+    return problems
+
+
+def needs_approval(
+    resource, start: datetime, end: datetime, schedule: Schedule, *, staff: bool
+) -> bool:
+    if staff or resource.approval == ApprovalRule.INSTANT:
+        return False
+    if resource.approval == ApprovalRule.APPROVAL:
+        return True
+    return not _inside_open_intervals(schedule, start, end, staffed_only=True)

@@ -1,0 +1,105 @@
+"""Availability from the same data and rules as the booking check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import F, Q
+
+from hubportal import permissions
+from knutepunkt.opening_hours import localise
+from knutepunkt.selectors import hub_schedules
+
+from . import rules
+from .models import Occurrence, Resource, SpaceClaim
+from .services import atomic_spaces
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    end: datetime
+
+
+def busy_ranges(resource: Resource, start: datetime, end: datetime) -> list[DateTimeTZRange]:
+    return list(
+        SpaceClaim.objects.filter(
+            space__in=atomic_spaces(resource), holds_time=True,
+            during__overlap=DateTimeTZRange(start, end, "[)"),
+        ).values_list("during", flat=True)
+    )  # fmt: skip
+
+
+def is_bookable(resource: Resource, user, start: datetime, end: datetime, schedule=None) -> bool:
+    scope = permissions.scope_of(user)
+    staff = scope.is_superuser or resource.hub_id in scope.hub_ids
+    schedule = schedule or hub_schedules(hubs=[resource.hub], at=start)[resource.hub_id]
+    if rules.check_times(resource, start, end, schedule, staff=staff):
+        return False
+    claim = DateTimeTZRange(
+        start - timedelta(minutes=resource.buffer_before_minutes),
+        end + timedelta(minutes=resource.buffer_after_minutes), "[)",
+    )  # fmt: skip
+    return not any(
+        r.lower < claim.upper and claim.lower < r.upper
+        for r in busy_ranges(resource, claim.lower, claim.upper)
+    )
+
+
+def week_view(resource: Resource, user, monday: date) -> list[dict]:
+    """Per day: the busy times and the start times at which the shortest booking is free."""
+    start = localise(monday, datetime.min.time())
+    end = localise(monday + timedelta(days=7), datetime.min.time())
+    schedule = hub_schedules(hubs=[resource.hub], at=start)[resource.hub_id]
+    busy = busy_ranges(resource, start, end)
+    scope = permissions.scope_of(user)
+    staff = scope.is_superuser or resource.hub_id in scope.hub_ids
+    length = timedelta(minutes=resource.min_minutes)
+    step = timedelta(minutes=resource.granularity_minutes)
+    days = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        cursor, day_end = (
+            localise(day, datetime.min.time()),
+            localise(day + timedelta(days=1), datetime.min.time()),
+        )
+        free = []
+        while cursor < day_end:
+            slot_end = cursor + length
+            claim_lo = cursor - timedelta(minutes=resource.buffer_before_minutes)
+            claim_hi = slot_end + timedelta(minutes=resource.buffer_after_minutes)
+            clashes = any(r.lower < claim_hi and claim_lo < r.upper for r in busy)
+            if not clashes and not rules.check_times(
+                resource, cursor, slot_end, schedule, staff=staff
+            ):
+                free.append(Slot(cursor, slot_end))
+            cursor += step
+        day_busy = [
+            r for r in busy if r.lower < day_end and localise(day, datetime.min.time()) < r.upper
+        ]
+        days.append({"day": day, "free": free, "busy": day_busy})
+    return days
+
+
+def find_free_rooms(
+    *, hubs, start: datetime, end: datetime, people=None, facilities=(), user=None
+) -> list[Resource]:
+    resources = Resource.objects.filter(hub__in=hubs).exclude(kind__in=["equipment", "technician"])
+    if people:
+        resources = resources.filter(Q(capacity__isnull=True) | Q(capacity__gte=people))
+    if facilities:
+        resources = resources.filter(facilities__contains=list(facilities))
+    resources = list(resources.select_related("hub__municipality").prefetch_related("parts"))
+    schedules = hub_schedules(hubs=list({r.hub for r in resources}), at=start)
+    return [r for r in resources if is_bookable(r, user, start, end, schedules[r.hub_id])]
+
+
+def my_occurrences(user):
+    """The user's booked times of the main resource (add-ons go with them)."""
+    return (
+        Occurrence.objects.filter(booking__booker=user, resource=F("booking__resource"))
+        .select_related("booking", "resource__hub__municipality")
+        .order_by("starts_at")
+    )

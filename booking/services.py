@@ -1,0 +1,248 @@
+"""The one write path for bookings. Every occurrence claims its atomic spaces inside a
+savepoint; PostgreSQL's exclusion constraint refuses a clash, and the clash is reported by
+name and time instead of an error page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from hubportal import permissions
+from hubportal.notifications.services import notification_enqueue
+from knutepunkt.selectors import hub_schedules
+
+from . import rules
+from .enums import BookingStatus
+from .models import Booking, Occurrence, Resource, SpaceClaim
+
+
+class BookingRefused(Exception):
+    """Nothing was booked. `problems` says why, per time."""
+
+    def __init__(self, problems: list[rules.Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class BookingResult:
+    booking: Booking
+    booked: list[Occurrence] = field(default_factory=list)
+    skipped: list[rules.Problem] = field(default_factory=list)
+
+
+def atomic_spaces(resource: Resource) -> list[Resource]:
+    """The leaves under a resource (itself when it has no parts)."""
+    parts = list(resource.parts.all())
+    if not parts:
+        return [resource]
+    spaces = []
+    for part in parts:
+        spaces.extend(atomic_spaces(part))
+    return spaces
+
+
+def _claim_range(resource: Resource, start: datetime, end: datetime) -> DateTimeTZRange:
+    return DateTimeTZRange(
+        start - timedelta(minutes=resource.buffer_before_minutes),
+        end + timedelta(minutes=resource.buffer_after_minutes),
+        "[)",
+    )
+
+
+def _clash_message(resource: Resource, start: datetime) -> str:
+    when = formats.date_format(timezone.localtime(start), "l j. F H:i")
+    return _("%(resource)s is already booked at %(when)s.") % {
+        "resource": resource.name,
+        "when": when,
+    }
+
+
+def _place(
+    booking: Booking, resource: Resource, start: datetime, end: datetime, status: str
+) -> Occurrence:
+    occurrence = Occurrence.objects.create(
+        booking=booking, resource=resource, starts_at=start, ends_at=end, status=status
+    )
+    SpaceClaim.objects.bulk_create(
+        SpaceClaim(occurrence=occurrence, space=space, during=_claim_range(resource, start, end))
+        for space in atomic_spaces(resource)
+    )
+    return occurrence
+
+
+def booking_create(
+    *, booker, resource: Resource, times: list[tuple[datetime, datetime]], purpose: str,
+    attendees: int = 1, add_ons: list[Resource] = (), is_public: bool = False,
+    all_or_nothing: bool = True, repeat: str = "none",
+) -> BookingResult:  # fmt: skip
+    """Book the resource (and add-ons, atomically with it) at every time given. With
+    all_or_nothing, one clash or broken rule books nothing; otherwise the free times are
+    booked and the others reported as skipped."""
+    scope = permissions.scope_of(booker)
+    if not rules.may_book(resource, booker, scope):
+        raise BookingRefused([rules.Problem(times[0][0], _("You may not book this resource."))])
+    resources = [resource, *add_ons]
+    if any(r.hub_id != resource.hub_id for r in add_ons):
+        raise BookingRefused(
+            [rules.Problem(times[0][0], _("Add-ons must belong to the same hub."))]
+        )
+    staff = (
+        scope.is_superuser
+        or resource.hub_id in scope.hub_ids
+        or resource.municipality_id in scope.municipality_ids
+    )
+    if resource.capacity is not None and attendees > resource.capacity:
+        raise BookingRefused(
+            [
+                rules.Problem(
+                    times[0][0],
+                    _("The room takes at most %(n)d people.") % {"n": resource.capacity},
+                )
+            ]
+        )
+    problems: list[rules.Problem] = []
+    schedule = hub_schedules(hubs=[resource.hub], at=times[0][0])[resource.hub_id]
+    allowed = []
+    for start, end in times:
+        messages = [
+            m for r in resources for m in rules.check_times(r, start, end, schedule, staff=staff)
+        ]
+        if messages:
+            problems.append(rules.Problem(start, " ".join(dict.fromkeys(messages))))
+        else:
+            allowed.append((start, end))
+    if not staff:
+        active = Occurrence.objects.filter(
+            booking__booker=booker, resource=resource, ends_at__gt=timezone.now(),
+            status__in=BookingStatus.holding_time(),
+        ).count()  # fmt: skip
+        if active + len(allowed) > resource.max_active_per_booker:
+            problems.append(rules.Problem(times[0][0], _(
+                "You may hold at most %(n)d upcoming bookings of this resource."
+            ) % {"n": resource.max_active_per_booker}))  # fmt: skip
+            allowed = []
+    if problems and (all_or_nothing or not allowed):
+        raise BookingRefused(problems)
+    with transaction.atomic():
+        needs_approval = any(
+            rules.needs_approval(resource, s, e, schedule, staff=staff) for s, e in allowed
+        )
+        status = BookingStatus.REQUESTED if needs_approval else BookingStatus.CONFIRMED
+        booking = Booking.objects.create(
+            resource=resource, booker=booker, purpose=purpose, attendees=attendees,
+            is_public=is_public, status=status, repeat=repeat,
+        )  # fmt: skip
+        result = BookingResult(booking, skipped=list(problems))
+        for start, end in allowed:
+            try:
+                with transaction.atomic():
+                    occurrences = [_place(booking, r, start, end, status) for r in resources]
+            except IntegrityError:
+                clash = next((r for r in resources if _busy(r, start, end)), resource)
+                result.skipped.append(rules.Problem(start, _clash_message(clash, start)))
+                continue
+            result.booked.append(occurrences[0])
+        if not result.booked or (all_or_nothing and result.skipped):
+            transaction.set_rollback(True)
+            raise BookingRefused(result.skipped)
+        _notify_booking(
+            booking, "booking_requested" if needs_approval else "booking_confirmed", result
+        )
+    return result
+
+
+def _busy(resource: Resource, start: datetime, end: datetime) -> bool:
+    return SpaceClaim.objects.filter(
+        space__in=atomic_spaces(resource),
+        holds_time=True,
+        during__overlap=_claim_range(resource, start, end),
+    ).exists()
+
+
+def _notify_booking(booking: Booking, template: str, result: BookingResult | None = None) -> None:
+    """One message per series action, not one per occurrence."""
+    shown = (
+        [BookingStatus.REJECTED]
+        if booking.status == BookingStatus.REJECTED
+        else BookingStatus.holding_time()
+    )
+    occurrences = list(
+        booking.occurrences.filter(resource=booking.resource, status__in=shown).order_by(
+            "starts_at"
+        )
+    )
+    notification_enqueue(
+        template=f"booking/email/{template}",
+        context={
+            "booking": booking,
+            "resource": booking.resource,
+            "hub": booking.resource.hub,
+            "occurrences": occurrences,
+            "skipped": result.skipped if result else [],
+        },
+        recipient=booking.booker,
+    )
+
+
+def _release(occurrences) -> None:
+    SpaceClaim.objects.filter(occurrence__in=occurrences).update(holds_time=False)
+
+
+@transaction.atomic
+def booking_cancel(
+    *, booking: Booking, by, occurrence: Occurrence | None = None, following: bool = False
+) -> int:
+    """Cancel one occurrence, it and the rest of the series (following=True), or all."""
+    staff = permissions.can(by, permissions.Action.CHANGE, booking)
+    if booking.booker_id != by.pk and not staff:
+        raise BookingRefused([rules.Problem(timezone.now(), _("This is not your booking."))])
+    targets = booking.occurrences.filter(status__in=BookingStatus.holding_time())
+    if occurrence is not None:
+        targets = (
+            targets.filter(starts_at__gte=occurrence.starts_at)
+            if following
+            else targets.filter(starts_at=occurrence.starts_at)
+        )
+    deadline = timezone.now() + timedelta(hours=booking.resource.cancellation_deadline_hours)
+    if not staff and targets.filter(starts_at__lt=deadline).exists():
+        raise BookingRefused([rules.Problem(timezone.now(), _(
+            "Bookings can be cancelled until %(n)d hours before they start."
+        ) % {"n": booking.resource.cancellation_deadline_hours})])  # fmt: skip
+    targets = list(targets)
+    _release(targets)
+    Occurrence.objects.filter(pk__in=[o.pk for o in targets]).update(status=BookingStatus.CANCELLED)
+    if not booking.occurrences.filter(status__in=BookingStatus.holding_time()).exists():
+        booking.status = BookingStatus.CANCELLED
+        booking.save(update_fields=["status"])
+    _notify_booking(booking, "booking_cancelled")
+    return len({o.starts_at for o in targets})
+
+
+@transaction.atomic
+def booking_decide(*, booking: Booking, by, approve: bool, reason: str = "") -> None:
+    """Staff approve or reject a request. A clashing request stays visible as a conflict:
+    its claims hold time too, so it could never have been confirmed over another."""
+    if not permissions.can(by, permissions.Action.CHANGE, booking):
+        raise BookingRefused(
+            [rules.Problem(timezone.now(), _("You may not decide on this booking."))]
+        )
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != BookingStatus.REQUESTED:
+        return
+    pending = booking.occurrences.filter(status=BookingStatus.REQUESTED)
+    if approve:
+        pending.update(status=BookingStatus.CONFIRMED)
+        booking.status = BookingStatus.CONFIRMED
+    else:
+        _release(list(pending))
+        pending.update(status=BookingStatus.REJECTED)
+        booking.status = BookingStatus.REJECTED
+        booking.rejection_reason = reason
+    booking.save(update_fields=["status", "rejection_reason"])
+    _notify_booking(booking, "booking_approved" if approve else "booking_rejected")

@@ -1,0 +1,170 @@
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hubportal import permissions
+from knutepunkt.models import Hub, Municipality
+from knutepunkt.opening_hours import OSLO, localise
+
+from . import selectors, services
+from .calendar import booking_calendar
+from .enums import Facility
+from .forms import BookingForm, FindRoomForm
+from .models import Booking, Resource
+from .recurrence import series_times
+
+
+@require_GET
+def find_room(request):
+    form = FindRoomForm(request.GET or None)
+    municipalities = Municipality.objects.order_by("name")
+    municipality = municipalities.filter(slug=request.GET.get("kommune")).first()
+    rooms = None
+    if form.is_valid():
+        data = form.cleaned_data
+        start = localise(data["day"], data["start"])
+        end = start + timedelta(minutes=data["minutes"])
+        hubs = Hub.objects.filter(municipality=municipality) if municipality else Hub.objects.all()
+        rooms = selectors.find_free_rooms(
+            hubs=hubs, start=start, end=end, people=data.get("people"),
+            facilities=data.get("facilities"), user=request.user,
+        )  # fmt: skip
+    context = {
+        "form": form,
+        "rooms": rooms,
+        "municipalities": municipalities,
+        "municipality": municipality,
+    }
+    template = "booking/_room_results.html" if request.htmx else "booking/find_room.html"
+    return render(request, template, context)
+
+
+@require_GET
+def resource_page(request, resource):
+    resource = get_object_or_404(Resource.objects.select_related("hub__municipality"), pk=resource)
+    try:
+        start = date.fromisoformat(request.GET.get("uke", ""))
+    except ValueError:
+        start = timezone.localdate()
+    monday = start - timedelta(days=start.weekday())
+    context = {
+        "resource": resource, "hub": resource.hub, "municipality": resource.hub.municipality,
+        "days": selectors.week_view(resource, request.user, monday),
+        "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
+        "facilities": [Facility(f).label for f in resource.facilities],
+    }  # fmt: skip
+    template = "booking/_week.html" if request.htmx else "booking/resource.html"
+    return render(request, template, context)
+
+
+@login_required
+def book(request, resource):
+    resource = get_object_or_404(Resource.objects.select_related("hub__municipality"), pk=resource)
+    initial = {}
+    if request.GET.get("start"):
+        try:
+            moment = datetime.fromisoformat(request.GET["start"]).astimezone(OSLO)
+            initial = {
+                "day": moment.date(),
+                "start": moment.time(),
+                "minutes": resource.min_minutes,
+            }
+        except ValueError:
+            pass
+    form = BookingForm(request.POST or None, resource=resource, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        times = series_times(
+            first_day=data["day"], start_time=data["start"], duration=form.duration,
+            repeat=data["repeat"], until=data.get("until"),
+        )  # fmt: skip
+        try:
+            result = services.booking_create(
+                booker=request.user, resource=resource, times=times, purpose=data["purpose"],
+                attendees=data["attendees"], add_ons=list(data["add_ons"]),
+                is_public=data["is_public"], all_or_nothing=data["all_or_nothing"],
+                repeat=data["repeat"],
+            )  # fmt: skip
+        except services.BookingRefused as refused:
+            for problem in refused.problems:
+                form.add_error(
+                    None, f"{timezone.localtime(problem.start):%d.%m.%Y %H:%M}: {problem.message}"
+                )
+        else:
+            messages.success(request, _("Booked %(n)d time(s).") % {"n": len(result.booked)})
+            for problem in result.skipped:
+                messages.warning(
+                    request,
+                    f"{timezone.localtime(problem.start):%d.%m.%Y %H:%M}: {problem.message}",
+                )
+            return redirect(result.booking.get_absolute_url())
+    context = {
+        "resource": resource,
+        "hub": resource.hub,
+        "municipality": resource.hub.municipality,
+        "form": form,
+    }
+    return render(request, "booking/book.html", context, status=400 if form.errors else 200)
+
+
+def _own_booking(request, booking_id) -> Booking:
+    booking = (
+        Booking.objects.select_related("resource__hub__municipality").filter(pk=booking_id).first()
+    )
+    if booking is None or (
+        booking.booker_id != request.user.pk
+        and not permissions.can(request.user, permissions.Action.VIEW, booking)
+    ):
+        raise Http404  # someone else's booking does not exist for you
+    return booking
+
+
+@login_required
+def booking_page(request, booking):
+    booking = _own_booking(request, booking)
+    occurrences = booking.occurrences.filter(resource=booking.resource).order_by("starts_at")
+    return render(request, "booking/booking.html", {"booking": booking, "occurrences": occurrences})
+
+
+@login_required
+@require_POST
+def booking_cancel(request, booking):
+    booking = _own_booking(request, booking)
+    occurrence = booking.occurrences.filter(pk=request.POST.get("occurrence")).first()
+    try:
+        count = services.booking_cancel(
+            booking=booking, by=request.user, occurrence=occurrence,
+            following=request.POST.get("scope") == "following",
+        )  # fmt: skip
+    except services.BookingRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Cancelled %(n)d time(s).") % {"n": count})
+    return redirect(booking.get_absolute_url())
+
+
+@login_required
+@require_GET
+def my_bookings(request):
+    now = timezone.now()
+    occurrences = list(selectors.my_occurrences(request.user))
+    context = {
+        "upcoming": [o for o in occurrences if o.ends_at > now],
+        "past": [o for o in occurrences if o.ends_at <= now][-20:],
+    }
+    return render(request, "booking/my_bookings.html", context)
+
+
+@login_required
+@require_GET
+def booking_ics(request, booking):
+    booking = _own_booking(request, booking)
+    response = HttpResponse(booking_calendar(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="booking-{booking.pk}.ics"'
+    return response

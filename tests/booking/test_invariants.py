@@ -1,0 +1,145 @@
+"""No double booking, ever: proven on real PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from booking import services
+from booking.enums import BookingStatus, Repeat
+from booking.models import Occurrence, SpaceClaim
+from booking.recurrence import series_times
+from knutepunkt.opening_hours import OSLO
+from tests.knutepunkt.factories import UserFactory
+
+from .factories import ResourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def slot(days=3, hour=18, hours=2):
+    start = (timezone.localtime() + timedelta(days=days)).replace(
+        hour=hour, minute=0, second=0, microsecond=0
+    )
+    return start, start + timedelta(hours=hours)
+
+
+def book(resource, times, user=None, **kwargs):
+    return services.booking_create(
+        booker=user or UserFactory(), resource=resource, times=times, purpose="Sjakklubb", **kwargs
+    )
+
+
+def test_same_slot_twice__second_refused_with_a_message_naming_the_clash():
+    room = ResourceFactory(name="Salen")
+    book(room, [slot()])
+    with pytest.raises(services.BookingRefused) as refused:
+        book(room, [slot()])
+    assert "Salen er allerede booket" in str(refused.value)
+    assert Occurrence.objects.count() == 1
+
+
+def test_database_refuses_an_overlapping_claim_even_without_the_service():
+    room = ResourceFactory()
+    result = book(room, [slot()])
+    claim = result.booked[0].claims.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SpaceClaim.objects.create(occurrence=claim.occurrence, space=room, during=claim.during)
+
+
+def test_divisible_hall__hall_and_halves_never_overlap():
+    hall = ResourceFactory(name="Storsalen")
+    east = ResourceFactory(name="Øst", hub=hall.hub, parent=hall)
+    ResourceFactory(name="Vest", hub=hall.hub, parent=hall)
+    book(east, [slot()])
+    with pytest.raises(services.BookingRefused):
+        book(hall, [slot()])
+    other_time = slot(days=4)
+    book(hall, [other_time])
+    with pytest.raises(services.BookingRefused):
+        book(east, [other_time])
+    assert SpaceClaim.objects.filter(occurrence__resource=hall).count() == 2  # both halves
+
+
+def test_buffers__the_next_booking_must_leave_room_for_cleaning():
+    room = ResourceFactory(buffer_after_minutes=30)
+    start, end = slot(hour=16)
+    book(room, [(start, end)])
+    with pytest.raises(services.BookingRefused):
+        book(room, [(end, end + timedelta(hours=1))])
+    book(room, [(end + timedelta(minutes=30), end + timedelta(hours=2))])
+
+
+def test_october_change__booking_has_the_length_the_user_chose():
+    # On 2027-10-31 the clocks go back from 03:00 to 02:00.
+    ((start, end),) = series_times(
+        first_day=date(2027, 10, 31),
+        start_time=time(1, 0),
+        duration=timedelta(hours=3),
+        repeat=Repeat.NONE,
+    )
+    assert end.timestamp() - start.timestamp() == 3 * 3600
+    assert end.astimezone(OSLO).replace(tzinfo=None) == datetime(2027, 10, 31, 3, 0)
+
+
+def test_series__all_or_nothing_books_nothing_when_one_time_clashes():
+    room = ResourceFactory()
+    start, end = slot(days=14)
+    book(room, [(start, end)])
+    weekly = [(start - timedelta(days=7 * n), end - timedelta(days=7 * n)) for n in range(2)][::-1]
+    weekly.append((start + timedelta(days=7), end + timedelta(days=7)))
+    with pytest.raises(services.BookingRefused) as refused:
+        book(room, weekly, all_or_nothing=True)
+    assert len(refused.value.problems) == 1
+    assert Occurrence.objects.count() == 1
+
+
+def test_series__book_the_free_times_and_report_the_skipped_one():
+    room = ResourceFactory()
+    start, end = slot(days=14)
+    book(room, [(start, end)])
+    weekly = [(start + timedelta(days=7 * n), end + timedelta(days=7 * n)) for n in range(-1, 2)]
+    result = book(room, weekly, all_or_nothing=False)
+    assert len(result.booked) == 2 and len(result.skipped) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_race__twenty_threads_for_one_slot__exactly_one_wins():
+    room = ResourceFactory()
+    users = [UserFactory() for _ in range(20)]
+    times = [slot(days=5)]
+    barrier = threading.Barrier(len(users))
+    outcomes, errors = [], []
+
+    def race(user):
+        try:
+            barrier.wait()
+            book(room, times, user=user)
+            outcomes.append("booked")
+        except services.BookingRefused:
+            outcomes.append("refused")
+        except Exception as exc:  # anything else would be an error page
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race, args=(u,)) for u in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert outcomes.count("booked") == 1 and outcomes.count("refused") == 19
+    assert Occurrence.objects.filter(status=BookingStatus.CONFIRMED).count() == 1
+
+
+def test_cancelled_time__is_free_again():
+    room = ResourceFactory(cancellation_deadline_hours=0)
+    user = UserFactory()
+    result = book(room, [slot()], user=user)
+    services.booking_cancel(booking=result.booking, by=user)
+    book(room, [slot()])

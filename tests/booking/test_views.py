@@ -1,0 +1,192 @@
+"""Booking through the real URLs: bad input gives a message and saves nothing; other
+people's bookings do not exist for you; staff approve from the queue."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from booking import services
+from booking.enums import ApprovalRule, BookingStatus
+from booking.models import Booking, Occurrence
+from hubportal.notifications.models import Notification
+from tests.knutepunkt.factories import HubFactory, UserFactory, hub_staff, weekday_hours
+
+from .factories import ResourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form(start, minutes=120, **extra):
+    local = timezone.localtime(start)
+    return {"day": local.date().isoformat(), "start": local.strftime("%H:%M"), "minutes": str(minutes),
+            "purpose": "Sjakklubb", "attendees": "10", "repeat": "none", **extra}  # fmt: skip
+
+
+def evening(days=3):
+    return (timezone.localtime() + timedelta(days=days)).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
+
+
+@pytest.fixture
+def citizen(client):
+    user = UserFactory()
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"minutes": "0"}, "Verdien må være større enn eller lik 1"),
+        ({"minutes": "15"}, "Korteste booking er 30 minutter"),
+        ({"minutes": "600"}, "Lengste booking er 480 minutter"),
+        ({"attendees": "999"}, "Rommet tar høyst 20 personer"),
+        ({"start": "18:10"}, "Bookinger starter hvert 30. minutt"),
+    ],
+)
+def test_bad_input__clear_message_nothing_saved(client, citizen, change, message):
+    room = ResourceFactory()
+    response = client.post(f"/rom/{room.pk}/book/", {**form(evening()), **change})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_in_the_past_and_beyond_the_horizon__refused(client, citizen):
+    room = ResourceFactory(horizon_days=30)
+    for start in (evening(days=-2), evening(days=60)):
+        assert client.post(f"/rom/{room.pk}/book/", form(start)).status_code == 400
+    assert not Booking.objects.exists()
+
+
+def test_outside_opening_hours__refused_where_not_allowed(client, citizen):
+    hub = HubFactory()
+    weekday_hours(hub, opens=time(9), closes=time(16))
+    room = ResourceFactory(hub=hub, only_in_opening_hours=True)
+    response = client.post(f"/rom/{room.pk}/book/", form(evening()))
+    assert "Knutepunktet er ikke åpent hele tiden" in response.content.decode()
+
+
+def test_weekly_until_a_date__books_the_free_times_and_reports_the_clash_once(client, citizen):
+    room = ResourceFactory()
+    first = evening(days=7)
+    services.booking_create(
+        booker=UserFactory(),
+        resource=room,
+        times=[(first + timedelta(days=14), first + timedelta(days=14, hours=2))],
+        purpose="Kor",
+    )
+    data = form(first, repeat="weekly", until=(first + timedelta(days=28)).date().isoformat())
+    response = client.post(f"/rom/{room.pk}/book/", data)
+    assert response.status_code == 302
+    booking = Booking.objects.get(booker=citizen)
+    assert booking.occurrences.count() == 4  # 5 weeks, one taken
+    assert Notification.objects.filter(recipient=citizen).count() == 1  # one message per series
+
+
+def test_someone_elses_booking__is_404_by_guessing_the_id(client, citizen):
+    result = services.booking_create(
+        booker=UserFactory(),
+        resource=ResourceFactory(),
+        times=[(evening(), evening() + timedelta(hours=1))],
+        purpose="Privat",
+    )
+    for url in (f"/bookinger/{result.booking.pk}/", f"/bookinger/{result.booking.pk}/kalender.ics"):
+        assert client.get(url).status_code == 404
+    assert (
+        client.post(f"/bookinger/{result.booking.pk}/avbestill/", {"scope": "all"}).status_code
+        == 404
+    )
+    assert Occurrence.objects.get().status == BookingStatus.CONFIRMED
+
+
+def test_my_bookings__lists_own_and_cancels_one_of_a_series(client, citizen):
+    room = ResourceFactory(cancellation_deadline_hours=0)
+    start = evening(days=5)
+    times = [
+        (start + timedelta(days=7 * n), start + timedelta(days=7 * n, hours=1)) for n in range(3)
+    ]
+    booking = services.booking_create(
+        booker=citizen, resource=room, times=times, purpose="Strikkeklubb"
+    ).booking
+    assert "Strikkeklubb" in client.get("/bookinger/").content.decode()
+    middle = booking.occurrences.order_by("starts_at")[1]
+    client.post(f"/bookinger/{booking.pk}/avbestill/", {"occurrence": middle.pk, "scope": "one"})
+    assert list(booking.occurrences.order_by("starts_at").values_list("status", flat=True)) == [
+        "confirmed",
+        "cancelled",
+        "confirmed",
+    ]
+
+
+def test_find_room__only_free_rooms_with_the_needs(client):
+    hub = HubFactory()
+    free = ResourceFactory(hub=hub, name="Ledig", facilities=["projector"], capacity=30)
+    ResourceFactory(hub=hub, name="Uten projektor", capacity=30)
+    ResourceFactory(hub=hub, name="For lite", facilities=["projector"], capacity=5)
+    busy = ResourceFactory(hub=hub, name="Opptatt", facilities=["projector"], capacity=30)
+    start = evening()
+    services.booking_create(
+        booker=UserFactory(),
+        resource=busy,
+        times=[(start, start + timedelta(hours=2))],
+        purpose="X",
+    )
+    page = client.get(
+        "/rom/",
+        {
+            "day": start.date().isoformat(),
+            "start": "18:00",
+            "minutes": "120",
+            "people": "20",
+            "facilities": "projector",
+        },
+    ).content.decode()
+    assert free.name in page
+    for name in ("Uten projektor", "For lite", "Opptatt"):
+        assert name not in page
+
+
+def test_week_view__free_start_times_are_bookable(client, citizen):
+    room = ResourceFactory(min_minutes=60, granularity_minutes=60)
+    page = client.get(f"/rom/{room.pk}/").content.decode()
+    assert "Ledige tider denne uken" in page
+
+
+def test_approval_queue__staff_approve_a_request(client):
+    room = ResourceFactory(approval=ApprovalRule.APPROVAL)
+    requester = UserFactory()
+    booking = services.booking_create(
+        booker=requester,
+        resource=room,
+        times=[(evening(), evening() + timedelta(hours=1))],
+        purpose="Møte",
+    ).booking
+    assert booking.status == BookingStatus.REQUESTED
+    client.force_login(hub_staff(room.hub))
+    queue = client.get("/admin/booking/booking/", {"status__exact": "requested"}).content.decode()
+    assert "Møte" in queue
+    client.post("/admin/booking/booking/", {"action": "approve", "_selected_action": [booking.pk]})
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert Notification.objects.filter(
+        recipient=requester, template="booking/email/booking_approved"
+    ).exists()
+
+
+def test_approval_queue__other_hubs_requests_are_not_visible(client):
+    room, other = (
+        ResourceFactory(approval=ApprovalRule.APPROVAL),
+        ResourceFactory(approval=ApprovalRule.APPROVAL),
+    )
+    booking = services.booking_create(
+        booker=UserFactory(),
+        resource=other,
+        times=[(evening(), evening() + timedelta(hours=1))],
+        purpose="Hemmelig",
+    ).booking
+    client.force_login(hub_staff(room.hub))
+    assert "Hemmelig" not in client.get("/admin/booking/booking/").content.decode()
+    assert client.get(f"/admin/booking/booking/{booking.pk}/change/").status_code == 404
