@@ -1,10 +1,19 @@
+import csv
+from datetime import date
+
 from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hubportal import permissions
 from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
+from hubportal.permissions import Action
 
-from . import services
+from . import services, statistics
 from .enums import BookingStatus
 from .models import Booking, Occurrence, Resource
 
@@ -53,6 +62,39 @@ class BookingAdmin(ScopedModelAdmin):
 
     def has_add_permission(self, request):
         return False  # staff book through the booking pages, under the same rules
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.usage_view)
+        return [path("bruk/", view, name="booking_usage"), *super().get_urls()]
+
+    def usage_view(self, request):
+        """Hours booked, occupancy, bookers, cancellations and no-shows per resource."""
+        try:
+            month = date.fromisoformat(request.GET.get("maaned", "") + "-01")
+        except ValueError:
+            month = timezone.localdate().replace(day=1)
+        resources = permissions.scoped(
+            request.user, Action.VIEW, Resource.objects.all()
+        ).select_related("hub")
+        rows = statistics.usage(
+            resources=resources.exclude(kind__in=["equipment", "technician"]), month=month
+        )
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="bruk-{month:%Y-%m}.csv"'
+            writer = csv.writer(response, delimiter=";")
+            writer.writerow([_("Hub"), _("Resource"), _("Hours booked"), _("Open hours"), _("Occupancy (per cent)"),
+                             _("By staff"), _("By citizens"), _("Cancelled"), _("No-shows")])  # fmt: skip
+            for row in rows:
+                writer.writerow([row.resource.hub.name, row.resource.name, row.hours_booked, round(row.open_hours, 1),
+                                 row.occupancy, row.bookings_by_booker["staff"], row.bookings_by_booker["citizen"],
+                                 row.cancelled, row.no_shows])  # fmt: skip
+            return response
+        context = {
+            **self.admin_site.each_context(request), "title": _("Use of rooms"), "rows": rows,
+            "month": month, "opts": self.model._meta,
+        }  # fmt: skip
+        return render(request, "admin/booking/usage.html", context)
 
     def _decide(self, request, queryset, approve):
         count = 0

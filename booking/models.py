@@ -177,3 +177,20 @@ class SpaceClaim(models.Model):
 
     def __str__(self):
         return f"{self.space_id}: {self.during}"
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable address for a person's bookings in their calendar app."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="booking_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)

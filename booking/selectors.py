@@ -103,3 +103,35 @@ def my_occurrences(user):
         .select_related("booking", "resource__hub__municipality")
         .order_by("starts_at")
     )
+
+
+def hub_rooms(*, hubs) -> dict[int, dict]:
+    """Bookable rooms and the coming week's public bookings of each hub: two queries."""
+    from datetime import timedelta as _td
+
+    from django.utils import timezone
+
+    from .enums import BookingStatus
+
+    hub_ids = [hub.pk for hub in hubs]
+    result: dict[int, dict] = {}
+    for resource in (
+        Resource.objects.filter(hub_id__in=hub_ids, parent__isnull=True)
+        .exclude(kind__in=["equipment", "technician"])
+        .order_by("name")
+    ):
+        result.setdefault(resource.hub_id, {"rooms": [], "public": []})["rooms"].append(resource)
+    now = timezone.now()
+    public = (
+        Occurrence.objects.filter(
+            resource__hub_id__in=hub_ids, booking__is_public=True, resource=F("booking__resource"),
+            status=BookingStatus.CONFIRMED, ends_at__gt=now, starts_at__lt=now + _td(days=7),
+        )
+        .select_related("booking", "resource")
+        .order_by("starts_at")
+    )  # fmt: skip
+    for occurrence in public:
+        result.setdefault(occurrence.resource.hub_id, {"rooms": [], "public": []})["public"].append(
+            occurrence
+        )
+    return result

@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from hubportal import permissions
-from hubportal.notifications.services import notification_enqueue
+from hubportal.notifications.services import notification_cancel, notification_enqueue
 from knutepunkt.selectors import hub_schedules
 
 from . import rules
@@ -154,6 +154,10 @@ def booking_create(
         _notify_booking(
             booking, "booking_requested" if needs_approval else "booking_confirmed", result
         )
+        if needs_approval:
+            _notify_staff(booking)
+        else:
+            _schedule_reminders(booking)
     return result
 
 
@@ -190,6 +194,53 @@ def _notify_booking(booking: Booking, template: str, result: BookingResult | Non
     )
 
 
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def _schedule_reminders(booking: Booking) -> None:
+    """A reminder 24 hours before each confirmed time, at the time it is booked for now."""
+    for occurrence in booking.occurrences.filter(
+        resource=booking.resource, status=BookingStatus.CONFIRMED
+    ):
+        if occurrence.starts_at - REMINDER_BEFORE <= timezone.now():
+            continue
+        notification_enqueue(
+            template="booking/email/booking_reminder",
+            context={
+                "booking": booking,
+                "resource": booking.resource,
+                "hub": booking.resource.hub,
+                "occurrence": occurrence,
+            },  # fmt: skip
+            recipient=booking.booker,
+            send_after=occurrence.starts_at - REMINDER_BEFORE,
+            dedupe_key=f"booking-reminder:{occurrence.pk}",
+        )
+
+
+def _notify_staff(booking: Booking) -> None:
+    """Hub staff (or, where the hub has none, the municipality's administrators) hear
+    about a request waiting for them."""
+    from knutepunkt.models import StaffMembership
+
+    hub = booking.resource.hub
+    staff = [m.user for m in StaffMembership.objects.filter(hub=hub).select_related("user")]
+    if not staff:
+        staff = [
+            m.user
+            for m in StaffMembership.objects.filter(
+                municipality_id=hub.municipality_id
+            ).select_related("user")
+        ]
+    for user in staff:
+        notification_enqueue(
+            template="booking/email/staff_request_waiting",
+            context={"booking": booking, "resource": booking.resource, "hub": hub},
+            recipient=user,
+            dedupe_key=f"booking-request:{booking.pk}:staff:{user.pk}",
+        )
+
+
 def _release(occurrences) -> None:
     SpaceClaim.objects.filter(occurrence__in=occurrences).update(holds_time=False)
 
@@ -216,6 +267,8 @@ def booking_cancel(
         ) % {"n": booking.resource.cancellation_deadline_hours})])  # fmt: skip
     targets = list(targets)
     _release(targets)
+    for target in targets:
+        notification_cancel(dedupe_key=f"booking-reminder:{target.pk}")
     Occurrence.objects.filter(pk__in=[o.pk for o in targets]).update(status=BookingStatus.CANCELLED)
     if not booking.occurrences.filter(status__in=BookingStatus.holding_time()).exists():
         booking.status = BookingStatus.CANCELLED
@@ -239,6 +292,7 @@ def booking_decide(*, booking: Booking, by, approve: bool, reason: str = "") -> 
     if approve:
         pending.update(status=BookingStatus.CONFIRMED)
         booking.status = BookingStatus.CONFIRMED
+        _schedule_reminders(booking)
     else:
         _release(list(pending))
         pending.update(status=BookingStatus.REJECTED)
@@ -246,3 +300,14 @@ def booking_decide(*, booking: Booking, by, approve: bool, reason: str = "") -> 
         booking.rejection_reason = reason
     booking.save(update_fields=["status", "rejection_reason"])
     _notify_booking(booking, "booking_approved" if approve else "booking_rejected")
+
+
+def calendar_feed_renew(*, user) -> str:
+    """Create, or replace (which revokes the old address), the user's private feed token."""
+    import secrets
+
+    from .models import CalendarFeed
+
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
+    return token

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,10 +14,10 @@ from knutepunkt.models import Hub, Municipality
 from knutepunkt.opening_hours import OSLO, localise
 
 from . import selectors, services
-from .calendar import booking_calendar
-from .enums import Facility
+from .calendar import booking_calendar, occurrences_calendar
+from .enums import BookingStatus, Facility
 from .forms import BookingForm, FindRoomForm
-from .models import Booking, Resource
+from .models import Booking, CalendarFeed, Occurrence, Resource
 from .recurrence import series_times
 
 
@@ -154,9 +155,13 @@ def booking_cancel(request, booking):
 def my_bookings(request):
     now = timezone.now()
     occurrences = list(selectors.my_occurrences(request.user))
+    feed = CalendarFeed.objects.filter(user=request.user).first()
     context = {
         "upcoming": [o for o in occurrences if o.ends_at > now],
         "past": [o for o in occurrences if o.ends_at <= now][-20:],
+        "feed_url": request.build_absolute_uri(reverse("booking:private_feed", args=[feed.token]))
+        if feed
+        else None,
     }
     return render(request, "booking/my_bookings.html", context)
 
@@ -168,3 +173,43 @@ def booking_ics(request, booking):
     response = HttpResponse(booking_calendar(booking), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="booking-{booking.pk}.ics"'
     return response
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def resource_feed(request, resource):
+    """Busy times of a resource, without who booked them (public bookings show their title)."""
+    resource = get_object_or_404(Resource, pk=resource)
+    occurrences = (
+        Occurrence.objects.filter(
+            resource=resource, status__in=BookingStatus.holding_time(),
+            ends_at__gt=timezone.now() - timedelta(days=30),
+        ).select_related("booking", "resource")
+    )  # fmt: skip
+    return _ics_response(
+        occurrences_calendar(resource.name, occurrences, private=False), f"rom-{resource.pk}.ics"
+    )
+
+
+@require_GET
+def private_feed(request, token):
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    occurrences = selectors.my_occurrences(feed.user).filter(
+        status__in=BookingStatus.holding_time(), ends_at__gt=timezone.now() - timedelta(days=30)
+    )
+    return _ics_response(
+        occurrences_calendar(_("My bookings"), occurrences, private=True), "mine-bookinger.ics"
+    )
+
+
+@login_required
+@require_POST
+def renew_feed(request):
+    services.calendar_feed_renew(user=request.user)
+    messages.success(request, _("You have a new calendar address. The old one no longer works."))
+    return redirect("booking:my_bookings")

@@ -49,10 +49,12 @@ def _span(row, weekly: bool):
     return WeeklySpan(weekday=row.weekday, **fields) if weekly else TimeSpan(**fields)
 
 
-def hub_schedules(*, hubs: Sequence[Hub], at: datetime | None = None) -> dict[int, Schedule]:
-    """The schedule of each hub around `at`, in four queries for any number of hubs."""
+def hub_schedules(
+    *, hubs: Sequence[Hub], at: datetime | None = None, days: int = SCHEDULE_WINDOW_DAYS
+) -> dict[int, Schedule]:
+    """The schedule of each hub for `days` from `at`, in four queries for any number of hubs."""
     today = local_today(at)
-    first, last = today - timedelta(days=1), today + timedelta(days=SCHEDULE_WINDOW_DAYS)
+    first, last = today - timedelta(days=1), today + timedelta(days=days)
     hub_ids = [hub.pk for hub in hubs]
     periods = (
         OpeningHoursPeriod.objects.filter(hub_id__in=hub_ids, valid_from__lte=last)

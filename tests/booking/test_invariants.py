@@ -143,3 +143,32 @@ def test_cancelled_time__is_free_again():
     result = book(room, [slot()], user=user)
     services.booking_cancel(booking=result.booking, by=user)
     book(room, [slot()])
+
+
+def test_notifications__reminder_per_time_and_staff_told_about_requests():
+    from booking.enums import ApprovalRule
+    from hubportal.notifications.models import Notification
+    from tests.knutepunkt.factories import hub_staff
+
+    room = ResourceFactory(cancellation_deadline_hours=0)
+    user = UserFactory()
+    start, end = slot(days=5)
+    result = book(
+        room, [(start, end), (start + timedelta(days=7), end + timedelta(days=7))], user=user
+    )
+    reminders = Notification.objects.filter(template="booking/email/booking_reminder")
+    assert sorted(r.send_after for r in reminders) == [
+        start - timedelta(hours=24),
+        start + timedelta(days=6),
+    ]
+    services.booking_cancel(booking=result.booking, by=user)
+    assert set(reminders.values_list("status", flat=True)) == {"cancelled"}
+    approval_room = ResourceFactory(approval=ApprovalRule.APPROVAL)
+    staff = hub_staff(approval_room.hub)
+    book(approval_room, [slot(days=6)])
+    assert (
+        Notification.objects.filter(
+            recipient=staff, template="booking/email/staff_request_waiting"
+        ).count()
+        == 1
+    )

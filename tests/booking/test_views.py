@@ -83,7 +83,10 @@ def test_weekly_until_a_date__books_the_free_times_and_reports_the_clash_once(cl
     assert response.status_code == 302
     booking = Booking.objects.get(booker=citizen)
     assert booking.occurrences.count() == 4  # 5 weeks, one taken
-    assert Notification.objects.filter(recipient=citizen).count() == 1  # one message per series
+    confirmations = Notification.objects.filter(
+        recipient=citizen, template="booking/email/booking_confirmed"
+    )
+    assert confirmations.count() == 1  # one message per series, not one per time
 
 
 def test_someone_elses_booking__is_404_by_guessing_the_id(client, citizen):
@@ -190,3 +193,83 @@ def test_approval_queue__other_hubs_requests_are_not_visible(client):
     client.force_login(hub_staff(room.hub))
     assert "Hemmelig" not in client.get("/admin/booking/booking/").content.decode()
     assert client.get(f"/admin/booking/booking/{booking.pk}/change/").status_code == 404
+
+
+def test_district_page__lists_rooms_and_public_bookings_only(client):
+    room = ResourceFactory(name="Peisestua")
+    start = evening()
+    services.booking_create(
+        booker=UserFactory(),
+        resource=room,
+        times=[(start, start + timedelta(hours=2))],
+        purpose="Sjakklubb",
+        is_public=True,
+    )
+    services.booking_create(
+        booker=UserFactory(),
+        resource=room,
+        times=[(start + timedelta(days=1), start + timedelta(days=1, hours=2))],
+        purpose="Privat selskap",
+    )
+    hub = room.hub
+    page = client.get(f"/{hub.municipality.slug}/{hub.district.slug}/").content.decode()
+    assert "Peisestua" in page and "Sjakklubb" in page and "Privat selskap" not in page
+
+
+def test_feeds__public_without_personal_data_private_by_revocable_token(client, citizen):
+    from icalendar import Calendar
+
+    room = ResourceFactory()
+    start = evening()
+    services.booking_create(
+        booker=citizen,
+        resource=room,
+        times=[(start, start + timedelta(hours=1))],
+        purpose="Hemmelig møte",
+    )
+    public = Calendar.from_ical(client.get(f"/rom/{room.pk}/kalender.ics").content)
+    (entry,) = public.walk("VEVENT")
+    assert (
+        str(entry["summary"]) == "Opptatt"
+        and citizen.email not in client.get(f"/rom/{room.pk}/kalender.ics").content.decode()
+    )
+    client.post("/bookinger/kalender/")
+    token = citizen.booking_feed.token
+    private = Calendar.from_ical(client.get(f"/kalender/{token}.ics").content)
+    assert "Hemmelig møte" in str(next(iter(private.walk("VEVENT")))["summary"])
+    client.post("/bookinger/kalender/")  # a new address revokes the old
+    assert client.get(f"/kalender/{token}.ics").status_code == 404
+
+
+def test_usage__hours_occupancy_and_csv_for_own_hub(client):
+    hub = HubFactory()
+    weekday_hours(hub, opens=time(8), closes=time(22))
+    room = ResourceFactory(hub=hub, name="Salen")
+    start = evening(days=2)
+    services.booking_create(
+        booker=UserFactory(),
+        resource=room,
+        times=[(start, start + timedelta(hours=2))],
+        purpose="Kor",
+    )
+    client.force_login(hub_staff(hub))
+    month = timezone.localtime(start).strftime("%Y-%m")
+    response = client.get("/admin/booking/booking/bruk/", {"maaned": month})
+    (row,) = response.context["rows"]
+    assert row.hours_booked == 2.0 and row.open_hours > 0 and row.bookings_by_booker["citizen"] == 1
+    csv_text = client.get(
+        "/admin/booking/booking/bruk/", {"maaned": month, "format": "csv"}
+    ).content.decode()
+    assert "Salen" in csv_text and ";2.0;" in csv_text
+
+
+def test_admin_overview__shows_the_count_of_waiting_requests(client):
+    room = ResourceFactory(approval=ApprovalRule.APPROVAL)
+    services.booking_create(
+        booker=UserFactory(),
+        resource=room,
+        times=[(evening(), evening() + timedelta(hours=1))],
+        purpose="Møte",
+    )
+    client.force_login(hub_staff(room.hub))
+    assert "1 bookingforespørsel venter på deg" in client.get("/admin/").content.decode()
