@@ -211,7 +211,7 @@ def _schedule_reminders(booking: Booking) -> None:
                 "resource": booking.resource,
                 "hub": booking.resource.hub,
                 "occurrence": occurrence,
-            },  # fmt: skip
+            },
             recipient=booking.booker,
             send_after=occurrence.starts_at - REMINDER_BEFORE,
             dedupe_key=f"booking-reminder:{occurrence.pk}",
