@@ -34,6 +34,9 @@ class BookingForm(forms.Form):
     until = forms.DateField(
         label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    count = forms.IntegerField(
+        label=_("Or: number of times"), min_value=1, max_value=104, required=False
+    )
     all_or_nothing = forms.BooleanField(
         label=_("Book nothing if one of the times is taken"), required=False, initial=False
     )
@@ -47,8 +50,10 @@ class BookingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("repeat") not in (None, Repeat.NONE) and not data.get("until"):
-            self.add_error("until", _("Say until when the booking repeats."))
+        if data.get("repeat") not in (None, Repeat.NONE) and not (
+            data.get("until") or data.get("count")
+        ):
+            self.add_error("until", _("Say until when the booking repeats, or how many times."))
         if data.get("until") and data.get("day") and data["until"] < data["day"]:
             self.add_error("until", _("The last date is before the first."))
         return data
@@ -56,3 +61,12 @@ class BookingForm(forms.Form):
     @property
     def duration(self) -> timedelta:
         return timedelta(minutes=self.cleaned_data["minutes"])
+
+    def times(self):
+        from .recurrence import series_times
+
+        data = self.cleaned_data
+        return series_times(
+            first_day=data["day"], start_time=data["start"], duration=self.duration,
+            repeat=data["repeat"], until=data.get("until"), count=data.get("count"),
+        )  # fmt: skip

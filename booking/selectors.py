@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from hubportal import permissions
 from knutepunkt.opening_hours import localise
@@ -134,4 +135,21 @@ def hub_rooms(*, hubs) -> dict[int, dict]:
         result.setdefault(occurrence.resource.hub_id, {"rooms": [], "public": []})["public"].append(
             occurrence
         )
+    return result
+
+
+def check_series(resource: Resource, user, times) -> list[tuple[datetime, datetime, list[str]]]:
+    """For each time: the problems booking it would meet now (empty list: free)."""
+    scope = permissions.scope_of(user)
+    staff = scope.is_superuser or resource.hub_id in scope.hub_ids
+    if not times:
+        return []
+    span = (times[-1][1] - times[0][0]).days + 2
+    schedule = hub_schedules(hubs=[resource.hub], at=times[0][0], days=span)[resource.hub_id]
+    result = []
+    for start, end in times:
+        problems = rules.check_times(resource, start, end, schedule, staff=staff)
+        if not problems and not is_bookable(resource, user, start, end, schedule):
+            problems = [_("Already booked.")]
+        result.append((start, end, problems))
     return result

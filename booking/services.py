@@ -107,7 +107,10 @@ def booking_create(
             ]
         )
     problems: list[rules.Problem] = []
-    schedule = hub_schedules(hubs=[resource.hub], at=times[0][0])[resource.hub_id]
+    span = (max(end for _s, end in times) - min(start for start, _e in times)).days + 2
+    schedule = hub_schedules(hubs=[resource.hub], at=min(s for s, _e in times), days=span)[
+        resource.hub_id
+    ]
     allowed = []
     for start, end in times:
         messages = [

@@ -18,7 +18,6 @@ from .calendar import booking_calendar, occurrences_calendar
 from .enums import BookingStatus, Facility
 from .forms import BookingForm, FindRoomForm
 from .models import Booking, CalendarFeed, Occurrence, Resource
-from .recurrence import series_times
 
 
 @require_GET
@@ -79,12 +78,13 @@ def book(request, resource):
         except ValueError:
             pass
     form = BookingForm(request.POST or None, resource=resource, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    checked = None
+    if request.method == "POST" and form.is_valid() and "check" in request.POST:
+        # Check every time before booking: which are free, which are not and why.
+        checked = selectors.check_series(resource, request.user, form.times())
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        times = series_times(
-            first_day=data["day"], start_time=data["start"], duration=form.duration,
-            repeat=data["repeat"], until=data.get("until"),
-        )  # fmt: skip
+        times = form.times()
         try:
             result = services.booking_create(
                 booker=request.user, resource=resource, times=times, purpose=data["purpose"],
@@ -110,6 +110,7 @@ def book(request, resource):
         "hub": resource.hub,
         "municipality": resource.hub.municipality,
         "form": form,
+        "checked": checked,
     }
     return render(request, "booking/book.html", context, status=400 if form.errors else 200)
 

@@ -10,7 +10,14 @@ from booking import services
 from booking.enums import ApprovalRule, BookingStatus
 from booking.models import Booking, Occurrence
 from hubportal.notifications.models import Notification
-from tests.knutepunkt.factories import HubFactory, UserFactory, hub_staff, weekday_hours
+from tests.knutepunkt.factories import (
+    HubFactory,
+    PeriodFactory,
+    SpanFactory,
+    UserFactory,
+    hub_staff,
+    weekday_hours,
+)
 
 from .factories import ResourceFactory
 
@@ -273,3 +280,38 @@ def test_admin_overview__shows_the_count_of_waiting_requests(client):
     )
     client.force_login(hub_staff(room.hub))
     assert "1 bookingforespørsel venter på deg" in client.get("/admin/").content.decode()
+
+
+def test_check_first__lists_each_time_free_or_taken_and_books_nothing(client, citizen):
+    room = ResourceFactory()
+    first = evening(days=7)
+    services.booking_create(
+        booker=UserFactory(),
+        resource=room,
+        times=[(first + timedelta(days=7), first + timedelta(days=7, hours=2))],
+        purpose="Kor",
+    )
+    response = client.post(
+        f"/rom/{room.pk}/book/", {**form(first, repeat="weekly", count="3"), "check": "1"}
+    )
+    checked = response.context["checked"]
+    assert [bool(problems) for _s, _e, problems in checked] == [False, True, False]
+    assert Booking.objects.filter(booker=citizen).count() == 0
+
+
+def test_series_over_months__opening_hours_of_later_periods_are_used(client, citizen):
+    from knutepunkt.models import OpeningHoursPeriod
+
+    hub = HubFactory()
+    weekday_hours(hub, opens=time(8), closes=time(22))
+    OpeningHoursPeriod.objects.update(valid_until=timezone.localdate() + timedelta(days=30))
+    later = PeriodFactory(hub=hub, valid_from=timezone.localdate() + timedelta(days=31))
+    for day in range(7):  # evenings closed from day 31
+        SpanFactory(period=later, weekday=day, opens=time(8), closes=time(16))
+    room = ResourceFactory(hub=hub, only_in_opening_hours=True)
+    response = client.post(
+        f"/rom/{room.pk}/book/",
+        form(evening(days=3), repeat="weekly", count="8", all_or_nothing="on"),
+    )
+    assert response.status_code == 400
+    assert "Knutepunktet er ikke åpent hele tiden" in response.content.decode()
