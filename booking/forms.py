@@ -42,14 +42,29 @@ class BookingForm(forms.Form):
     )
     is_public = forms.BooleanField(label=_("Show the booking on the hub's page"), required=False)
 
-    def __init__(self, *args, resource, **kwargs):
+    def __init__(self, *args, resource, staff=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["on_behalf_of"] = forms.EmailField(
+                label=_("Book for (email address of the person, optional)"), required=False
+            )
+            self.fields["displace"] = forms.BooleanField(
+                label=_("Block the time: cancel bookings in the way and tell their bookers"),
+                required=False,
+            )
         self.fields["add_ons"].queryset = Resource.objects.filter(
             hub=resource.hub, kind__in=["equipment", "technician"]
         )
 
     def clean(self):
         data = super().clean()
+        if data.get("on_behalf_of"):
+            from django.contrib.auth import get_user_model
+
+            person = get_user_model().objects.filter(email__iexact=data["on_behalf_of"]).first()
+            if person is None:
+                self.add_error("on_behalf_of", _("Nobody has an account with this email address."))
+            data["on_behalf_user"] = person
         if data.get("repeat") not in (None, Repeat.NONE) and not (
             data.get("until") or data.get("count")
         ):

@@ -79,13 +79,14 @@ def _place(
 def booking_create(
     *, booker, resource: Resource, times: list[tuple[datetime, datetime]], purpose: str,
     attendees: int = 1, add_ons: list[Resource] = (), is_public: bool = False,
-    all_or_nothing: bool = True, repeat: str = "none",
+    all_or_nothing: bool = True, repeat: str = "none", displace: bool = False, by=None,
 ) -> BookingResult:  # fmt: skip
     """Book the resource (and add-ons, atomically with it) at every time given. With
     all_or_nothing, one clash or broken rule books nothing; otherwise the free times are
     booked and the others reported as skipped."""
-    scope = permissions.scope_of(booker)
-    if not rules.may_book(resource, booker, scope):
+    acting = by or booker  # staff may book for someone else
+    scope = permissions.scope_of(acting)
+    if not rules.may_book(resource, acting, scope):
         raise BookingRefused([rules.Problem(times[0][0], _("You may not book this resource."))])
     resources = [resource, *add_ons]
     if any(r.hub_id != resource.hub_id for r in add_ons):
@@ -142,7 +143,13 @@ def booking_create(
             is_public=is_public, status=status, repeat=repeat,
         )  # fmt: skip
         result = BookingResult(booking, skipped=list(problems))
+        if displace and not staff:
+            raise BookingRefused(
+                [rules.Problem(times[0][0], _("Only hub staff can displace bookings."))]
+            )
         for start, end in allowed:
+            if displace:
+                _displace(resources, start, end, by_booking=booking)
             try:
                 with transaction.atomic():
                     occurrences = [_place(booking, r, start, end, status) for r in resources]
@@ -162,6 +169,37 @@ def booking_create(
         else:
             _schedule_reminders(booking)
     return result
+
+
+def _displace(resources, start: datetime, end: datetime, *, by_booking: Booking) -> None:
+    """Staff override (e.g. maintenance): cancel the times in the way and tell their bookers."""
+    in_the_way = (
+        Occurrence.objects.filter(
+            claims__holds_time=True,
+            claims__space__in=[space for r in resources for space in atomic_spaces(r)],
+            claims__during__overlap=DateTimeTZRange(start, end, "[)"),
+        )
+        .exclude(booking=by_booking)
+        .select_related("booking__resource__hub", "booking__booker")
+        .distinct()
+    )
+    for occurrence in in_the_way:
+        siblings = occurrence.booking.occurrences.filter(starts_at=occurrence.starts_at)
+        _release(list(siblings))
+        siblings.update(status=BookingStatus.CANCELLED)
+        notification_cancel(dedupe_key=f"booking-reminder:{occurrence.pk}")
+        notification_enqueue(
+            template="booking/email/booking_displaced",
+            context={
+                "booking": occurrence.booking,
+                "resource": occurrence.booking.resource,
+                "hub": occurrence.booking.resource.hub,
+                "occurrence": occurrence,
+                "reason": by_booking.purpose,
+            },
+            recipient=occurrence.booking.booker,
+            dedupe_key=f"booking-displaced:{occurrence.pk}",
+        )
 
 
 def _busy(resource: Resource, start: datetime, end: datetime) -> bool:
@@ -221,7 +259,9 @@ def _schedule_reminders(booking: Booking) -> None:
         )
 
 
-def _notify_staff(booking: Booking) -> None:
+def _notify_staff(
+    booking: Booking, template: str = "staff_request_waiting", key: str = "booking-request"
+) -> None:
     """Hub staff (or, where the hub has none, the municipality's administrators) hear
     about a request waiting for them."""
     from knutepunkt.models import StaffMembership
@@ -237,10 +277,10 @@ def _notify_staff(booking: Booking) -> None:
         ]
     for user in staff:
         notification_enqueue(
-            template="booking/email/staff_request_waiting",
+            template=f"booking/email/{template}",
             context={"booking": booking, "resource": booking.resource, "hub": hub},
             recipient=user,
-            dedupe_key=f"booking-request:{booking.pk}:staff:{user.pk}",
+            dedupe_key=f"{key}:{booking.pk}:staff:{user.pk}",
         )
 
 
@@ -314,3 +354,15 @@ def calendar_feed_renew(*, user) -> str:
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
     return token
+
+
+def booking_remind_stale_requests(*, older_than: timedelta) -> int:
+    """Requests nobody has answered in time: remind the hub's staff once."""
+    stale = Booking.objects.filter(
+        status=BookingStatus.REQUESTED, created_at__lt=timezone.now() - older_than
+    ).select_related("resource__hub")
+    reminded = 0
+    for booking in stale:
+        reminded += 1
+        _notify_staff(booking, template="staff_request_reminder", key="booking-request-reminder")
+    return reminded

@@ -77,7 +77,13 @@ def book(request, resource):
             }
         except ValueError:
             pass
-    form = BookingForm(request.POST or None, resource=resource, initial=initial)
+    scope = permissions.scope_of(request.user)
+    staff = (
+        scope.is_superuser
+        or resource.hub_id in scope.hub_ids
+        or resource.municipality_id in scope.municipality_ids
+    )
+    form = BookingForm(request.POST or None, resource=resource, initial=initial, staff=staff)
     checked = None
     if request.method == "POST" and form.is_valid() and "check" in request.POST:
         # Check every time before booking: which are free, which are not and why.
@@ -87,7 +93,9 @@ def book(request, resource):
         times = form.times()
         try:
             result = services.booking_create(
-                booker=request.user, resource=resource, times=times, purpose=data["purpose"],
+                booker=data.get("on_behalf_user") or request.user,
+                by=request.user,
+                displace=data.get("displace", False), resource=resource, times=times, purpose=data["purpose"],
                 attendees=data["attendees"], add_ons=list(data["add_ons"]),
                 is_public=data["is_public"], all_or_nothing=data["all_or_nothing"],
                 repeat=data["repeat"],

@@ -47,6 +47,8 @@ try:
     CELERY_TASK_DEFAULT_QUEUE = env.str("HUBPORTAL_CELERY_QUEUE", "hubportal")
     # Seconds before the first retry of a failed message; later ones back off exponentially.
     NOTIFICATION_BACKOFF_SECONDS = env.int("HUBPORTAL_NOTIFICATION_BACKOFF_SECONDS", default=30)
+    # Staff are reminded of booking requests nobody has answered after this many hours.
+    BOOKING_REQUEST_REMINDER_HOURS = env.int("HUBPORTAL_BOOKING_REQUEST_REMINDER_HOURS", default=48)
     if OIDC_PROVIDER_ID and not (OIDC_CLIENT_ID and OIDC_SERVER_URL):
         raise ConfigError(
             "OIDC_PROVIDER_ID is set, so OIDC_CLIENT_ID and OIDC_SERVER_URL are required"
@@ -232,6 +234,10 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-notifications": {
         "task": "hubportal.notifications.tasks.dispatch_due_notifications",
         "schedule": 30.0,
+    },
+    "remind-stale-booking-requests": {
+        "task": "booking.tasks.remind_stale_requests",
+        "schedule": crontab(minute=5),
     },
     "purge-past-registrations": {
         "task": "innbyggertorg.tasks.purge_past_registrations",

@@ -172,3 +172,43 @@ def test_notifications__reminder_per_time_and_staff_told_about_requests():
         ).count()
         == 1
     )
+
+
+def test_staff_override__displaces_the_booking_in_the_way_and_tells_its_booker():
+    from hubportal.notifications.models import Notification
+    from tests.knutepunkt.factories import hub_staff
+
+    room = ResourceFactory(name="Salen")
+    citizen = UserFactory()
+    standing = book(room, [slot()], user=citizen)
+    with pytest.raises(services.BookingRefused):
+        book(room, [slot()], displace=True)  # a citizen cannot
+    staff = hub_staff(room.hub)
+    book(room, [slot()], user=staff, displace=True)
+    assert standing.booked[0].claims.get().holds_time is False
+    assert Occurrence.objects.get(pk=standing.booked[0].pk).status == BookingStatus.CANCELLED
+    assert Notification.objects.filter(
+        recipient=citizen, template="booking/email/booking_displaced"
+    ).exists()
+
+
+def test_unanswered_requests__staff_reminded_once():
+    from datetime import timedelta as td
+
+    from booking.enums import ApprovalRule
+    from booking.models import Booking
+    from hubportal.notifications.models import Notification
+    from tests.knutepunkt.factories import hub_staff
+
+    room = ResourceFactory(approval=ApprovalRule.APPROVAL)
+    staff = hub_staff(room.hub)
+    book(room, [slot()])
+    Booking.objects.update(created_at=timezone.now() - td(hours=72))
+    assert services.booking_remind_stale_requests(older_than=td(hours=48)) == 1
+    services.booking_remind_stale_requests(older_than=td(hours=48))
+    assert (
+        Notification.objects.filter(
+            recipient=staff, template="booking/email/staff_request_reminder"
+        ).count()
+        == 1
+    )

@@ -315,3 +315,31 @@ def test_series_over_months__opening_hours_of_later_periods_are_used(client, cit
     )
     assert response.status_code == 400
     assert "Knutepunktet er ikke åpent hele tiden" in response.content.decode()
+
+
+def test_staff__book_for_someone_and_block_a_time(client):
+    room = ResourceFactory(name="Salen")
+    person = UserFactory(email="leder@korps.no")
+    standing_booker = UserFactory()
+    start = evening()
+    services.booking_create(
+        booker=standing_booker,
+        resource=room,
+        times=[(start, start + timedelta(hours=2))],
+        purpose="Kor",
+    )
+    client.force_login(hub_staff(room.hub))
+    response = client.post(
+        f"/rom/{room.pk}/book/", {**form(start), "on_behalf_of": "leder@korps.no", "displace": "on"}
+    )
+    assert response.status_code == 302
+    assert Booking.objects.get(booker=person).occurrences.get().status == BookingStatus.CONFIRMED
+    assert Notification.objects.filter(
+        recipient=standing_booker, template="booking/email/booking_displaced"
+    ).exists()
+
+
+def test_citizen__sees_no_staff_fields_and_cannot_displace(client, citizen):
+    room = ResourceFactory()
+    page = client.get(f"/rom/{room.pk}/book/").content.decode()
+    assert "displace" not in page and "on_behalf_of" not in page
