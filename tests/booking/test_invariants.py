@@ -212,3 +212,46 @@ def test_unanswered_requests__staff_reminded_once():
         ).count()
         == 1
     )
+
+
+def test_mixed_approval__instant_in_staffed_hours_request_outside():
+    from datetime import time as t
+
+    from booking.enums import ApprovalRule
+    from tests.knutepunkt.factories import weekday_hours
+
+    room = ResourceFactory(approval=ApprovalRule.MIXED)
+    weekday_hours(room.hub, opens=t(9), closes=t(16))
+    inside = book(room, [slot(hour=10, hours=2)])
+    outside = book(room, [slot(hour=18, hours=2)])
+    assert inside.booking.status == BookingStatus.CONFIRMED
+    assert outside.booking.status == BookingStatus.REQUESTED
+
+
+def test_per_person_cap__refuses_more_upcoming_bookings():
+    room = ResourceFactory(max_active_per_booker=2)
+    user = UserFactory()
+    book(room, [slot(days=2)], user=user)
+    book(room, [slot(days=3)], user=user)
+    with pytest.raises(services.BookingRefused) as refused:
+        book(room, [slot(days=4)], user=user)
+    assert "høyst 2 kommende bookinger" in str(refused.value)
+
+
+def test_staff_only_resource__citizens_refused():
+    from booking.enums import WhoMayBook
+
+    with pytest.raises(services.BookingRefused, match="kan ikke booke denne ressursen"):
+        book(ResourceFactory(who_may_book=WhoMayBook.STAFF), [slot()])
+
+
+def test_add_on__booked_atomically_with_the_room():
+    from booking.enums import ResourceKind
+
+    room = ResourceFactory()
+    technician = ResourceFactory(hub=room.hub, kind=ResourceKind.TECHNICIAN, name="Lydtekniker")
+    other_room = ResourceFactory(hub=room.hub)
+    book(other_room, [slot()], add_ons=[technician])
+    with pytest.raises(services.BookingRefused, match="Lydtekniker er allerede booket"):
+        book(room, [slot()], add_ons=[technician])
+    assert not Occurrence.objects.filter(resource=room).exists()  # the room was not booked alone
