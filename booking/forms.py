@@ -42,8 +42,13 @@ class BookingForm(forms.Form):
     )
     is_public = forms.BooleanField(label=_("Show the booking on the hub's page"), required=False)
 
-    def __init__(self, *args, resource, staff=False, **kwargs):
+    def __init__(self, *args, resource, staff=False, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if organisations:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label=_("On behalf of"), queryset=organisations, required=False,
+                empty_label=_("Myself"),
+            )  # fmt: skip
         if staff:
             self.fields["on_behalf_of"] = forms.EmailField(
                 label=_("Book for (email address of the person, optional)"), required=False

@@ -111,6 +111,13 @@ class Booking(models.Model):
     is_public = models.BooleanField(
         _("show on the hub's page"), default=False, help_text=_("e.g. Chess club 18–20")
     )
+    organisation = models.ForeignKey(
+        "frivillighet.Organisation", verbose_name=_("on behalf of"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="bookings",
+    )  # fmt: skip
+    free_of_charge = models.BooleanField(
+        _("free of charge"), default=False, help_text=_("Given by a cooperation agreement.")
+    )
     status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices)
     rejection_reason = models.CharField(_("reason"), max_length=300, blank=True)
     repeat = models.CharField(_("repeats"), max_length=20, default="none")

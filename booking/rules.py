@@ -36,7 +36,9 @@ def _inside_open_intervals(
     return False
 
 
-def may_book(resource, user, scope) -> bool:
+def may_book(resource, user, scope, agreement=None) -> bool:
+    """Staff always; associations with an agreement in force where the resource says so;
+    any signed-in citizen where it is open to all."""
     if (
         scope.is_superuser
         or resource.hub_id in scope.hub_ids
@@ -46,7 +48,7 @@ def may_book(resource, user, scope) -> bool:
     if resource.who_may_book == WhoMayBook.CITIZENS:
         return user.is_authenticated
     if resource.who_may_book == WhoMayBook.ASSOCIATIONS:
-        return bool(scope.organisation_ids)
+        return agreement is not None and agreement.booking_priority
     return False
 
 

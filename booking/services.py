@@ -80,13 +80,27 @@ def booking_create(
     *, booker, resource: Resource, times: list[tuple[datetime, datetime]], purpose: str,
     attendees: int = 1, add_ons: list[Resource] = (), is_public: bool = False,
     all_or_nothing: bool = True, repeat: str = "none", displace: bool = False, by=None,
+    organisation=None,
 ) -> BookingResult:  # fmt: skip
     """Book the resource (and add-ons, atomically with it) at every time given. With
     all_or_nothing, one clash or broken rule books nothing; otherwise the free times are
     booked and the others reported as skipped."""
     acting = by or booker  # staff may book for someone else
     scope = permissions.scope_of(acting)
-    if not rules.may_book(resource, acting, scope):
+    agreement = None
+    if organisation is not None:
+        # A coordinator books for their association; its agreement's benefits apply.
+        if (
+            organisation.pk not in permissions.scope_of(booker).organisation_ids
+            and not scope.is_staff_anywhere
+        ):
+            raise BookingRefused(
+                [rules.Problem(times[0][0], _("You do not coordinate this organisation."))]
+            )
+        from frivillighet.selectors import active_agreement
+
+        agreement = active_agreement(organisation_id=organisation.pk, hub=resource.hub)
+    if not rules.may_book(resource, acting, scope, agreement):
         raise BookingRefused([rules.Problem(times[0][0], _("You may not book this resource."))])
     resources = [resource, *add_ons]
     if any(r.hub_id != resource.hub_id for r in add_ons):
@@ -140,7 +154,8 @@ def booking_create(
         status = BookingStatus.REQUESTED if needs_approval else BookingStatus.CONFIRMED
         booking = Booking.objects.create(
             resource=resource, booker=booker, purpose=purpose, attendees=attendees,
-            is_public=is_public, status=status, repeat=repeat,
+            is_public=is_public, status=status, repeat=repeat, organisation=organisation,
+            free_of_charge=bool(agreement and agreement.free_room_use),
         )  # fmt: skip
         result = BookingResult(booking, skipped=list(problems))
         if displace and not staff:

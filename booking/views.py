@@ -83,7 +83,13 @@ def book(request, resource):
         or resource.hub_id in scope.hub_ids
         or resource.municipality_id in scope.municipality_ids
     )
-    form = BookingForm(request.POST or None, resource=resource, initial=initial, staff=staff)
+    from frivillighet.models import Organisation
+
+    organisations = Organisation.objects.filter(pk__in=scope.organisation_ids)
+    form = BookingForm(
+        request.POST or None, resource=resource, initial=initial, staff=staff,
+        organisations=organisations if scope.organisation_ids else (),
+    )  # fmt: skip
     checked = None
     if request.method == "POST" and form.is_valid() and "check" in request.POST:
         # Check every time before booking: which are free, which are not and why.
@@ -95,6 +101,7 @@ def book(request, resource):
             result = services.booking_create(
                 booker=data.get("on_behalf_user") or request.user,
                 by=request.user,
+                organisation=data.get("organisation"),
                 displace=data.get("displace", False), resource=resource, times=times, purpose=data["purpose"],
                 attendees=data["attendees"], add_ons=list(data["add_ons"]),
                 is_public=data["is_public"], all_or_nothing=data["all_or_nothing"],

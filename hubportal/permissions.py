@@ -307,3 +307,41 @@ register(
 register(
     "booking.occurrence", Policy(municipality=("resource__municipality",), hub=("resource__hub",))
 )
+
+
+@membership_source
+def _organisation_coordinators(user, scope: Scope) -> None:
+    from frivillighet.models import OrganisationMember
+
+    scope.organisation_ids.update(
+        OrganisationMember.objects.filter(user=user, role="coordinator").values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+# frivillighet: staff of a municipality (and its hubs, for what happens at their hub) and
+# the organisation's own coordinators.
+register("frivillighet.organisation", Policy(
+    municipality=("municipality",), hub_staff=frozenset(), staff_in_municipality=EDIT,
+    organisation=("pk",), coordinator=EDIT,
+))  # fmt: skip
+register("frivillighet.activity", Policy(
+    municipality=("organisation__municipality",), hub_staff=frozenset(),
+    staff_in_municipality=READ, organisation=("organisation",), coordinator=ALL_ACTIONS,
+))  # fmt: skip
+register("frivillighet.cooperationagreement", Policy(
+    municipality=("municipality",), hub=("hub",), organisation=("organisation",), coordinator=READ,
+))  # fmt: skip
+register("frivillighet.opportunity", Policy(
+    municipality=("hub__municipality",), hub=("hub",), organisation=("organisation",),
+    coordinator=ALL_ACTIONS,
+))  # fmt: skip
+register("frivillighet.shift", Policy(
+    municipality=("opportunity__hub__municipality",), hub=("opportunity__hub",),
+    organisation=("opportunity__organisation",), coordinator=ALL_ACTIONS,
+))  # fmt: skip
+register("frivillighet.shiftsignup", Policy(
+    municipality=("shift__opportunity__hub__municipality",), hub=("shift__opportunity__hub",),
+    organisation=("shift__opportunity__organisation",), coordinator=EDIT,
+))  # fmt: skip

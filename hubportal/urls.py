@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("konto/", include("hubportal.accounts.urls")),
     path("", include("innbyggertorg.urls")),
     path("", include("booking.urls")),
+    path("", include("frivillighet.urls")),
     # Last: municipality and district addresses are top-level slugs.
     path("", include("knutepunkt.urls")),
     prefix_default_language=False,

@@ -239,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "booking.tasks.remind_stale_requests",
         "schedule": crontab(minute=5),
     },
+    "volunteer-weekly-digest": {
+        "task": "frivillighet.tasks.weekly_digest",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
     "purge-past-registrations": {
         "task": "innbyggertorg.tasks.purge_past_registrations",
         "schedule": crontab(hour=3, minute=41),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ..enums import StaffRole
 
 RESERVED_SLUGS = {"admin", "konto", "sok", "finn-bydel", "sprak", "i18n", "static", "media",
-                  "nn", "en", "nb", "healthz", "knutepunkt", "api", "kalender", "tjenester", "arrangement", "arrangementer", "rom", "bookinger", "statistikk"}  # fmt: skip
+                  "nn", "en", "nb", "healthz", "knutepunkt", "api", "kalender", "tjenester", "arrangement", "arrangementer", "rom", "bookinger", "statistikk", "frivillighet"}  # fmt: skip
 
 postcode_validator = RegexValidator(r"^\d{4}$", _("A postcode has four digits, e.g. 1389."))
 kommunenummer_validator = RegexValidator(

@@ -1,0 +1,272 @@
+"""Write paths for volunteering: sign-up with the rules of the shift, withdrawal with
+promotion from the waiting list, attendance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.no import orgnr
+
+from hubportal.notifications.services import notification_cancel, notification_enqueue
+
+from .enums import SignupStatus
+from .models import Organisation, Shift, ShiftSignup, VolunteerProfile
+
+
+class SignupRefused(Exception):
+    """Nothing was saved; the message is for the volunteer."""
+
+
+def organisation_register(
+    *, municipality, name: str, org_number: str, kind: str, **fields
+) -> Organisation:
+    """An organisation asks to be listed; it shows in the directory once staff approve."""
+    if not orgnr.is_valid(org_number):
+        raise SignupRefused(
+            _("An organisation number has nine digits with a valid check digit, e.g. 974760673.")
+        )
+    organisation = Organisation(
+        municipality=municipality,
+        name=name,
+        org_number=orgnr.compact(org_number),
+        kind=kind,
+        **fields,
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+def _age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def _check(shift: Shift, profile: VolunteerProfile | None) -> None:
+    opportunity = shift.opportunity
+    if shift.is_cancelled:
+        raise SignupRefused(_("The shift is cancelled."))
+    if shift.starts_at <= timezone.now():
+        raise SignupRefused(_("The shift has already started."))
+    day = timezone.localtime(shift.starts_at).date()
+    if opportunity.requires_police_certificate:
+        valid_until = profile.police_certificate_valid_until if profile else None
+        if valid_until is None or valid_until < day:
+            raise SignupRefused(_(
+                "This shift needs a valid police certificate. Show yours to the coordinator, "
+                "who records that it has been checked."
+            ))  # fmt: skip
+    if opportunity.min_age:
+        if profile is None or profile.birth_date is None:
+            raise SignupRefused(
+                _("This shift has a minimum age. Add your date of birth to your volunteer profile.")
+            )
+        if _age_on(profile.birth_date, day) < opportunity.min_age:
+            raise SignupRefused(
+                _("You must be at least %(age)d years old for this shift.")
+                % {"age": opportunity.min_age}
+            )
+
+
+def _take_place(shift_id: int) -> bool:
+    return bool(
+        Shift.objects.filter(pk=shift_id, places_taken__lt=F("capacity")).update(
+            places_taken=F("places_taken") + 1
+        )
+    )
+
+
+@transaction.atomic
+def shift_signup(*, shift: Shift, volunteer) -> ShiftSignup:
+    shift = Shift.objects.select_related("opportunity__hub").get(pk=shift.pk)
+    profile = VolunteerProfile.objects.filter(user=volunteer).first()
+    _check(shift, profile)
+    existing = ShiftSignup.objects.filter(
+        shift=shift, volunteer=volunteer, status__in=SignupStatus.active()
+    ).first()
+    if existing:
+        return existing  # signing up twice changes nothing
+    queue = ShiftSignup.objects.filter(shift=shift, status=SignupStatus.WAITLISTED).exists()
+    confirmed = not queue and _take_place(shift.pk)
+    signup = ShiftSignup(
+        shift=shift, volunteer=volunteer,
+        status=SignupStatus.CONFIRMED if confirmed else SignupStatus.WAITLISTED,
+        during=DateTimeTZRange(shift.starts_at, shift.ends_at, "[)"),
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            signup.save()
+    except IntegrityError:
+        transaction.set_rollback(True)
+        raise SignupRefused(_("You already have a shift at that time.")) from None
+    _notify(signup, "signup_confirmed" if confirmed else "signup_waitlisted")
+    if confirmed:
+        _remind(signup)
+    return signup
+
+
+def _notify(signup: ShiftSignup, template: str) -> None:
+    notification_enqueue(
+        template=f"frivillighet/email/{template}",
+        context={
+            "signup": signup,
+            "shift": signup.shift,
+            "opportunity": signup.shift.opportunity,
+            "hub": signup.shift.opportunity.hub,
+        },
+        recipient=signup.volunteer,
+    )
+
+
+def _remind(signup: ShiftSignup) -> None:
+    from datetime import timedelta
+
+    due = signup.shift.starts_at - timedelta(hours=24)
+    if due > timezone.now():
+        notification_enqueue(
+            template="frivillighet/email/shift_reminder",
+            context={
+                "signup": signup,
+                "shift": signup.shift,
+                "opportunity": signup.shift.opportunity,
+                "hub": signup.shift.opportunity.hub,
+            },
+            recipient=signup.volunteer,
+            send_after=due,
+            dedupe_key=f"shift-reminder:{signup.pk}",
+        )
+
+
+@transaction.atomic
+def shift_withdraw(*, signup: ShiftSignup) -> list[ShiftSignup]:
+    """Withdraw; a freed place goes to the first on the waiting list (once, in order)."""
+    signup = ShiftSignup.objects.select_for_update().get(pk=signup.pk)
+    if signup.status == SignupStatus.WITHDRAWN:
+        return []
+    was_confirmed = signup.status == SignupStatus.CONFIRMED
+    signup.status = SignupStatus.WITHDRAWN
+    signup.save(update_fields=["status"])
+    notification_cancel(dedupe_key=f"shift-reminder:{signup.pk}")
+    if not was_confirmed:
+        return []
+    Shift.objects.filter(pk=signup.shift_id).update(places_taken=F("places_taken") - 1)
+    promoted = []
+    for candidate in (
+        ShiftSignup.objects.select_for_update(skip_locked=True)
+        .filter(shift_id=signup.shift_id, status=SignupStatus.WAITLISTED)
+        .order_by("created_at")
+    ):
+        if not _take_place(signup.shift_id):
+            break
+        candidate.status = SignupStatus.CONFIRMED
+        try:
+            with transaction.atomic():
+                candidate.save(update_fields=["status"])
+        except IntegrityError:  # they took another shift at that time meanwhile: keep looking
+            Shift.objects.filter(pk=signup.shift_id).update(places_taken=F("places_taken") - 1)
+            continue
+        _notify(candidate, "signup_promoted")
+        _remind(candidate)
+        promoted.append(candidate)
+        break  # one freed place, one promotion
+    return promoted
+
+
+def signup_record_attendance(*, signup: ShiftSignup, hours=None, no_show: bool = False) -> None:
+    signup.no_show = no_show
+    signup.hours = None if no_show else (hours if hours is not None else _shift_hours(signup.shift))
+    signup.save(update_fields=["no_show", "hours"])
+
+
+def _shift_hours(shift: Shift):
+    from decimal import Decimal
+
+    return Decimal(str(round((shift.ends_at - shift.starts_at).total_seconds() / 3600, 2)))
+
+
+def shifts_from_template(*, template, weeks: int = 4) -> list[Shift]:
+    """Create the shifts of the coming weeks from a template (existing ones are kept)."""
+    from datetime import timedelta
+
+    from knutepunkt.opening_hours import localise
+
+    today = timezone.localdate()
+    first = today + timedelta(days=(template.weekday - today.weekday()) % 7)
+    created = []
+    for week in range(weeks):
+        start = localise(first + timedelta(weeks=week), template.starts)
+        if start <= timezone.now():
+            continue
+        shift, made = Shift.objects.get_or_create(
+            opportunity=template.opportunity, starts_at=start,
+            defaults={"ends_at": start + timedelta(minutes=template.minutes), "capacity": template.capacity},
+        )  # fmt: skip
+        if made:
+            created.append(shift)
+    return created
+
+
+@transaction.atomic
+def shift_cancel(*, shift: Shift, reason: str = "") -> int:
+    """Cancel a shift and tell only those signed up for it."""
+    shift.is_cancelled = True
+    shift.save(update_fields=["is_cancelled"])
+    affected = list(
+        shift.signups.filter(status__in=SignupStatus.active()).select_related("volunteer")
+    )
+    for signup in affected:
+        notification_cancel(dedupe_key=f"shift-reminder:{signup.pk}")
+        _notify(signup, "shift_cancelled")
+    return len(affected)
+
+
+def volunteer_delete_profile(*, user) -> None:
+    """Delete the volunteer profile; hours already given stay for statistics, anonymised.
+    The person's account and other data are untouched (they delete those separately)."""
+    with transaction.atomic():
+        VolunteerProfile.objects.filter(user=user).delete()
+        ShiftSignup.objects.filter(volunteer=user, shift__ends_at__lte=timezone.now()).update(
+            volunteer=None
+        )
+        ShiftSignup.objects.filter(volunteer=user).exclude(status=SignupStatus.WITHDRAWN).filter(
+            shift__ends_at__gt=timezone.now()
+        ).update(status=SignupStatus.WITHDRAWN)
+
+
+def weekly_digest() -> int:
+    """Tell each coordinator about their organisations' unfilled shifts in the coming
+    week. Two queries however many users there are; only coordinators with any hear."""
+    from collections import defaultdict
+    from datetime import timedelta
+
+    from .models import OrganisationMember
+
+    now = timezone.now()
+    unfilled = defaultdict(list)
+    for shift in Shift.objects.filter(
+        starts_at__gt=now, starts_at__lt=now + timedelta(days=7), is_cancelled=False,
+        places_taken__lt=F("capacity"), opportunity__organisation__isnull=False,
+    ).select_related("opportunity__hub").order_by("starts_at"):  # fmt: skip
+        unfilled[shift.opportunity.organisation_id].append(shift)
+    if not unfilled:
+        return 0
+    shifts_by_user = defaultdict(list)
+    users = {}
+    for member in OrganisationMember.objects.filter(
+        organisation_id__in=list(unfilled), role="coordinator"
+    ).select_related("user"):
+        shifts_by_user[member.user_id].extend(unfilled[member.organisation_id])
+        users[member.user_id] = member.user
+    week = now.isocalendar()
+    for user_id, shifts in shifts_by_user.items():
+        notification_enqueue(
+            template="frivillighet/email/weekly_digest",
+            context={"shifts": shifts},
+            recipient=users[user_id],
+            dedupe_key=f"volunteer-digest:{week.year}-{week.week}:{user_id}",
+        )
+    return len(shifts_by_user)

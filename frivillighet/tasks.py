@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="frivillighet.tasks.weekly_digest", ignore_result=True)
+def weekly_digest() -> int:
+    return services.weekly_digest()

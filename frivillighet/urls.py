@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "frivillighet"
+
+urlpatterns = [
+    path("frivillighet/", views.directory, name="directory"),
+    path(
+        "frivillighet/organisasjon/<int:organisation>/",
+        views.organisation_page,
+        name="organisation",
+    ),
+    path("frivillighet/oppdrag/<int:opportunity>/", views.opportunity_page, name="opportunity"),
+    path("frivillighet/vakt/<int:shift>/meld-pa/", views.signup, name="signup"),
+    path("frivillighet/vakt/<int:signup>/trekk/", views.withdraw, name="withdraw"),
+    path("frivillighet/mine-vakter/", views.my_shifts, name="my_shifts"),
+    path("frivillighet/koordinator/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,164 @@
+import csv
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hubportal import permissions
+from hubportal.permissions import Action
+from knutepunkt.models import District
+
+from . import services
+from .enums import AgeGroup, ListingStatus, OrganisationKind, SignupStatus
+from .models import Activity, Opportunity, Organisation, Shift, ShiftSignup
+
+
+@require_GET
+def directory(request):
+    """The resource directory: listed organisations and their activities, filtered."""
+    organisations = Organisation.objects.filter(listing=ListingStatus.APPROVED)
+    district = District.objects.filter(pk=request.GET.get("district") or 0).first()
+    if district:
+        organisations = organisations.filter(districts=district)
+    if request.GET.get("kind") in OrganisationKind.values:
+        organisations = organisations.filter(kind=request.GET["kind"])
+    if request.GET.get("category"):
+        organisations = organisations.filter(categories__contains=[request.GET["category"]])
+    activities = Activity.objects.all()
+    if request.GET.get("age") in AgeGroup.values:
+        activities = activities.filter(age_groups__contains=[request.GET["age"]])
+        organisations = organisations.filter(activities__in=activities)
+    if request.GET.get("free"):
+        activities = activities.filter(free_for_children=True)
+        organisations = organisations.filter(activities__free_for_children=True)
+    organisations = organisations.distinct().select_related("municipality").order_by("name")[:200]
+    context = {
+        "organisations": organisations, "districts": District.objects.select_related("municipality").order_by("municipality__name", "name"),
+        "district": district, "ages": AgeGroup.choices, "kinds": OrganisationKind.choices,
+        "opportunities": Opportunity.objects.filter(shifts__starts_at__gt=timezone.now()).distinct().select_related("hub")[:20],
+    }  # fmt: skip
+    template = (
+        "frivillighet/_directory_results.html" if request.htmx else "frivillighet/directory.html"
+    )
+    return render(request, template, context)
+
+
+@require_GET
+def organisation_page(request, organisation):
+    organisation = get_object_or_404(Organisation, pk=organisation, listing=ListingStatus.APPROVED)
+    context = {
+        "organisation": organisation,
+        "activities": organisation.activities.all(),
+        "agreements": organisation.agreements.filter(status="active").select_related(
+            "hub", "municipality"
+        ),
+    }
+    return render(request, "frivillighet/organisation.html", context)
+
+
+@require_GET
+def opportunity_page(request, opportunity):
+    opportunity = get_object_or_404(
+        Opportunity.objects.select_related("hub", "organisation"), pk=opportunity
+    )
+    shifts = opportunity.shifts.filter(starts_at__gt=timezone.now(), is_cancelled=False)
+    mine = set()
+    if request.user.is_authenticated:
+        mine = set(
+            ShiftSignup.objects.filter(
+                volunteer=request.user, shift__in=shifts, status__in=SignupStatus.active()
+            ).values_list("shift_id", flat=True)
+        )
+    return render(
+        request,
+        "frivillighet/opportunity.html",
+        {"opportunity": opportunity, "shifts": shifts, "mine": mine},
+    )
+
+
+@login_required
+@require_POST
+def signup(request, shift):
+    shift = get_object_or_404(Shift, pk=shift)
+    try:
+        result = services.shift_signup(shift=shift, volunteer=request.user)
+    except services.SignupRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        if result.status == SignupStatus.CONFIRMED:
+            messages.success(request, _("You are signed up. We have sent you a confirmation."))
+        else:
+            messages.info(request, _("The shift is full, so you are on the waiting list."))
+    return redirect(shift.opportunity.get_absolute_url())
+
+
+@login_required
+@require_POST
+def withdraw(request, signup):
+    signup = ShiftSignup.objects.filter(pk=signup, volunteer=request.user).first()
+    if signup is None:
+        raise Http404
+    services.shift_withdraw(signup=signup)
+    messages.success(request, _("You have withdrawn from the shift."))
+    return redirect("frivillighet:my_shifts")
+
+
+@login_required
+@require_GET
+def my_shifts(request):
+    signups = (
+        ShiftSignup.objects.filter(volunteer=request.user)
+        .select_related("shift__opportunity__hub")
+        .order_by("shift__starts_at")
+    )
+    now = timezone.now()
+    context = {
+        "upcoming": [
+            s for s in signups if s.shift.ends_at > now and s.status != SignupStatus.WITHDRAWN
+        ],
+        "history": [s for s in signups if s.shift.ends_at <= now],
+        "total_hours": signups.filter(no_show=False).aggregate(total=Sum("hours"))["total"] or 0,
+    }
+    return render(request, "frivillighet/my_shifts.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """For coordinators and staff: unfilled shifts in the next 14 days, recent sign-ups,
+    no-shows and hours per volunteer, for what they may see."""
+    if not permissions.can_some(request.user, Action.VIEW, Shift):
+        raise Http404
+    now = timezone.now()
+    shifts = permissions.scoped(request.user, Action.VIEW, Shift.objects.all())
+    unfilled = shifts.filter(
+        starts_at__gt=now,
+        starts_at__lt=now + timedelta(days=14),
+        is_cancelled=False,
+        places_taken__lt=F("capacity"),
+    ).select_related("opportunity__hub")
+    signups = permissions.scoped(request.user, Action.VIEW, ShiftSignup.objects.all())
+    hours = (
+        signups.values("volunteer__email")
+        .annotate(total=Sum("hours"), no_shows=Count("pk", filter=Q(no_show=True)))
+        .order_by("volunteer__email")
+    )
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="timer.csv"'
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([_("Volunteer"), _("Hours"), _("No-shows")])
+        for row in hours:
+            writer.writerow([row["volunteer__email"], row["total"] or 0, row["no_shows"]])
+        return response
+    context = {
+        "unfilled": unfilled, "hours": hours,
+        "recent": signups.select_related("volunteer", "shift__opportunity").order_by("-created_at")[:20],
+    }  # fmt: skip
+    return render(request, "frivillighet/dashboard.html", context)
