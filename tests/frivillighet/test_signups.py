@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_org_number__mod11_check_digit_is_validated():
     municipality = MunicipalityFactory()
-    with pytest.raises(services.SignupRefused, match="ni sifre|nine digits"):
+    with pytest.raises(services.SignupRefused, match=r"ni sifre|nine digits"):
         services.organisation_register(
             municipality=municipality, name="Lag", org_number="974760672", kind="voluntary"
         )
@@ -62,7 +62,7 @@ def test_signup__overlapping_shift_refused_by_the_database():
     shift = ShiftFactory()
     overlapping = ShiftFactory(starts_at=shift.starts_at + timedelta(hours=1))
     services.shift_signup(shift=shift, volunteer=user)
-    with pytest.raises(services.SignupRefused, match="allerede en vakt|already have a shift"):
+    with pytest.raises(services.SignupRefused, match=r"allerede en vakt|already have a shift"):
         services.shift_signup(shift=overlapping, volunteer=user)
     assert Shift.objects.get(pk=overlapping.pk).places_taken == 0  # nothing half-saved
 
@@ -70,7 +70,7 @@ def test_signup__overlapping_shift_refused_by_the_database():
 def test_signup__police_certificate_required_and_checked_date_valid():
     shift = ShiftFactory(opportunity=OpportunityFactory(requires_police_certificate=True))
     user = UserFactory()
-    with pytest.raises(services.SignupRefused, match="politiattest|police certificate"):
+    with pytest.raises(services.SignupRefused, match=r"politiattest|police certificate"):
         services.shift_signup(shift=shift, volunteer=user)
     VolunteerProfile.objects.create(
         user=user,
