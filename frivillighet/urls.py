@@ -15,5 +15,6 @@ urlpatterns = [
     path("frivillighet/vakt/<int:shift>/meld-pa/", views.signup, name="signup"),
     path("frivillighet/vakt/<int:signup>/trekk/", views.withdraw, name="withdraw"),
     path("frivillighet/mine-vakter/", views.my_shifts, name="my_shifts"),
+    path("frivillighet/profil/", views.profile, name="profile"),
     path("frivillighet/koordinator/", views.dashboard, name="dashboard"),
 ]

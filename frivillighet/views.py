@@ -162,3 +162,29 @@ def dashboard(request):
         "recent": signups.select_related("volunteer", "shift__opportunity").order_by("-created_at")[:20],
     }  # fmt: skip
     return render(request, "frivillighet/dashboard.html", context)
+
+
+@login_required
+def profile(request):
+    """The volunteer profile: skills, languages, availability and consent (withdrawable)."""
+    from .forms import VolunteerProfileForm
+    from .models import VolunteerProfile
+
+    instance = VolunteerProfile.objects.filter(user=request.user).first() or VolunteerProfile(
+        user=request.user
+    )
+    form = VolunteerProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST" and "delete" in request.POST:
+        services.volunteer_delete_profile(user=request.user)
+        messages.success(
+            request,
+            _("Your volunteer profile is deleted. Hours you gave are kept only anonymised."),
+        )
+        return redirect("frivillighet:directory")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your volunteer profile is saved."))
+        return redirect("frivillighet:profile")
+    return render(
+        request, "frivillighet/profile.html", {"form": form, "has_profile": instance.pk is not None}
+    )

@@ -345,3 +345,11 @@ register("frivillighet.shiftsignup", Policy(
     municipality=("shift__opportunity__hub__municipality",), hub=("shift__opportunity__hub",),
     organisation=("shift__opportunity__organisation",), coordinator=EDIT,
 ))  # fmt: skip
+register("frivillighet.shifttemplate", Policy(
+    municipality=("opportunity__hub__municipality",), hub=("opportunity__hub",),
+    organisation=("opportunity__organisation",), coordinator=ALL_ACTIONS,
+))  # fmt: skip
+register("frivillighet.organisationmember", Policy(
+    municipality=("organisation__municipality",), hub_staff=frozenset(),
+    organisation=("organisation",), coordinator=ALL_ACTIONS,
+))  # fmt: skip

@@ -66,7 +66,9 @@ def test_expired_agreement__gives_nothing():
 def test_booking_for_an_organisation_one_does_not_coordinate__refused():
     room = ResourceFactory()
     club = OrganisationFactory(municipality=room.hub.municipality)
-    with pytest.raises(booking_services.BookingRefused, match=r"koordinerer ikke|do not coordinate"):
+    with pytest.raises(
+        booking_services.BookingRefused, match=r"koordinerer ikke|do not coordinate"
+    ):
         booking_services.booking_create(
             booker=UserFactory(), resource=room, times=slot(), purpose="X", organisation=club
         )

@@ -1,0 +1,172 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
+
+from . import services
+from .enums import ListingStatus
+from .models import (
+    Activity,
+    CooperationAgreement,
+    Opportunity,
+    Organisation,
+    OrganisationMember,
+    Shift,
+    ShiftSignup,
+    ShiftTemplate,
+    VolunteerProfile,
+)
+
+
+class ActivityInline(ScopedTabularInline):
+    model = Activity
+    extra = 0
+    fields = ["name", "age_groups", "free_for_children", "district"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedModelAdmin):
+    list_display = ["name", "org_number", "kind", "listing", "municipality"]
+    list_filter = ["listing", "kind", "municipality"]
+    search_fields = ["name", "org_number"]
+    inlines = [ActivityInline]
+    actions = ["approve_listing"]
+
+    @admin.action(
+        description=_("List the selected organisations in the directory"), permissions=["change"]
+    )
+    def approve_listing(self, request, queryset):
+        count = queryset.update(listing=ListingStatus.APPROVED)
+        self.message_user(
+            request,
+            ngettext("%(n)d organisation listed.", "%(n)d organisations listed.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(CooperationAgreement)
+class CooperationAgreementAdmin(ScopedModelAdmin):
+    list_display = [
+        "organisation",
+        "municipality",
+        "hub",
+        "starts_on",
+        "ends_on",
+        "status",
+        "free_room_use",
+    ]
+    list_filter = ["status", "free_room_use"]
+    list_select_related = ["organisation", "municipality", "hub"]
+
+
+class SignupInline(ScopedTabularInline):
+    model = ShiftSignup
+    extra = 0
+    fields = ["volunteer", "status", "hours", "no_show"]
+    readonly_fields = ["volunteer", "status"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Shift)
+class ShiftAdmin(ScopedModelAdmin):
+    list_display = ["opportunity", "starts_at", "capacity", "places_taken", "is_cancelled"]
+    list_filter = ["is_cancelled"]
+    list_select_related = ["opportunity"]
+    readonly_fields = ["places_taken"]
+    inlines = [SignupInline]
+    actions = ["cancel_shifts"]
+
+    @admin.action(
+        description=_("Cancel the selected shifts and tell those signed up"), permissions=["change"]
+    )
+    def cancel_shifts(self, request, queryset):
+        told = sum(
+            services.shift_cancel(shift=shift) for shift in queryset.filter(is_cancelled=False)
+        )
+        self.message_user(
+            request, ngettext("%(n)d volunteer told.", "%(n)d volunteers told.", told) % {"n": told}
+        )
+
+
+class TemplateInline(ScopedTabularInline):
+    model = ShiftTemplate
+    extra = 0
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(ScopedModelAdmin):
+    list_display = ["title", "hub", "organisation", "requires_police_certificate", "min_age"]
+    list_select_related = ["hub", "organisation"]
+    inlines = [TemplateInline]
+    actions = ["create_shifts"]
+
+    @admin.action(
+        description=_("Create the next four weeks' shifts from the templates"),
+        permissions=["change"],
+    )
+    def create_shifts(self, request, queryset):
+        created = sum(
+            len(services.shifts_from_template(template=template))
+            for template in ShiftTemplate.objects.filter(opportunity__in=queryset)
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)d shift created.", "%(n)d shifts created.", created) % {"n": created},
+        )
+
+
+@admin.register(VolunteerProfile)
+class VolunteerProfileAdmin(admin.ModelAdmin):
+    """Coordinators record that a police certificate was checked (never the certificate)."""
+
+    list_display = ["user", "police_certificate_checked_on", "police_certificate_valid_until"]
+    fields = ["user", "police_certificate_checked_on", "police_certificate_valid_until"]
+    readonly_fields = ["user"]
+    search_fields = ["user__email"]
+
+    def _allowed(self, request):
+        from hubportal import permissions
+
+        scope = permissions.scope_of(request.user)
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (scope.is_staff_anywhere or bool(scope.organisation_ids))
+        )
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # Only volunteers who signed up for shifts the user may see, and who consented.
+        from hubportal import permissions
+        from hubportal.permissions import Action
+
+        signups = permissions.scoped(request.user, Action.VIEW, ShiftSignup.objects.all())
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(user__shift_signups__in=signups).distinct()
+
+
+@admin.register(OrganisationMember)
+class OrganisationMemberAdmin(ScopedModelAdmin):
+    list_display = ["user", "organisation", "role"]
+    list_select_related = ["user", "organisation"]

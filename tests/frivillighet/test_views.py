@@ -1,0 +1,155 @@
+"""Volunteering through its URLs: directory filters, sign-up, dashboards, boundaries, privacy."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from frivillighet import services
+from frivillighet.enums import SignupStatus
+from frivillighet.models import Activity, OrganisationMember, ShiftSignup, VolunteerProfile
+from tests.knutepunkt.factories import DistrictFactory, UserFactory, hub_staff
+
+from .factories import OpportunityFactory, OrganisationFactory, ShiftFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_directory__free_childrens_activities_in_a_district(client):
+    district = DistrictFactory()
+    sport = OrganisationFactory(name="Idrettslaget", municipality=district.municipality)
+    sport.districts.add(district)
+    Activity.objects.create(
+        organisation=sport, name="Allidrett", age_groups=["children"], free_for_children=True
+    )
+    paid = OrganisationFactory(
+        name="Dyr klubb", org_number="971524960", municipality=district.municipality
+    )
+    paid.districts.add(district)
+    Activity.objects.create(
+        organisation=paid, name="Seiling", age_groups=["children"], free_for_children=False
+    )
+    OrganisationFactory(name="Ikke godkjent", org_number="983887457", listing="pending")
+    page = client.get(
+        "/frivillighet/", {"district": district.pk, "age": "children", "free": "1"}
+    ).content.decode()
+    assert "Idrettslaget" in page and "Dyr klubb" not in page and "Ikke godkjent" not in page
+
+
+def test_signup_through_the_page_and_withdraw(client):
+    shift = ShiftFactory()
+    user = UserFactory()
+    client.force_login(user)
+    client.post(f"/frivillighet/vakt/{shift.pk}/meld-pa/")
+    signup = ShiftSignup.objects.get(volunteer=user)
+    assert signup.status == SignupStatus.CONFIRMED
+    assert "Du er påmeldt" in client.get(shift.opportunity.get_absolute_url()).content.decode()
+    client.post(f"/frivillighet/vakt/{signup.pk}/trekk/")
+    assert ShiftSignup.objects.get(pk=signup.pk).status == SignupStatus.WITHDRAWN
+
+
+def test_withdraw__someone_elses_signup_is_404(client):
+    signup = services.shift_signup(shift=ShiftFactory(), volunteer=UserFactory())
+    client.force_login(UserFactory())
+    assert client.post(f"/frivillighet/vakt/{signup.pk}/trekk/").status_code == 404
+
+
+def test_coordinator_dashboard__only_own_organisations_volunteers(client):
+    mine = OrganisationFactory()
+    theirs = OrganisationFactory(org_number="971524960")
+    my_shift = ShiftFactory(opportunity=OpportunityFactory(organisation=mine))
+    their_shift = ShiftFactory(opportunity=OpportunityFactory(organisation=theirs))
+    services.shift_signup(shift=my_shift, volunteer=UserFactory(email="min@example.no"))
+    services.shift_signup(shift=their_shift, volunteer=UserFactory(email="deres@example.no"))
+    coordinator = UserFactory(is_staff=True)
+    OrganisationMember.objects.create(organisation=mine, user=coordinator, role="coordinator")
+    client.force_login(coordinator)
+    page = client.get("/frivillighet/koordinator/").content.decode()
+    assert "min@example.no" in page and "deres@example.no" not in page
+    csv_text = client.get("/frivillighet/koordinator/", {"format": "csv"}).content.decode()
+    assert "min@example.no" in csv_text and "deres@example.no" not in csv_text
+    their_signup = ShiftSignup.objects.get(volunteer__email="deres@example.no")
+    assert client.get(f"/admin/frivillighet/shift/{their_shift.pk}/change/").status_code == 404
+    assert client.get(f"/admin/frivillighet/shiftsignup/{their_signup.pk}/change/").status_code in (
+        403,
+        404,
+    )
+
+
+def test_dashboard__citizen_without_a_role_gets_404(client):
+    client.force_login(UserFactory())
+    assert client.get("/frivillighet/koordinator/").status_code == 404
+
+
+def test_hub_staff__see_unfilled_shifts_at_their_hub(client):
+    shift = ShiftFactory(capacity=3)
+    client.force_login(hub_staff(shift.opportunity.hub))
+    assert shift.opportunity.title in client.get("/frivillighet/koordinator/").content.decode()
+
+
+def test_privacy__export_and_delete_profile_keeps_hours_anonymised(client):
+    user = UserFactory()
+    VolunteerProfile.objects.create(user=user, skills=["kaffe"], consent_to_contact=True)
+    past = ShiftFactory(starts_at=timezone.now() - timedelta(days=3))
+    ShiftSignup.objects.create(shift=past, volunteer=user, status=SignupStatus.CONFIRMED, hours=2,
+                               during=(past.starts_at, past.ends_at))  # fmt: skip
+    client.force_login(user)
+    data = json.loads(client.get("/konto/mine-data/").content)
+    assert data["volunteering"]["profile"]["skills"] == ["kaffe"]
+    client.post("/frivillighet/profil/", {"delete": "1"})
+    assert not VolunteerProfile.objects.filter(user=user).exists()
+    anonymised = ShiftSignup.objects.get(shift=past)
+    assert anonymised.volunteer is None and float(anonymised.hours) == 2.0
+
+
+def test_profile__consent_can_be_withdrawn(client):
+    user = UserFactory()
+    VolunteerProfile.objects.create(user=user, consent_to_contact=True)
+    client.force_login(user)
+    client.post("/frivillighet/profil/", {"skills": "", "languages": "", "availability": ""})
+    assert VolunteerProfile.objects.get(user=user).consent_to_contact is False
+
+
+def test_weekly_digest__only_coordinators_with_unfilled_shifts_and_once_a_week():
+    from hubportal.notifications.models import Notification
+
+    organisation = OrganisationFactory()
+    ShiftFactory(
+        opportunity=OpportunityFactory(organisation=organisation),
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    coordinator = UserFactory()
+    OrganisationMember.objects.create(
+        organisation=organisation, user=coordinator, role="coordinator"
+    )
+    idle = OrganisationFactory(org_number="971524960")
+    OrganisationMember.objects.create(organisation=idle, user=UserFactory(), role="coordinator")
+    assert services.weekly_digest() == 1
+    services.weekly_digest()
+    assert Notification.objects.filter(template="frivillighet/email/weekly_digest").count() == 1
+
+
+def test_shift_cancelled__only_those_signed_up_are_told():
+    from hubportal.notifications.models import Notification
+
+    shift = ShiftFactory()
+    services.shift_signup(shift=shift, volunteer=UserFactory(email="pa@example.no"))
+    services.shift_signup(shift=ShiftFactory(), volunteer=UserFactory(email="annen@example.no"))
+    assert services.shift_cancel(shift=shift) == 1
+    told = Notification.objects.filter(template="frivillighet/email/shift_cancelled").values_list(
+        "to_address", flat=True
+    )
+    assert list(told) == ["pa@example.no"]
+
+
+def test_templates__create_the_coming_weeks_shifts_once():
+    from datetime import time
+
+    from frivillighet.models import ShiftTemplate
+
+    template = ShiftTemplate.objects.create(
+        opportunity=OpportunityFactory(), weekday=(date.today().weekday() + 1) % 7, starts=time(18)
+    )
+    assert len(services.shifts_from_template(template=template, weeks=3)) == 3
+    assert services.shifts_from_template(template=template, weeks=3) == []
