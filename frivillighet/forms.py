@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
 from django.utils.translation import gettext_lazy as _
 
+from knutepunkt.models import District, Municipality
+
+from .enums import MemberRole, OrganisationKind
 from .models import VolunteerProfile
 
 
@@ -17,3 +20,22 @@ class VolunteerProfileForm(forms.ModelForm):
         model = VolunteerProfile
         fields = ["birth_date", "skills", "languages", "availability", "consent_to_contact"]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class OrganisationRequestForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.order_by("name")
+    )
+    name = forms.CharField(label=_("Name of the organisation"), max_length=200)
+    org_number = forms.CharField(label=_("Organisation number"), max_length=20)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts served"), queryset=District.objects.order_by("name"), required=False
+    )
+    description = forms.CharField(label=_("What you do"), widget=forms.Textarea, required=False)
+    contact_email = forms.EmailField(label=_("Contact email"))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)

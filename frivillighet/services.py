@@ -270,3 +270,75 @@ def weekly_digest() -> int:
             dedupe_key=f"volunteer-digest:{week.year}-{week.week}:{user_id}",
         )
     return len(shifts_by_user)
+
+
+INVITE_SALT = "frivillighet.invitation"
+
+
+def member_invite(*, organisation: Organisation, email: str, role: str, by) -> None:
+    """Invite someone by email to join the organisation (as member or coordinator)."""
+    from django.conf import settings
+    from django.core import signing
+    from django.urls import reverse
+
+    token = signing.dumps({"o": organisation.pk, "e": email.lower(), "r": role}, salt=INVITE_SALT)
+    notification_enqueue(
+        template="frivillighet/email/invitation",
+        context={
+            "organisation": organisation,
+            "role": role,
+            "by": by,
+            "accept_url": settings.SITE_URL
+            + reverse("frivillighet:accept_invitation", args=[token]),
+        },
+        to_address=email,
+    )
+
+
+def member_accept(*, token: str, user) -> OrganisationMember:
+    from datetime import timedelta
+
+    from django.core import signing
+
+    from .models import OrganisationMember
+
+    try:
+        data = signing.loads(token, salt=INVITE_SALT, max_age=timedelta(days=14))
+    except signing.BadSignature:
+        raise SignupRefused(_("The invitation is not valid, or it has expired.")) from None
+    if data["e"] != user.email.lower():
+        raise SignupRefused(
+            _("The invitation was sent to another email address. Sign in with that one.")
+        )
+    member, _created = OrganisationMember.objects.update_or_create(
+        organisation_id=data["o"], user=user, defaults={"role": data["r"]}
+    )
+    return member
+
+
+def agreements_remind_expiring(*, within_days: int = 30) -> int:
+    """Staff hear once when an active agreement ends within a month."""
+    from datetime import timedelta
+
+    from knutepunkt.models import StaffMembership
+
+    from .models import CooperationAgreement
+
+    today = timezone.localdate()
+    told = 0
+    for agreement in CooperationAgreement.objects.filter(
+        status="active", ends_on__gte=today, ends_on__lte=today + timedelta(days=within_days)
+    ).select_related("organisation", "hub", "municipality"):
+        staff = StaffMembership.objects.filter(municipality=agreement.municipality).select_related(
+            "user"
+        )
+        if agreement.hub_id:
+            staff = staff | StaffMembership.objects.filter(hub=agreement.hub).select_related("user")
+        for membership in staff:
+            notification_enqueue(
+                template="frivillighet/email/agreement_expiring",
+                context={"agreement": agreement}, recipient=membership.user,
+                dedupe_key=f"agreement-expiring:{agreement.pk}:{agreement.ends_on}:{membership.user_id}",
+            )  # fmt: skip
+            told += 1
+    return told

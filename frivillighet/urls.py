@@ -16,5 +16,8 @@ urlpatterns = [
     path("frivillighet/vakt/<int:signup>/trekk/", views.withdraw, name="withdraw"),
     path("frivillighet/mine-vakter/", views.my_shifts, name="my_shifts"),
     path("frivillighet/profil/", views.profile, name="profile"),
+    path("frivillighet/registrer/", views.register_organisation, name="register"),
+    path("frivillighet/organisasjon/<int:organisation>/inviter/", views.invite, name="invite"),
+    path("frivillighet/invitasjon/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("frivillighet/koordinator/", views.dashboard, name="dashboard"),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hubportal import permissions
+from hubportal.core.audit import audit_personal_data
 from hubportal.permissions import Action
 from knutepunkt.models import District
 
@@ -150,6 +151,7 @@ def dashboard(request):
         .order_by("volunteer__email")
     )
     if request.GET.get("format") == "csv":
+        audit_personal_data(request.user, _("Exported hours per volunteer (CSV)"))
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="timer.csv"'
         writer = csv.writer(response, delimiter=";")
@@ -188,3 +190,68 @@ def profile(request):
     return render(
         request, "frivillighet/profile.html", {"form": form, "has_profile": instance.pk is not None}
     )
+
+
+@login_required
+def register_organisation(request):
+    """An association asks to be listed in the directory; staff approve."""
+    from .forms import OrganisationRequestForm
+    from .models import OrganisationMember
+
+    form = OrganisationRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        districts = data.pop("districts")
+        try:
+            organisation = services.organisation_register(**data)
+        except services.SignupRefused as refused:
+            form.add_error("org_number", str(refused))
+        else:
+            organisation.districts.set(districts)
+            OrganisationMember.objects.create(
+                organisation=organisation, user=request.user, role="coordinator"
+            )
+            messages.success(
+                request,
+                _(
+                    "Thank you! The municipality will look at your request and list the organisation."
+                ),
+            )
+            return redirect("frivillighet:directory")
+    return render(
+        request, "frivillighet/register.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def invite(request, organisation):
+    organisation = get_object_or_404(Organisation, pk=organisation)
+    if not permissions.can(request.user, Action.CHANGE, organisation):
+        raise Http404
+    from .forms import InviteForm
+
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.member_invite(organisation=organisation, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The invitation is sent."))
+        return redirect("frivillighet:invite", organisation=organisation.pk)
+    members = organisation.members.select_related("user")
+    return render(
+        request,
+        "frivillighet/invite.html",
+        {"organisation": organisation, "form": form, "members": members},
+    )
+
+
+@login_required
+def accept_invitation(request, token):
+    if request.method == "POST":
+        try:
+            member = services.member_accept(token=token, user=request.user)
+        except services.SignupRefused as refused:
+            return render(request, "frivillighet/accept.html", {"error": refused}, status=400)
+        messages.success(request, _("Welcome to %(name)s!") % {"name": member.organisation.name})
+        return redirect(
+            "frivillighet:dashboard" if member.role == "coordinator" else "frivillighet:directory"
+        )
+    return render(request, "frivillighet/accept.html", {})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
 from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
+from hubportal.core.audit import audit_personal_data
 from hubportal.permissions import Action
 from knutepunkt.models import Hub
 
@@ -114,6 +115,7 @@ class EventAdmin(ScopedModelAdmin):
 
     @admin.action(description=_("Download the attendee list (CSV)"))
     def export_attendees(self, request, queryset):
+        audit_personal_data(request.user, _("Exported attendee lists (CSV)"), queryset)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="deltakere.csv"'
         writer = csv.writer(response, delimiter=";")

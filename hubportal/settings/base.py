@@ -243,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "frivillighet.tasks.weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
+    "agreements-expiring": {
+        "task": "frivillighet.tasks.agreements_expiring",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "purge-past-registrations": {
         "task": "innbyggertorg.tasks.purge_past_registrations",
         "schedule": crontab(hour=3, minute=41),

@@ -153,3 +153,85 @@ def test_templates__create_the_coming_weeks_shifts_once():
     )
     assert len(services.shifts_from_template(template=template, weeks=3)) == 3
     assert services.shifts_from_template(template=template, weeks=3) == []
+
+
+def test_register__association_asks_to_be_listed_and_waits_for_approval(client):
+    from frivillighet.models import Organisation
+
+    district = DistrictFactory()
+    user = UserFactory()
+    client.force_login(user)
+    data = {"municipality": district.municipality.pk, "name": "Nytt lag", "org_number": "974760672",
+            "kind": "voluntary", "districts": [district.pk], "contact_email": "post@lag.no"}  # fmt: skip
+    response = client.post("/frivillighet/registrer/", data)
+    assert response.status_code == 400 and "kontrollsiffer" in response.content.decode()
+    assert not Organisation.objects.exists()
+    client.post("/frivillighet/registrer/", {**data, "org_number": "974 760 673"})
+    organisation = Organisation.objects.get()
+    assert organisation.listing == "pending"
+    assert OrganisationMember.objects.get(organisation=organisation).user == user
+    assert "Nytt lag" not in client.get("/frivillighet/").content.decode()
+
+
+def test_invitation__coordinator_invites_and_the_invitee_accepts(client):
+    from hubportal.notifications.models import Notification
+
+    organisation = OrganisationFactory()
+    coordinator = UserFactory()
+    OrganisationMember.objects.create(
+        organisation=organisation, user=coordinator, role="coordinator"
+    )
+    client.force_login(coordinator)
+    client.post(
+        f"/frivillighet/organisasjon/{organisation.pk}/inviter/",
+        {"email": "ny@example.no", "role": "coordinator"},
+    )
+    body = Notification.objects.get(to_address="ny@example.no").body_text
+    path = body[body.index("/frivillighet/invitasjon/") :].split()[0]
+    invitee = UserFactory(email="ny@example.no")
+    client.force_login(invitee)
+    client.post(path)
+    assert OrganisationMember.objects.get(user=invitee).role == "coordinator"
+    stranger = UserFactory(email="annen@example.no")
+    client.force_login(stranger)
+    assert client.post(path).status_code == 400  # the invitation was for someone else
+
+
+def test_invitation__other_organisations_coordinator_cannot_invite(client):
+    organisation = OrganisationFactory()
+    other = OrganisationFactory(org_number="971524960")
+    coordinator = UserFactory()
+    OrganisationMember.objects.create(organisation=other, user=coordinator, role="coordinator")
+    client.force_login(coordinator)
+    assert client.get(f"/frivillighet/organisasjon/{organisation.pk}/inviter/").status_code == 404
+
+
+def test_agreement_expiring__staff_told_once():
+    from frivillighet.models import CooperationAgreement
+    from hubportal.notifications.models import Notification
+    from tests.knutepunkt.factories import municipality_admin
+
+    organisation = OrganisationFactory()
+    admin = municipality_admin(organisation.municipality)
+    today = timezone.localdate()
+    CooperationAgreement.objects.create(
+        organisation=organisation, municipality=organisation.municipality, status="active",
+        starts_on=today - timedelta(days=300), ends_on=today + timedelta(days=10),
+    )  # fmt: skip
+    services.agreements_remind_expiring()
+    services.agreements_remind_expiring()
+    assert (
+        Notification.objects.filter(
+            recipient=admin, template="frivillighet/email/agreement_expiring"
+        ).count()
+        == 1
+    )
+
+
+def test_audit__csv_export_of_hours_is_logged(client):
+    from django.contrib.admin.models import LogEntry
+
+    staff = hub_staff(ShiftFactory().opportunity.hub)
+    client.force_login(staff)
+    client.get("/frivillighet/koordinator/", {"format": "csv"})
+    assert LogEntry.objects.filter(user=staff, change_message__contains="CSV").exists()
