@@ -15,7 +15,7 @@ from stdnum.no import orgnr
 from hubportal.notifications.services import notification_cancel, notification_enqueue
 
 from .enums import SignupStatus
-from .models import Organisation, Shift, ShiftSignup, VolunteerProfile
+from .models import Organisation, OrganisationMember, Shift, ShiftSignup, VolunteerProfile
 
 
 class SignupRefused(Exception):
@@ -243,7 +243,6 @@ def weekly_digest() -> int:
     from collections import defaultdict
     from datetime import timedelta
 
-    from .models import OrganisationMember
 
     now = timezone.now()
     unfilled = defaultdict(list)
@@ -300,7 +299,6 @@ def member_accept(*, token: str, user) -> OrganisationMember:
 
     from django.core import signing
 
-    from .models import OrganisationMember
 
     try:
         data = signing.loads(token, salt=INVITE_SALT, max_age=timedelta(days=14))
