@@ -15,11 +15,17 @@ from hubportal.permissions import Action
 
 from . import services, statistics
 from .enums import BookingStatus
-from .models import Booking, Occurrence, Resource
+from .models import Blackout, Booking, Occurrence, Resource
+
+
+class BlackoutInline(ScopedTabularInline):
+    model = Blackout
+    extra = 0
 
 
 @admin.register(Resource)
 class ResourceAdmin(ScopedModelAdmin):
+    inlines = [BlackoutInline]
     list_display = ["name", "hub", "kind", "capacity", "approval", "who_may_book"]
     list_filter = ["kind", "approval", "hub__municipality"]
     search_fields = ["name", "hub__name"]
@@ -84,10 +90,10 @@ class BookingAdmin(ScopedModelAdmin):
             response["Content-Disposition"] = f'attachment; filename="bruk-{month:%Y-%m}.csv"'
             writer = csv.writer(response, delimiter=";")
             writer.writerow([_("Hub"), _("Resource"), _("Hours booked"), _("Open hours"), _("Occupancy (per cent)"),
-                             _("By staff"), _("By citizens"), _("Cancelled"), _("No-shows")])  # fmt: skip
+                             _("By staff"), _("By citizens"), _("By associations"), _("Cancelled"), _("No-shows")])  # fmt: skip
             for row in rows:
                 writer.writerow([row.resource.hub.name, row.resource.name, row.hours_booked, round(row.open_hours, 1),
-                                 row.occupancy, row.bookings_by_booker["staff"], row.bookings_by_booker["citizen"],
+                                 row.occupancy, row.bookings_by_booker["staff"], row.bookings_by_booker["citizen"], row.bookings_by_booker["association"],
                                  row.cancelled, row.no_shows])  # fmt: skip
             return response
         context = {

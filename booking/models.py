@@ -201,3 +201,28 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class Blackout(models.Model):
+    """A period when a resource cannot be booked (renovation, the hub's own use)."""
+
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.CASCADE, related_name="blackouts"
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("blackout period")
+        verbose_name_plural = _("blackout periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="blackout_ends_after_start",
+                violation_error_message=_("The period must end after it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return self.reason

@@ -52,6 +52,14 @@ def may_book(resource, user, scope, agreement=None) -> bool:
     return False
 
 
+def _blackouts(resource) -> list:
+    """The resource's blackout periods, read once per resource object."""
+    cached = getattr(resource, "_blackouts", None)
+    if cached is None:
+        cached = resource._blackouts = list(resource.blackouts.all())
+    return cached
+
+
 def check_times(
     resource, start: datetime, end: datetime, schedule: Schedule, *, staff: bool, now=None
 ) -> list[str]:
@@ -72,6 +80,12 @@ def check_times(
         problems.append(
             _("Bookings start every %(n)d minutes.") % {"n": resource.granularity_minutes}
         )
+    for blackout in _blackouts(resource):
+        if blackout.starts_at < end and start < blackout.ends_at:
+            problems.append(
+                _("The resource is not available then: %(reason)s.") % {"reason": blackout.reason}
+            )
+            break
     if not staff:
         if start > now + timedelta(days=resource.horizon_days):
             problems.append(

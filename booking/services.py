@@ -226,6 +226,10 @@ def _busy(resource: Resource, start: datetime, end: datetime) -> bool:
 
 
 def _notify_booking(booking: Booking, template: str, result: BookingResult | None = None) -> None:
+    from hubportal.notifications.services import Attachment
+
+    from .calendar import booking_calendar
+
     """One message per series action, not one per occurrence."""
     shown = (
         [BookingStatus.REJECTED]
@@ -247,6 +251,9 @@ def _notify_booking(booking: Booking, template: str, result: BookingResult | Non
             "skipped": result.skipped if result else [],
         },
         recipient=booking.booker,
+        attachments=[Attachment("booking.ics", "text/calendar", booking_calendar(booking).decode())]
+        if template in ("booking_confirmed", "booking_approved")
+        else None,
     )
 
 

@@ -64,7 +64,12 @@ def usage(*, resources, month: date) -> list[ResourceMonth]:
         if occurrence.status != BookingStatus.CONFIRMED:
             continue
         row.hours_booked += (occurrence.ends_at - occurrence.starts_at).total_seconds() / 3600
-        kind = "staff" if occurrence.booking.booker_id in staff_ids else "citizen"
+        if occurrence.booking.organisation_id:
+            kind = "association"
+        elif occurrence.booking.booker_id in staff_ids:
+            kind = "staff"
+        else:
+            kind = "citizen"
         row.bookings_by_booker[kind] += 1
         row.no_shows += occurrence.no_show
     for row in rows.values():

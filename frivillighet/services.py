@@ -243,7 +243,6 @@ def weekly_digest() -> int:
     from collections import defaultdict
     from datetime import timedelta
 
-
     now = timezone.now()
     unfilled = defaultdict(list)
     for shift in Shift.objects.filter(
@@ -298,7 +297,6 @@ def member_accept(*, token: str, user) -> OrganisationMember:
     from datetime import timedelta
 
     from django.core import signing
-
 
     try:
         data = signing.loads(token, salt=INVITE_SALT, max_age=timedelta(days=14))

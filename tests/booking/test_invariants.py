@@ -255,3 +255,23 @@ def test_add_on__booked_atomically_with_the_room():
     with pytest.raises(services.BookingRefused, match="Lydtekniker er allerede booket"):
         book(room, [slot()], add_ons=[technician])
     assert not Occurrence.objects.filter(resource=room).exists()  # the room was not booked alone
+
+
+def test_blackout__no_bookings_in_a_blackout_period():
+    from booking.models import Blackout
+
+    room = ResourceFactory()
+    start, end = slot()
+    Blackout.objects.create(
+        resource=room, starts_at=start - timedelta(hours=1), ends_at=end, reason="Oppussing"
+    )
+    with pytest.raises(services.BookingRefused, match="Oppussing"):
+        book(room, [(start, end)])
+
+
+def test_confirmation__carries_the_times_as_an_ics_attachment():
+    from hubportal.notifications.models import Notification
+
+    book(ResourceFactory(), [slot()])
+    confirmation = Notification.objects.get(template="booking/email/booking_confirmed")
+    assert "BEGIN:VEVENT" in confirmation.attachments[0]["content"]

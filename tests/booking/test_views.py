@@ -343,3 +343,9 @@ def test_citizen__sees_no_staff_fields_and_cannot_displace(client, citizen):
     room = ResourceFactory()
     page = client.get(f"/rom/{room.pk}/book/").content.decode()
     assert "displace" not in page and "on_behalf_of" not in page
+
+
+def test_week_view__a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    room = ResourceFactory(min_minutes=30, granularity_minutes=30)
+    with django_assert_max_num_queries(15):
+        client.get(f"/rom/{room.pk}/")
