@@ -81,6 +81,14 @@ class ShiftAdmin(ScopedModelAdmin):
     inlines = [SignupInline]
     actions = ["cancel_shifts"]
 
+    def save_model(self, request, obj, form, change):
+        if change and {"starts_at", "ends_at"} & set(form.changed_data):
+            # Through the service, so those signed up are told and reminders move.
+            services.shift_change_time(shift=obj, starts_at=obj.starts_at, ends_at=obj.ends_at)
+            obj.refresh_from_db()
+            form.changed_data = [f for f in form.changed_data if f not in ("starts_at", "ends_at")]
+        super().save_model(request, obj, form, change)
+
     @admin.action(
         description=_("Cancel the selected shifts and tell those signed up"), permissions=["change"]
     )

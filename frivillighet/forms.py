@@ -18,8 +18,18 @@ class VolunteerProfileForm(forms.ModelForm):
 
     class Meta:
         model = VolunteerProfile
-        fields = ["birth_date", "skills", "languages", "availability", "consent_to_contact"]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        fields = [
+            "birth_date",
+            "skills",
+            "languages",
+            "districts",
+            "availability",
+            "consent_to_contact",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "districts": forms.CheckboxSelectMultiple,
+        }
 
 
 class OrganisationRequestForm(forms.Form):
@@ -39,3 +49,9 @@ class OrganisationRequestForm(forms.Form):
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+
+
+class ShiftMessageForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to everyone on the shift"), widget=forms.Textarea, max_length=2000
+    )

@@ -183,6 +183,7 @@ class VolunteerProfile(models.Model):
     languages = ArrayField(
         models.CharField(max_length=40), verbose_name=_("languages"), default=list, blank=True
     )
+    districts = models.ManyToManyField(District, verbose_name=_("districts"), blank=True)
     availability = models.CharField(_("when you can help"), max_length=300, blank=True)
     consent_to_contact = models.BooleanField(_("coordinators may contact me"), default=False)
     police_certificate_checked_on = models.DateField(
@@ -219,6 +220,9 @@ class Opportunity(models.Model):
         _("police certificate required"), default=False
     )
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    allow_self_check_in = models.BooleanField(
+        _("volunteers check in and out themselves"), default=False
+    )
 
     class Meta:
         verbose_name = _("volunteer opportunity")
@@ -279,6 +283,8 @@ class ShiftSignup(models.Model):
     )  # the shift's time, so overlaps are the database's business
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
     no_show = models.BooleanField(_("did not show up"), default=False)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,7 +3,7 @@ promotion from the waiting list, attendance."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
@@ -338,3 +338,81 @@ def agreements_remind_expiring(*, within_days: int = 30) -> int:
             )  # fmt: skip
             told += 1
     return told
+
+
+@transaction.atomic
+def shift_change_time(*, shift: Shift, starts_at, ends_at) -> int:
+    """Move a shift. Everyone signed up is told, and reminders move with it; a volunteer
+    who would now hold two overlapping shifts is taken off this one, and told so."""
+    shift.starts_at, shift.ends_at = starts_at, ends_at
+    shift.save(update_fields=["starts_at", "ends_at"])
+    told = 0
+    for signup in shift.signups.filter(status__in=SignupStatus.active()).select_related(
+        "volunteer"
+    ):
+        signup.during = DateTimeTZRange(starts_at, ends_at, "[)")
+        try:
+            with transaction.atomic():
+                signup.save(update_fields=["during"])
+        except IntegrityError:
+            signup.status = SignupStatus.WITHDRAWN
+            signup.save(update_fields=["status"])
+            if shift.places_taken:
+                Shift.objects.filter(pk=shift.pk).update(places_taken=F("places_taken") - 1)
+            _notify(signup, "shift_changed_conflict")
+            told += 1
+            continue
+        notification_cancel(dedupe_key=f"shift-reminder:{signup.pk}")
+        from hubportal.notifications.models import Notification
+
+        Notification.objects.filter(dedupe_key=f"shift-reminder:{signup.pk}").delete()
+        if signup.status == SignupStatus.CONFIRMED:
+            _remind(signup)
+        _notify(signup, "shift_changed")
+        told += 1
+    return told
+
+
+def shift_message(*, shift: Shift, message: str, by) -> int:
+    """A coordinator's message to everyone signed up for a shift."""
+    signups = list(
+        shift.signups.filter(status__in=SignupStatus.active()).select_related("volunteer")
+    )
+    for signup in signups:
+        if signup.volunteer is None:
+            continue
+        notification_enqueue(
+            template="frivillighet/email/shift_message",
+            context={
+                "shift": shift,
+                "opportunity": shift.opportunity,
+                "hub": shift.opportunity.hub,
+                "message": message,
+                "by": by,
+            },
+            recipient=signup.volunteer,
+        )
+    return len(signups)
+
+
+def signup_check_in(*, signup: ShiftSignup) -> None:
+    if not signup.shift.opportunity.allow_self_check_in:
+        raise SignupRefused(_("The coordinator records attendance for this shift."))
+    now = timezone.now()
+    if not (signup.shift.starts_at - timedelta(minutes=30) <= now <= signup.shift.ends_at):
+        raise SignupRefused(_("You can check in from half an hour before the shift until it ends."))
+    signup.checked_in_at = now
+    signup.save(update_fields=["checked_in_at"])
+
+
+def signup_check_out(*, signup: ShiftSignup) -> None:
+    if signup.checked_in_at is None:
+        raise SignupRefused(_("Check in first."))
+    signup.checked_out_at = timezone.now()
+    seconds = (
+        signup.checked_out_at - max(signup.checked_in_at, signup.shift.starts_at)
+    ).total_seconds()
+    from decimal import Decimal
+
+    signup.hours = Decimal(str(round(max(seconds, 0) / 3600, 2)))
+    signup.save(update_fields=["checked_out_at", "hours"])

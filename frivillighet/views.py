@@ -1,5 +1,5 @@
 import csv
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -144,7 +144,24 @@ def dashboard(request):
         is_cancelled=False,
         places_taken__lt=F("capacity"),
     ).select_related("opportunity__hub")
-    signups = permissions.scoped(request.user, Action.VIEW, ShiftSignup.objects.all())
+    all_signups = permissions.scoped(request.user, Action.VIEW, ShiftSignup.objects.all())
+    signups = all_signups
+    try:
+        period_start = date.fromisoformat(request.GET.get("fra", ""))
+    except ValueError:
+        period_start = (now - timedelta(days=90)).date()
+    try:
+        period_end = date.fromisoformat(request.GET.get("til", ""))
+    except ValueError:
+        period_end = (now + timedelta(days=14)).date()
+    signups = signups.filter(
+        shift__starts_at__date__gte=period_start, shift__starts_at__date__lte=period_end
+    )
+    per_organisation = (
+        signups.values("shift__opportunity__organisation__name")
+        .annotate(total=Sum("hours"), volunteers=Count("volunteer", distinct=True))
+        .order_by("shift__opportunity__organisation__name")
+    )
     hours = (
         signups.values("volunteer__email")
         .annotate(total=Sum("hours"), no_shows=Count("pk", filter=Q(no_show=True)))
@@ -155,13 +172,14 @@ def dashboard(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="timer.csv"'
         writer = csv.writer(response, delimiter=";")
-        writer.writerow([_("Volunteer"), _("Hours"), _("No-shows")])
+        writer.writerow([_("Volunteer"), _("Hours volunteered"), _("No-shows")])
         for row in hours:
             writer.writerow([row["volunteer__email"], row["total"] or 0, row["no_shows"]])
         return response
     context = {
-        "unfilled": unfilled, "hours": hours,
-        "recent": signups.select_related("volunteer", "shift__opportunity").order_by("-created_at")[:20],
+        "unfilled": unfilled, "hours": hours, "per_organisation": per_organisation,
+        "period_start": period_start, "period_end": period_end,
+        "recent": all_signups.select_related("volunteer", "shift__opportunity").order_by("-created_at")[:20],
     }  # fmt: skip
     return render(request, "frivillighet/dashboard.html", context)
 
@@ -255,3 +273,42 @@ def accept_invitation(request, token):
             "frivillighet:dashboard" if member.role == "coordinator" else "frivillighet:directory"
         )
     return render(request, "frivillighet/accept.html", {})
+
+
+@login_required
+def shift_message(request, shift):
+    from .forms import ShiftMessageForm
+
+    shift = get_object_or_404(Shift.objects.select_related("opportunity__hub"), pk=shift)
+    if not permissions.can(request.user, Action.CHANGE, shift):
+        raise Http404
+    form = ShiftMessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = services.shift_message(
+            shift=shift, message=form.cleaned_data["message"], by=request.user
+        )
+        messages.success(request, _("The message is sent to %(n)d volunteer(s).") % {"n": count})
+        return redirect("frivillighet:dashboard")
+    return render(request, "frivillighet/shift_message.html", {"shift": shift, "form": form})
+
+
+@login_required
+@require_POST
+def check_in_out(request, signup):
+    signup = (
+        ShiftSignup.objects.filter(pk=signup, volunteer=request.user)
+        .select_related("shift__opportunity")
+        .first()
+    )
+    if signup is None:
+        raise Http404
+    try:
+        if signup.checked_in_at is None:
+            services.signup_check_in(signup=signup)
+            messages.success(request, _("You are checked in."))
+        else:
+            services.signup_check_out(signup=signup)
+            messages.success(request, _("You are checked out. Thank you!"))
+    except services.SignupRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("frivillighet:my_shifts")

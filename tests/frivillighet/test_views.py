@@ -235,3 +235,101 @@ def test_audit__csv_export_of_hours_is_logged(client):
     client.force_login(staff)
     client.get("/frivillighet/koordinator/", {"format": "csv"})
     assert LogEntry.objects.filter(user=staff, change_message__contains="CSV").exists()
+
+
+def test_shift_moved__volunteers_told_reminder_moves_and_a_clash_takes_one_off():
+    from hubportal.notifications.models import Notification
+
+    shift = ShiftFactory(capacity=3, starts_at=timezone.now() + timedelta(days=5))
+    keen, busy = UserFactory(), UserFactory()
+    keen_signup = services.shift_signup(shift=shift, volunteer=keen)
+    services.shift_signup(shift=shift, volunteer=busy)
+    new_start = shift.starts_at + timedelta(days=1)
+    services.shift_signup(shift=ShiftFactory(starts_at=new_start), volunteer=busy)  # busy then
+    services.shift_change_time(
+        shift=shift, starts_at=new_start, ends_at=new_start + timedelta(hours=2)
+    )
+    reminder = Notification.objects.get(dedupe_key=f"shift-reminder:{keen_signup.pk}")
+    assert reminder.send_after == new_start - timedelta(hours=24)
+    assert Notification.objects.filter(
+        recipient=keen, template="frivillighet/email/shift_changed"
+    ).exists()
+    assert ShiftSignup.objects.get(shift=shift, volunteer=busy).status == SignupStatus.WITHDRAWN
+    assert Notification.objects.filter(
+        recipient=busy, template="frivillighet/email/shift_changed_conflict"
+    ).exists()
+
+
+def test_message_everyone_on_a_shift__coordinators_only(client):
+    from hubportal.notifications.models import Notification
+
+    organisation = OrganisationFactory()
+    shift = ShiftFactory(opportunity=OpportunityFactory(organisation=organisation))
+    services.shift_signup(shift=shift, volunteer=UserFactory(email="v@example.no"))
+    client.force_login(UserFactory())
+    assert client.get(f"/frivillighet/vakt/{shift.pk}/melding/").status_code == 404
+    coordinator = UserFactory()
+    OrganisationMember.objects.create(
+        organisation=organisation, user=coordinator, role="coordinator"
+    )
+    client.force_login(coordinator)
+    client.post(f"/frivillighet/vakt/{shift.pk}/melding/", {"message": "Husk nøkkelen!"})
+    assert (
+        "Husk nøkkelen!"
+        in Notification.objects.get(
+            to_address="v@example.no", template="frivillighet/email/shift_message"
+        ).body_text
+    )
+
+
+def test_self_check_in_and_out__records_hours_where_allowed(client):
+    shift = ShiftFactory(
+        opportunity=OpportunityFactory(allow_self_check_in=True),
+        starts_at=timezone.now() - timedelta(minutes=5),
+    )
+    user = UserFactory()
+    signup = ShiftSignup.objects.create(
+        shift=shift,
+        volunteer=user,
+        status=SignupStatus.CONFIRMED,
+        during=(shift.starts_at, shift.ends_at),
+    )
+    client.force_login(user)
+    client.post(f"/frivillighet/pamelding/{signup.pk}/innsjekk/")
+    client.post(f"/frivillighet/pamelding/{signup.pk}/innsjekk/")
+    signup.refresh_from_db()
+    assert signup.checked_in_at and signup.checked_out_at and signup.hours is not None
+
+
+def test_self_check_in__not_allowed_when_the_coordinator_records_attendance():
+    shift = ShiftFactory(starts_at=timezone.now() - timedelta(minutes=5))
+    signup = ShiftSignup.objects.create(
+        shift=shift,
+        volunteer=UserFactory(),
+        status=SignupStatus.CONFIRMED,
+        during=(shift.starts_at, shift.ends_at),
+    )
+    with pytest.raises(services.SignupRefused):
+        services.signup_check_in(signup=signup)
+
+
+def test_dashboard__hours_per_organisation_for_a_period(client):
+    organisation = OrganisationFactory(name="Frivilligsentralen")
+    past = ShiftFactory(
+        opportunity=OpportunityFactory(organisation=organisation),
+        starts_at=timezone.now() - timedelta(days=10),
+    )
+    ShiftSignup.objects.create(
+        shift=past,
+        volunteer=UserFactory(),
+        status=SignupStatus.CONFIRMED,
+        hours=3,
+        during=(past.starts_at, past.ends_at),
+    )
+    client.force_login(hub_staff(past.opportunity.hub))
+    response = client.get("/frivillighet/koordinator/")
+    (row,) = response.context["per_organisation"]
+    assert (
+        row["shift__opportunity__organisation__name"] == "Frivilligsentralen"
+        and float(row["total"]) == 3.0
+    )
