@@ -92,9 +92,36 @@ def find_free_rooms(
         resources = resources.filter(Q(capacity__isnull=True) | Q(capacity__gte=people))
     if facilities:
         resources = resources.filter(facilities__contains=list(facilities))
-    resources = list(resources.select_related("hub__municipality").prefetch_related("parts"))
+    resources = list(
+        resources.select_related("hub__municipality").prefetch_related("parts__parts", "blackouts")
+    )
+    if not resources:
+        return []
+    for resource in resources:
+        resource._blackouts = list(resource.blackouts.all())
     schedules = hub_schedules(hubs=list({r.hub for r in resources}), at=start)
-    return [r for r in resources if is_bookable(r, user, start, end, schedules[r.hub_id])]
+    spaces = {r.pk: [s.pk for s in atomic_spaces(r)] for r in resources}
+    widest = max(r.buffer_before_minutes + r.buffer_after_minutes for r in resources)
+    busy: dict[int, list] = {}
+    # One query for every claim near the time, whatever the number of rooms.
+    for space_id, during in SpaceClaim.objects.filter(
+        space_id__in=[pk for ids in spaces.values() for pk in ids], holds_time=True,
+        during__overlap=DateTimeTZRange(start - timedelta(minutes=widest), end + timedelta(minutes=widest), "[)"),
+    ).values_list("space_id", "during"):  # fmt: skip
+        busy.setdefault(space_id, []).append(during)
+    scope = permissions.scope_of(user)
+    free = []
+    for resource in resources:
+        staff = scope.is_superuser or resource.hub_id in scope.hub_ids
+        if rules.check_times(resource, start, end, schedules[resource.hub_id], staff=staff):
+            continue
+        low = start - timedelta(minutes=resource.buffer_before_minutes)
+        high = end + timedelta(minutes=resource.buffer_after_minutes)
+        if not any(
+            r.lower < high and low < r.upper for pk in spaces[resource.pk] for r in busy.get(pk, ())
+        ):
+            free.append(resource)
+    return free
 
 
 def my_occurrences(user):

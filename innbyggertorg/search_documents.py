@@ -9,13 +9,17 @@ from .models import Event, ServiceType
     "innbyggertorg.servicetype", queryset=lambda: ServiceType.objects.select_related("municipality")
 )
 def service_entry(service: ServiceType) -> SearchEntry:
+    # "Bostøtte Heggedal" finds the service: the hubs where it is offered or visits count.
+    hubs = set(service.offers.values_list("hub__name", flat=True)) | set(
+        service.schedules.values_list("hub__name", flat=True)
+    )
     return SearchEntry(
         kind="service",
         title=service.name,
         url=service.get_absolute_url(),
         summary=service.description[:300],
         body=service.description,
-        keywords=f"{service.keywords} {service.get_category_display()}",
+        keywords=f"{service.keywords} {service.get_category_display()} {' '.join(sorted(hubs))}",
         municipality_id=service.municipality_id,
         boost=1.5,  # "one door in": services first
     )
@@ -40,3 +44,14 @@ def event_entry(event: Event) -> SearchEntry | None:
 
 
 register_kind("event", _("Event"))
+
+
+# Offers and schedules are not found themselves; saving one re-indexes its service.
+@register("innbyggertorg.serviceoffer", dependents=lambda offer: [offer.service_type])
+def _offer_entry(offer) -> None:
+    return None
+
+
+@register("innbyggertorg.serviceschedule", dependents=lambda schedule: [schedule.service_type])
+def _schedule_entry(schedule) -> None:
+    return None

@@ -349,3 +349,27 @@ def test_week_view__a_fixed_number_of_queries(client, django_assert_max_num_quer
     room = ResourceFactory(min_minutes=30, granularity_minutes=30)
     with django_assert_max_num_queries(15):
         client.get(f"/rom/{room.pk}/")
+
+
+def test_find_room__same_number_of_queries_for_2_and_30_rooms(client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = evening()
+    params = {"day": start.date().isoformat(), "start": "18:00", "minutes": "120"}
+    counts = []
+    for rooms in (2, 30):
+        hub = HubFactory()
+        for n in range(rooms):
+            room = ResourceFactory(hub=hub)
+            if n % 3 == 0:
+                services.booking_create(
+                    booker=UserFactory(),
+                    resource=room,
+                    times=[(start, start + timedelta(hours=1))],
+                    purpose="X",
+                )
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/rom/", {**params, "kommune": hub.municipality.slug})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -152,3 +152,12 @@ def test_admin__base_modules_view_lists_what_each_hub_lacks(client):
     response = client.get("/admin/innbyggertorg/serviceoffer/grunnmoduler/")
     assert response.status_code == 200
     assert response.context["rows"] == [(hub, [base])]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search__service_found_by_the_hub_where_it_visits(client):
+    hub = HubFactory(name="Heggedal innbyggertorg")
+    service = ServiceTypeFactory(municipality=hub.municipality, name="Startlån")
+    ScheduleFactory(hub=hub, service_type=service)  # committed: the index follows at once
+    page = client.get("/sok/", {"q": "startlån heggedal"}).content.decode()
+    assert page.count("Startlån") >= 1 and service.get_absolute_url() in page
