@@ -36,6 +36,13 @@ run: install messages
 test: install messages
 	$(PY) -m hubportal.devstack test $(ARGS)
 
+# The benchmark (see bench/README.md). SCALE=national (default), small or tiny.
+SCALE ?= national
+bench: install messages
+	@command -v wrk >/dev/null || { echo "bench: installing wrk (Debian package)"; \
+	  if [ "$$(id -u)" = "0" ]; then apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi; }
+	$(PY) -m hubportal.devstack exec -- $(PY) -m bench.run --scale $(SCALE)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -1,0 +1,44 @@
+"""The benchmark harness runs end to end at a tiny scale, so that it never rots: data
+generation, gunicorn with production settings, wrk, query budgets, memory, results.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def wrk():
+    if shutil.which("wrk") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true and wrk is missing (apt-get install wrk)")
+        pytest.skip("benchmark harness test SKIPPED: wrk is not installed (apt-get install wrk)")
+
+
+def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
+    output = tmp_path / "results.json"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--scale", "tiny", "--duration", "1",
+         "--connections", "10", "--regenerate", "--output", str(output)],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    result = json.loads(output.read_text())
+    pages = {row["page"] for row in result["rows"]}
+    assert {"bare view", "district page", "search (bostøtte)", "week view", "free-room search",
+            "event list", "my bookings (signed in)"} <= pages  # fmt: skip
+    for row in result["rows"]:
+        assert row["rps"] > 0, row
+        assert row["non_2xx"] == 0, row
+        assert row["ratio_to_bare"] is not None
+    assert result["web_worker_peak_mb"] > 0
+    assert "district page" in completed.stdout  # the table on the terminal
