@@ -29,6 +29,8 @@ def _inside_open_intervals(
     for interval in schedule.intervals_from(local.date()):
         if not interval.is_open or (staffed_only and interval.state != "staffed"):
             continue
+        if interval.start > cursor:
+            return False  # a gap before the booking is covered
         if interval.start <= cursor < interval.end:
             cursor = interval.end
             if cursor >= end:

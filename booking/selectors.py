@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from hubportal import permissions
-from knutepunkt.opening_hours import localise
+from knutepunkt.opening_hours import OSLO, localise
 from knutepunkt.selectors import hub_schedules
 
 from . import rules
@@ -22,6 +22,14 @@ from .services import atomic_spaces
 class Slot:
     start: datetime
     end: datetime
+
+    @property
+    def iso(self) -> str:
+        return self.start.isoformat(timespec="minutes")
+
+    @property
+    def label(self) -> str:
+        return self.start.astimezone(OSLO).strftime("%H:%M")
 
 
 def busy_ranges(resource: Resource, start: datetime, end: datetime) -> list[DateTimeTZRange]:

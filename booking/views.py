@@ -170,11 +170,12 @@ def booking_cancel(request, booking):
 @require_GET
 def my_bookings(request):
     now = timezone.now()
-    occurrences = list(selectors.my_occurrences(request.user))
+    occurrences = selectors.my_occurrences(request.user)
     feed = CalendarFeed.objects.filter(user=request.user).first()
     context = {
-        "upcoming": [o for o in occurrences if o.ends_at > now],
-        "past": [o for o in occurrences if o.ends_at <= now][-20:],
+        # Limited in SQL: a busy coordinator has hundreds of times.
+        "upcoming": list(occurrences.filter(ends_at__gt=now)[:100]),
+        "past": list(occurrences.filter(ends_at__lte=now).order_by("-starts_at")[:20]),
         "feed_url": request.build_absolute_uri(reverse("booking:private_feed", args=[feed.token]))
         if feed
         else None,

@@ -56,14 +56,22 @@ def cached_page(
     if request.method != "GET" or request.user.is_authenticated:
         response, _valid_until = build()
         return response
-    versions = ".".join(str(content_version(scope)) for scope in (GLOBAL, *scopes))
+    scopes = (GLOBAL, *scopes)
+    known = cache.get_many([_version_key(scope) for scope in scopes])  # one round trip
+    versions = ".".join(
+        str(known.get(_version_key(scope)) or content_version(scope)) for scope in scopes
+    )
     key = "page:{}:{}:{}:{}".format(
         get_language(), "hx" if request.headers.get("HX-Request") else "full",
         request.get_full_path(), versions,
     )  # fmt: skip
     cached = cache.get(key)
     if cached is not None:
-        return cached
+        content, headers = cached
+        response = HttpResponse(content)
+        for name, value in headers.items():
+            response[name] = value
+        return response
     response, valid_until = build()
     timeout = MAX_TIMEOUT
     if valid_until is not None:
@@ -72,5 +80,6 @@ def cached_page(
     if response.status_code == 200 and timeout > 0:
         response.render() if hasattr(response, "render") else None
         patch_cache_control(response, public=True, max_age=min(timeout, 60))
-        cache.set(key, response, timeout)
+        # The bytes and headers, not the response object: cheaper to store and to load.
+        cache.set(key, (response.content, dict(response.items())), timeout)
     return response
