@@ -142,27 +142,33 @@ def hub_page(request, municipality, hub):
 @require_GET
 def search(request, municipality=None):
     municipality = get_object_or_404(Municipality, slug=municipality) if municipality else None
-    form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = search_documents(
-        query=query, municipality_id=municipality.pk if municipality else None
-    )
-    language = _language()
-    hits = [
-        {
-            "document": document,
-            "kind": kind_label(document.kind),
-            "url": document.url if language == "nb" else translate_url(document.url, language),
+
+    def build():
+        form = SearchForm(request.GET)
+        query = form.cleaned_data["q"] if form.is_valid() else ""
+        results = search_documents(
+            query=query, municipality_id=municipality.pk if municipality else None
+        )
+        language = _language()
+        hits = [
+            {
+                "document": document,
+                "kind": kind_label(document.kind),
+                "url": document.url if language == "nb" else translate_url(document.url, language),
+            }
+            for document in results.documents
+        ]
+        context = {
+            "query": results.query,
+            "truncated": results.truncated,
+            "hits": hits,
+            "searched": bool(results.query),
+            "search_municipality": municipality,
+            "municipality": municipality,
         }
-        for document in results.documents
-    ]
-    context = {
-        "query": results.query,
-        "truncated": results.truncated,
-        "hits": hits,
-        "searched": bool(results.query),
-        "search_municipality": municipality,
-        "municipality": municipality,
-    }
-    template = "knutepunkt/_search_results.html" if request.htmx else "knutepunkt/search.html"
-    return render(request, template, context)
+        template = "knutepunkt/_search_results.html" if request.htmx else "knutepunkt/search.html"
+        return render(request, template, context), None
+
+    # Any change of content anywhere bumps the installation-wide version the cache key
+    # includes, so cached results are never stale.
+    return cached_page(request, scopes=(), build=build)

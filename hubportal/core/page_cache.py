@@ -8,6 +8,7 @@ that shows "open now" is cached only until the next opening or closing time on i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -63,7 +64,7 @@ def cached_page(
     )
     key = "page:{}:{}:{}:{}".format(
         get_language(), "hx" if request.headers.get("HX-Request") else "full",
-        request.get_full_path(), versions,
+        hashlib.sha256(request.get_full_path().encode()).hexdigest(), versions,
     )  # fmt: skip
     cached = cache.get(key)
     if cached is not None:
