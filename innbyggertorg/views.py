@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from hubportal.core.page_cache import cached_page
 from knutepunkt.models import Hub, Municipality
 
 from . import selectors, services
@@ -69,14 +70,19 @@ def hub_calendar(request, municipality, hub):
 @require_GET
 def event_list(request, municipality):
     municipality = get_object_or_404(Municipality, slug=municipality)
-    form = EventFilterForm(request.GET or None, municipality=municipality)
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = list(selectors.upcoming_events(municipality=municipality, filters=filters)[:100])
-    context = {"municipality": municipality, "form": form, "events": events}
-    template = (
-        "innbyggertorg/_event_results.html" if request.htmx else "innbyggertorg/event_list.html"
-    )
-    return render(request, template, context)
+
+    def build():
+        form = EventFilterForm(request.GET or None, municipality=municipality)
+        filters = form.cleaned_data if form.is_valid() else {}
+        events = list(selectors.upcoming_events(municipality=municipality, filters=filters)[:100])
+        context = {"municipality": municipality, "form": form, "events": events}
+        template = (
+            "innbyggertorg/_event_results.html" if request.htmx else "innbyggertorg/event_list.html"
+        )
+        first_end = min((event.ends_at for event in events), default=None)
+        return render(request, template, context), first_end  # a past event drops off
+
+    return cached_page(request, scopes=(municipality.pk,), build=build)
 
 
 def _event(municipality, event):
