@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from hubportal.core.page_cache import cached_page
+from hubportal.core.page_cache import cached_page, municipality_scope
 from hubportal.search.registry import kind_label
 from hubportal.search.selectors import search_documents
 
@@ -90,12 +90,10 @@ def municipality_page(request, municipality):
 
 @require_GET
 def district_page(request, municipality, district):
-    district = get_object_or_404(
-        District.objects.select_related("municipality"),
-        municipality__slug=municipality, slug=district,
-    )  # fmt: skip
+    slugs = {"municipality__slug": municipality, "slug": district}
 
     def build():
+        district = get_object_or_404(District.objects.select_related("municipality"), **slugs)
         now = timezone.now()
         hubs = list(selectors.hubs_with_places(district.hubs.all()).order_by("name"))
         hours, valid_until = _hours_context(hubs, now)
@@ -111,17 +109,18 @@ def district_page(request, municipality, district):
         }
         return render(request, "knutepunkt/district.html", context), valid_until
 
-    return cached_page(request, scopes=(district.municipality_id,), build=build)
+    return cached_page(request, scopes=(municipality_scope(municipality),), build=build)
 
 
 @require_GET
 def hub_page(request, municipality, hub):
-    hub = get_object_or_404(
-        selectors.hubs_with_places(Hub.objects.select_related("district__municipality")),
-        municipality__slug=municipality, slug=hub,
-    )  # fmt: skip
+    slugs = {"municipality__slug": municipality, "slug": hub}
 
     def build():
+        hub = get_object_or_404(
+            selectors.hubs_with_places(Hub.objects.select_related("district__municipality")),
+            **slugs,
+        )
         hours, valid_until = _hours_context([hub], timezone.now())
         context = {
             "municipality": hub.municipality,
@@ -136,7 +135,7 @@ def hub_page(request, municipality, hub):
         }
         return render(request, "knutepunkt/hub.html", context), valid_until
 
-    return cached_page(request, scopes=(hub.municipality_id,), build=build)
+    return cached_page(request, scopes=(municipality_scope(municipality),), build=build)
 
 
 @require_GET

@@ -84,3 +84,19 @@ def cached_page(
         # The bytes and headers, not the response object: cheaper to store and to load.
         cache.set(key, (response.content, dict(response.items())), timeout)
     return response
+
+
+_municipality_ids: dict[str, int | None] = {}
+
+
+def municipality_scope(slug: str) -> int | None:
+    """The municipality id for an address slug, remembered in the process (slugs are the
+    addresses themselves and practically never change), so a cached page is found without
+    touching the database."""
+    if slug not in _municipality_ids:
+        from knutepunkt.models import Municipality
+
+        _municipality_ids[slug] = (
+            Municipality.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        )
+    return _municipality_ids[slug]
