@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hubportal import permissions
+from hubportal.core.page_cache import cached_page
 from knutepunkt.models import Hub, Municipality
 from knutepunkt.opening_hours import OSLO, localise
 
@@ -22,6 +23,10 @@ from .models import Booking, CalendarFeed, Occurrence, Resource
 
 @require_GET
 def find_room(request):
+    return cached_page(request, scopes=(), build=lambda: (_find_room(request), _next_step()))
+
+
+def _find_room(request):
     form = FindRoomForm(request.GET or None)
     municipalities = Municipality.objects.order_by("name")
     municipality = municipalities.filter(slug=request.GET.get("kommune")).first()
@@ -45,8 +50,24 @@ def find_room(request):
     return render(request, template, context)
 
 
+def _next_step(minutes: int = 15) -> datetime:
+    """The next start-time boundary: until then, which times are free cannot change by
+    itself (a booking or an edit invalidates the cache at once)."""
+    now = timezone.now()
+    return now + timedelta(minutes=minutes - (now.minute % minutes), seconds=-now.second)
+
+
 @require_GET
 def resource_page(request, resource):
+    resource_id = resource
+
+    def build():
+        return _resource_page(request, resource_id), _next_step()
+
+    return cached_page(request, scopes=(), build=build)
+
+
+def _resource_page(request, resource):
     resource = get_object_or_404(Resource.objects.select_related("hub__municipality"), pk=resource)
     try:
         start = date.fromisoformat(request.GET.get("uke", ""))
