@@ -17,3 +17,12 @@ def _bokmal_default(settings):
 def dead_broker():
     with broker_down():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Every test starts with an empty cache (the page cache lives in it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

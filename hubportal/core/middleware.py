@@ -35,3 +35,17 @@ class PreferredLanguageRedirectMiddleware:
                 return response
         response = self.get_response(request)
         return response
+
+
+class EarlyPageCacheMiddleware:
+    """Answer a cookieless GET of a cached public page before the rest of the stack.
+    Pages are put there by hubportal.core.page_cache.cached_page only; they are never
+    stale (every edit bumps the version they are checked against)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .page_cache import early_response
+
+        return early_response(request) or self.get_response(request)

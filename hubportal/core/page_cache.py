@@ -82,7 +82,38 @@ def cached_page(
         response.render() if hasattr(response, "render") else None
         patch_cache_control(response, public=True, max_age=min(timeout, 60))
         # The bytes and headers, not the response object: cheaper to store and to load.
-        cache.set(key, (response.content, dict(response.items())), timeout)
+        stored = (response.content, dict(response.items()))
+        cache.set(key, stored, timeout)
+        if not request.COOKIES:
+            # A reader without cookies gets the same page from the middleware, before
+            # sessions, authentication and the view: checked against the installation-wide
+            # version, which every edit bumps.
+            cache.set(
+                _early_key(request),
+                (known.get(_version_key(GLOBAL)) or content_version(GLOBAL), stored),
+                timeout,
+            )
+    return response
+
+
+def _early_key(request: HttpRequest) -> str:
+    kind = "hx" if request.headers.get("HX-Request") else "full"
+    return f"early:{kind}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+
+
+def early_response(request: HttpRequest) -> HttpResponse | None:
+    """The cached page for a cookieless GET, if it is still current (one Redis round trip)."""
+    if request.method != "GET" or request.COOKIES:
+        return None
+    key = _early_key(request)
+    found = cache.get_many([key, _version_key(GLOBAL)])
+    entry = found.get(key)
+    if entry is None or entry[0] != found.get(_version_key(GLOBAL)):
+        return None
+    content, headers = entry[1]
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
     return response
 
 

@@ -200,3 +200,27 @@ def test_find_district__nonsense_location__falls_back_to_the_postcode_form(clien
     response = client.get("/finn-bydel/", {"lat": "abc", "lon": "999"})
     assert response.status_code == 400
     assert "Postnummeret ditt" in response.content.decode()
+
+
+def test_early_cache__cookieless_reader_gets_the_cached_page_and_an_edit_shows_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    hub = HubFactory(description="Før endringen")
+    url = district_url(hub.district)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "Før endringen" in page and len(queries) == 0  # served before sessions and the view
+    with django_capture_on_commit_callbacks(execute=True):
+        hub.description = "Etter endringen"
+        hub.save()
+    assert "Etter endringen" in client.get(url).content.decode()
+
+
+def test_early_cache__a_reader_with_a_language_cookie_is_not_served_from_it(client):
+    hub = HubFactory()
+    url = district_url(hub.district)
+    client.get(url)
+    client.cookies["hubportal_language"] = "en"
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == "/en" + url
