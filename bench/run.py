@@ -25,6 +25,7 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 CONCURRENCY = [10, 50]
+CONTENTION = [200, 20]  # clients racing, free slots
 
 
 def bench_database_url(base: str, scale: str) -> str:
@@ -185,6 +186,9 @@ def serve_and_measure(
                     capture_output=True, text=True, check=True,
                 ).stdout  # fmt: skip
                 results.setdefault(name, {})[str(connections)] = parse_wrk(output)
+        from bench.contention import race
+
+        results["_contention"] = race(port, clients=CONTENTION[0], slots=CONTENTION[1])
         workers = [int(p) for p in subprocess.run(
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
         ).stdout.split()]  # fmt: skip
@@ -208,6 +212,7 @@ def run(*, scale: str, duration: int, environment: dict, regenerate: bool = Fals
     cookie = session_cookie()
     queries = query_counts(urls, cookie)
     serving, memory = serve_and_measure(urls, cookie, duration, environment)
+    contention = serving.pop("_contention")
     bare = {c: serving["bare view"][str(c)]["rps"] for c in CONCURRENCY}
     rows = []
     for name in urls:
@@ -221,7 +226,7 @@ def run(*, scale: str, duration: int, environment: dict, regenerate: bool = Fals
     result = {
         "scale": scale, "generated": generated, "duration_s": duration,
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "rows": rows, "web_worker_peak_mb": memory,
+        "rows": rows, "web_worker_peak_mb": memory, "booking_contention": contention,
     }  # fmt: skip
     return result
 
@@ -234,7 +239,11 @@ def print_table(result: dict) -> None:
     for row in result["rows"]:
         print(f"{row['page']:<26}{row['connections']:>5}{row['rps']:>10.1f}{row['ratio_to_bare'] or 0:>8.2f}"
               f"{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['queries']:>9}{row['non_2xx']:>9}")  # fmt: skip
-    print(f"peak resident memory of a web worker: {result['web_worker_peak_mb']} MB\n")
+    print(f"peak resident memory of a web worker: {result['web_worker_peak_mb']} MB")
+    race = result["booking_contention"]
+    print(f"booking contention: {race['clients']} clients for {race['slots']} slots -> "
+          f"{race['outcomes']}, {race['occurrences_in_database']} in the database, "
+          f"{'correct' if race['correct'] else 'WRONG'}\n")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,8 +253,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--connections", type=int, nargs="+", default=CONCURRENCY)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--contention", type=int, nargs=2, default=CONTENTION, metavar=("CLIENTS", "SLOTS")
+    )
     arguments = parser.parse_args(argv)
     CONCURRENCY[:] = arguments.connections
+    CONTENTION[:] = arguments.contention
     base = os.environ.get("DATABASE_URL")
     if not base:
         raise SystemExit("bench: run through `make bench` (it provides DATABASE_URL)")
