@@ -102,3 +102,127 @@ def race(port: int, clients: int = 200, slots: int = 20) -> dict:
         "correct": counts.get("booked", 0) == slots == booked_rows
         and counts.get("clash message", 0) == clients - slots,
     }  # fmt: skip
+
+
+def _signed_in_clients(count: int, verified: bool = False) -> list:
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
+
+    from hubportal.accounts.models import User
+
+    users = User.objects.bulk_create(
+        User(email=f"race-{get_random_string(10).lower()}@example.no", password="!")
+        for _ in range(count)
+    )
+    if verified:
+        EmailAddress.objects.bulk_create(
+            EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users
+        )
+    clients = []
+    for user in users:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        clients.append((user, f"{settings.SESSION_COOKIE_NAME}={session.session_key}"))
+    return clients
+
+
+def _post_all(port: int, path: str, forms: list[dict], cookies: list[str]) -> dict[str, int]:
+    from django.utils.crypto import get_random_string
+
+    barrier = threading.Barrier(len(forms))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def client(index: int) -> None:
+        token = get_random_string(32)
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **forms[index]}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", data=body,
+            headers={"Cookie": f"{cookies[index]}; csrftoken={token}"},
+        )  # fmt: skip
+        opener = urllib.request.build_opener(_NoRedirect)
+        barrier.wait()
+        try:
+            outcome = f"status {opener.open(request, timeout=120).status}"
+        except urllib.error.HTTPError as error:
+            outcome = "answered" if error.code == 302 else f"status {error.code}"
+        except Exception as error:
+            outcome = f"error {type(error).__name__}"
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(forms))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {name: outcomes.count(name) for name in sorted(set(outcomes))}
+
+
+def event_race(port: int, clients: int = 200, places: int = 10) -> dict:
+    """The last `places` places of an event: exactly that many confirmed, the rest waitlisted."""
+    from datetime import timedelta as td
+
+    from django.utils import timezone
+
+    from innbyggertorg.models import Event, Registration
+    from knutepunkt.models import Hub
+
+    start = timezone.now() + td(days=3)
+    event = Event.objects.create(
+        hub=Hub.objects.order_by("pk").first(), title="Konkurranse", starts_at=start,
+        ends_at=start + td(hours=2), category="other", registration="portal", capacity=places,
+        max_group_size=1,
+    )  # fmt: skip
+    signed_in = _signed_in_clients(clients, verified=True)
+    forms = [{"name": "Deltaker", "email": user.email, "group_size": "1"} for user, _ in signed_in]
+    outcomes = _post_all(port, event.get_absolute_url(), forms, [cookie for _, cookie in signed_in])
+    confirmed = Registration.objects.filter(event=event, status="confirmed").count()
+    waitlisted = Registration.objects.filter(event=event, status="waitlisted").count()
+    event.refresh_from_db()
+    return {
+        "clients": clients, "places": places, "outcomes": outcomes, "confirmed": confirmed,
+        "waitlisted": waitlisted, "places_taken": event.places_taken,
+        "correct": confirmed == places == event.places_taken and waitlisted == clients - places
+        and outcomes == {"answered": clients},
+    }  # fmt: skip
+
+
+def shift_race(port: int, clients: int = 200, places: int = 10) -> dict:
+    """The last `places` places of a volunteer shift, likewise."""
+    from datetime import timedelta as td
+
+    from django.utils import timezone
+
+    from frivillighet.models import Opportunity, Shift, ShiftSignup
+    from knutepunkt.models import Hub
+
+    opportunity = Opportunity.objects.create(
+        hub=Hub.objects.order_by("pk").first(), title="Konkurransevakt"
+    )
+    start = timezone.now() + td(days=3)
+    shift = Shift.objects.create(
+        opportunity=opportunity, starts_at=start, ends_at=start + td(hours=2), capacity=places
+    )
+    signed_in = _signed_in_clients(clients)
+    outcomes = _post_all(
+        port,
+        f"/frivillighet/vakt/{shift.pk}/meld-pa/",
+        [{} for _ in signed_in],
+        [c for _, c in signed_in],
+    )
+    confirmed = ShiftSignup.objects.filter(shift=shift, status="confirmed").count()
+    waitlisted = ShiftSignup.objects.filter(shift=shift, status="waitlisted").count()
+    shift.refresh_from_db()
+    return {
+        "clients": clients, "places": places, "outcomes": outcomes, "confirmed": confirmed,
+        "waitlisted": waitlisted, "places_taken": shift.places_taken,
+        "correct": confirmed == places == shift.places_taken and waitlisted == clients - places
+        and outcomes == {"answered": clients},
+    }  # fmt: skip

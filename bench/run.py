@@ -186,9 +186,13 @@ def serve_and_measure(
                     capture_output=True, text=True, check=True,
                 ).stdout  # fmt: skip
                 results.setdefault(name, {})[str(connections)] = parse_wrk(output)
-        from bench.contention import race
+        from bench.contention import event_race, race, shift_race
 
-        results["_contention"] = race(port, clients=CONTENTION[0], slots=CONTENTION[1])
+        results["_contention"] = {
+            "booking": race(port, clients=CONTENTION[0], slots=CONTENTION[1]),
+            "event": event_race(port, clients=CONTENTION[0]),
+            "shift": shift_race(port, clients=CONTENTION[0]),
+        }
         workers = [int(p) for p in subprocess.run(
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
         ).stdout.split()]  # fmt: skip
@@ -226,7 +230,7 @@ def run(*, scale: str, duration: int, environment: dict, regenerate: bool = Fals
     result = {
         "scale": scale, "generated": generated, "duration_s": duration,
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "rows": rows, "web_worker_peak_mb": memory, "booking_contention": contention,
+        "rows": rows, "web_worker_peak_mb": memory, "contention": contention,
     }  # fmt: skip
     return result
 
@@ -240,10 +244,17 @@ def print_table(result: dict) -> None:
         print(f"{row['page']:<26}{row['connections']:>5}{row['rps']:>10.1f}{row['ratio_to_bare'] or 0:>8.2f}"
               f"{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['queries']:>9}{row['non_2xx']:>9}")  # fmt: skip
     print(f"peak resident memory of a web worker: {result['web_worker_peak_mb']} MB")
-    race = result["booking_contention"]
-    print(f"booking contention: {race['clients']} clients for {race['slots']} slots -> "
-          f"{race['outcomes']}, {race['occurrences_in_database']} in the database, "
-          f"{'correct' if race['correct'] else 'WRONG'}\n")  # fmt: skip
+    races = result["contention"]
+    booking = races["booking"]
+    print(f"booking contention: {booking['clients']} clients for {booking['slots']} slots -> "
+          f"{booking['outcomes']}, {booking['occurrences_in_database']} in the database, "
+          f"{'correct' if booking['correct'] else 'WRONG'}")  # fmt: skip
+    for name in ("event", "shift"):
+        race = races[name]
+        print(f"{name} contention: {race['clients']} clients for the last {race['places']} places -> "
+              f"{race['confirmed']} confirmed, {race['waitlisted']} waitlisted, responses {race['outcomes']}, "
+              f"{'correct' if race['correct'] else 'WRONG'}")  # fmt: skip
+    print()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,7 +41,9 @@ def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
         assert row["non_2xx"] == 0, row
         assert row["ratio_to_bare"] is not None
     assert result["web_worker_peak_mb"] > 0
-    race = result["booking_contention"]  # 200 clients, 20 slots, through the real endpoint
-    assert race["correct"], race
-    assert set(race["outcomes"]) == {"booked", "clash message"}, race  # no error pages
+    races = result["contention"]  # 200 clients through the real endpoints
+    assert races["booking"]["correct"], races["booking"]  # 20 slots: 20 booked, 180 clash messages
+    assert set(races["booking"]["outcomes"]) == {"booked", "clash message"}  # no error pages
+    assert races["event"]["correct"], races["event"]  # last 10 places: 10 confirmed, 190 waiting
+    assert races["shift"]["correct"], races["shift"]
     assert "district page" in completed.stdout  # the table on the terminal
