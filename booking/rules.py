@@ -4,7 +4,7 @@ check a booking, so that "shown free" always means "bookable"."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,16 +23,18 @@ class Problem:
 def _inside_open_intervals(
     schedule: Schedule, start: datetime, end: datetime, staffed_only: bool
 ) -> bool:
-    """Whether [start, end) lies inside open hours (merged adjacent intervals)."""
-    local = start.astimezone(OSLO)
-    cursor = start
-    for interval in schedule.intervals_from(local.date()):
+    """Whether [start, end) lies inside open hours (merged adjacent intervals). Compared in
+    UTC: two Oslo times in the same zone compare by wall clock, which cannot tell the two
+    02:30s of the October change apart."""
+    cursor, end = start.astimezone(UTC), end.astimezone(UTC)
+    for interval in schedule.intervals_from(start.astimezone(OSLO).date()):
         if not interval.is_open or (staffed_only and interval.state != "staffed"):
             continue
-        if interval.start > cursor:
+        opens, closes = interval.start.astimezone(UTC), interval.end.astimezone(UTC)
+        if opens > cursor:
             return False  # a gap before the booking is covered
-        if interval.start <= cursor < interval.end:
-            cursor = interval.end
+        if opens <= cursor < closes:
+            cursor = closes
             if cursor >= end:
                 return True
     return False

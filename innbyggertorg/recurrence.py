@@ -1,6 +1,6 @@
 """When a rotating service is at a hub: dates from a recurrence rule (python-dateutil's
 rrule), placed in Oslo time by the opening-hours engine's span_interval. Cancelled dates
-and public holidays (the hub is closed) are kept, marked, so citizens see why."""
+and public holidays or the municipality's closed eves (the hub is closed) are kept, marked, so citizens see why."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from datetime import date, datetime, time, timedelta
 from dateutil import rrule
 
 from knutepunkt.enums import SpanState
-from knutepunkt.opening_hours import Interval, TimeSpan, holiday_name, span_interval
+from knutepunkt.opening_hours import (
+    DEFAULT_CLOSED_EVES,
+    Interval,
+    TimeSpan,
+    holiday_name,
+    span_interval,
+)
 
 from .enums import AttendanceMode, Recurrence
 
@@ -28,6 +34,7 @@ class ScheduleRule:
     dates: tuple[date, ...] = ()
     mode: str = AttendanceMode.DROP_IN
     cancellations: Sequence[tuple[date, str]] = ()
+    closed_eves: frozenset[str] = DEFAULT_CLOSED_EVES  # the hub's municipality's
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,7 @@ def occurrences(
     )
     result = []
     for day in occurrence_dates(rule, first, last):
-        reason = cancelled.get(day) or holiday_name(day, language) or ""
+        reason = cancelled.get(day) or holiday_name(day, language, rule.closed_eves) or ""
         interval = span_interval(day, TimeSpan(rule.opens, rule.closes, state))
         result.append(Occurrence(day, interval, reason))
     return result

@@ -24,6 +24,7 @@ def schedule_rule(schedule: ServiceSchedule) -> ScheduleRule:
         opens=schedule.opens, closes=schedule.closes, weekday=schedule.weekday,
         week_of_month=schedule.week_of_month, dates=tuple(schedule.dates), mode=schedule.mode,
         cancellations=[(c.date, c.reason) for c in schedule.cancellations.all()],
+        closed_eves=frozenset(schedule.hub.municipality.closed_eves),
     )  # fmt: skip
 
 

@@ -3,6 +3,7 @@ hubportal.permissions: staff never see or change another hub's data."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
@@ -20,43 +21,24 @@ from .models import (
     OpeningHoursSpan,
     StaffMembership,
 )
-from .opening_hours import WeeklySpan, span_problems
+from .validators import validate_spans
 
 
 class SpanFormSet(forms.BaseInlineFormSet):
-    """Spans of one period (or exception) must not overlap: checked across the rows."""
-
-    weekly = True
+    """Spans of one period (or exception) must not clash: checked across the rows by the
+    same validator the services use, each message attached to the row it concerns."""
 
     def clean(self):
         super().clean()
-        forms_with_spans = [
+        rows = [
             form for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("opens") and form.cleaned_data.get("closes")
-            and not form.errors
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.errors
         ]  # fmt: skip
-        spans = []
-        for form in forms_with_spans:
-            data = form.cleaned_data
-            try:
-                spans.append(
-                    WeeklySpan(
-                        opens=data["opens"], closes=data["closes"],
-                        past_midnight=data.get("past_midnight", False),
-                        weekday=data.get("weekday", 0) if self.weekly else 0,
-                    )
-                )  # fmt: skip
-            except ValueError:
-                return  # the row's own validation reports it
-        for problem in span_problems(spans):
-            forms_with_spans[problem.index].add_error(
-                "opens", _("These hours overlap other hours on the same day.")
-            )
-
-
-class ExceptionSpanFormSet(SpanFormSet):
-    weekly = False
+        try:
+            validate_spans(form.cleaned_data for form in rows)
+        except ValidationError as error:
+            for problem in error.error_list:
+                rows[problem.params["index"]].add_error(None, problem)
 
 
 class OpeningHoursSpanInline(ScopedTabularInline):
@@ -68,9 +50,9 @@ class OpeningHoursSpanInline(ScopedTabularInline):
 
 class ExceptionSpanInline(ScopedTabularInline):
     model = ExceptionSpan
-    formset = ExceptionSpanFormSet
+    formset = SpanFormSet
     extra = 1
-    fields = ["opens", "closes", "past_midnight", "state", "note"]
+    fields = ["day", "opens", "closes", "past_midnight", "state", "note"]
 
 
 class OpeningHoursPeriodInline(ScopedTabularInline):

@@ -1,26 +1,19 @@
 """Demo municipalities, districts and hubs (DEMO DATA: addresses, postcodes and hours are
-plausible, not official). Idempotent: keyed on slugs and numbers."""
+plausible, not official). Idempotent: places are keyed on slugs and numbers; a hub's hours
+are replaced only when they differ from the demo's (as they do in a new year)."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.utils import timezone
 
 from hubportal.core.demo import DemoReport, demo_loader, ensure_demo_user
 
+from . import services
 from .enums import ExceptionKind, SpanState, StaffRole
-from .models import (
-    District,
-    ExceptionSpan,
-    Hub,
-    Municipality,
-    NewsItem,
-    OpeningHoursException,
-    OpeningHoursPeriod,
-    OpeningHoursSpan,
-    StaffMembership,
-)
+from .models import District, Hub, Municipality, NewsItem
+from .opening_hours import localise
 
 # name, slug, postcodes, street address, postcode, post town, latitude, longitude
 ASKER = [
@@ -111,6 +104,50 @@ ASKER_DESCRIPTIONS = {
 }
 
 
+STAFFED, SELF_SERVICE, BY_APPOINTMENT = (
+    SpanState.STAFFED,
+    SpanState.SELF_SERVICE,
+    SpanState.BY_APPOINTMENT,
+)
+WEEKDAYS = range(5)
+
+# weekday, opens, closes, state. A staffed hub: staffed daytime with two staffed evenings,
+# extended self-service 07–22, short Saturday hours.
+STAFFED_HUB = [
+    *[(day, time(7), time(10), SELF_SERVICE) for day in WEEKDAYS],
+    *[(day, time(10), time(16), STAFFED) for day in WEEKDAYS],
+    (0, time(16), time(22), SELF_SERVICE),
+    (1, time(16), time(20), STAFFED),  # a staffed evening
+    (1, time(20), time(22), SELF_SERVICE),
+    (2, time(16), time(22), SELF_SERVICE),
+    (3, time(16), time(20), STAFFED),
+    (3, time(20), time(22), SELF_SERVICE),
+    (4, time(16), time(22), SELF_SERVICE),
+    (5, time(10), time(14), STAFFED),
+    (5, time(14), time(18), SELF_SERVICE),
+    (6, time(12), time(18), SELF_SERVICE),
+]
+# A hub without a permanent desk: self-service every day, staff on two days by appointment
+# or drop-in (digital help, caseworker by video), one evening.
+SELF_SERVICE_HUB = [
+    *[(day, time(7), time(22), SELF_SERVICE) for day in (0, 2, 4, 5, 6)],
+    (1, time(7), time(12), SELF_SERVICE),
+    (1, time(12), time(15), BY_APPOINTMENT),
+    (1, time(15), time(22), SELF_SERVICE),
+    (3, time(7), time(16), SELF_SERVICE),
+    (3, time(16), time(20), STAFFED),
+    (3, time(20), time(22), SELF_SERVICE),
+]
+SUMMER = [
+    *[(day, time(10), time(15), STAFFED) for day in WEEKDAYS],
+    *[(day, time(15), time(21), SELF_SERVICE) for day in range(7)],
+    *[(day, time(7), time(10), SELF_SERVICE) for day in range(7)],
+]
+UNSTAFFED_IN_ASKER = {"spikkestad", "saetre", "tofte"}  # Asker staffs at least three hubs
+SMALL_VAERNES = {"Selbu", "Frosta", "Meråker", "Tydal"}
+MAIN_OFFICE_CHRISTMAS_EVE = {("asker", "asker-sentrum"), ("stjordal", "sentrum")}
+
+
 def _municipality(name, slug, number, colour="#0b5394"):
     municipality, _ = Municipality.objects.update_or_create(
         number=number, defaults={"name": name, "slug": slug, "brand_colour": colour}
@@ -119,7 +156,7 @@ def _municipality(name, slug, number, colour="#0b5394"):
 
 
 def _district_and_hub(municipality, name, slug, postcodes, street, postcode, town, lat, lon,
-                      hub_name=None, description="", pilot=False):  # fmt: skip
+                      hub_name=None, description="", pilot=False, weekly=STAFFED_HUB):  # fmt: skip
     district, _ = District.objects.update_or_create(
         municipality=municipality, slug=slug,
         defaults={"name": name, "postcodes": postcodes,
@@ -133,65 +170,100 @@ def _district_and_hub(municipality, name, slug, postcodes, street, postcode, tow
             "latitude": lat, "longitude": lon, "is_pilot": pilot,
             "description": description or (
                 f"Knutepunktet i {name}: innbyggerservice, bibliotek, kulturarena og "
-                "frivillighet. Spør oss om bostøtte, startlån og digital hjelp."
+                "frivillighet. Spør oss om bostøtte, startlån og digital hjelp. (Demodata)"
             ),
             "phone": "+47 22 00 00 00", "email": f"{slug}@demo.hubportal.no",
             "coordinator_name": "Lokal koordinator (demo)",
+            "coordinator_phone": "+47 22 00 00 01",
+            "coordinator_email": f"koordinator.{slug}@demo.hubportal.no",
             "step_free_entrance": True, "hearing_loop": slug != "tofte",
             "accessible_toilet": True,
             "parking": "Gratis parkering ved inngangen, to HC-plasser.",
             "public_transport": "Buss stopper 100 meter unna.",
         },
     )  # fmt: skip
-    _regular_hours(hub)
+    _sync_hours(hub, *_demo_hours(hub, weekly))
     return district, hub
 
 
-REGULAR = [  # weekday, opens, closes, state
-    *[(day, time(7), time(10), SpanState.SELF_SERVICE) for day in range(5)],
-    *[(day, time(10), time(16), SpanState.STAFFED) for day in range(5)],
-    (0, time(16), time(22), SpanState.SELF_SERVICE),
-    (1, time(16), time(20), SpanState.STAFFED),  # a staffed evening
-    (1, time(20), time(22), SpanState.SELF_SERVICE),
-    (2, time(16), time(22), SpanState.SELF_SERVICE),
-    (3, time(16), time(20), SpanState.STAFFED),
-    (3, time(20), time(22), SpanState.SELF_SERVICE),
-    (4, time(16), time(22), SpanState.SELF_SERVICE),
-    (5, time(10), time(14), SpanState.STAFFED),
-    (5, time(14), time(18), SpanState.SELF_SERVICE),
-    (6, time(12), time(18), SpanState.SELF_SERVICE),
-]
-SUMMER = [
-    *[(day, time(10), time(15), SpanState.STAFFED) for day in range(5)],
-    *[(day, time(15), time(21), SpanState.SELF_SERVICE) for day in range(7)],
-]
+def _spans(rows):
+    return [{"weekday": d, "opens": o, "closes": c, "state": s} for d, o, c, s in rows]
 
 
-def _regular_hours(hub):
+def _demo_hours(hub, weekly):
+    """Regular hours this year (summer hours from midsummer), and the Christmas exceptions:
+    short hours on the 23rd, dated special hours on the working days between Christmas and
+    New Year (the weekend and the holidays stay closed), and for a main office a morning on
+    Christmas Eve, a closed eve opened by special hours."""
     year = timezone.localdate().year
     periods = [
+        ("Ordinære åpningstider", date(year - 1, 8, 10), date(year, 6, 21), weekly),
         ("Sommertid", date(year, 6, 22), date(year, 8, 9), SUMMER),
-        ("Ordinære åpningstider", date(year, 8, 10), None, REGULAR),
-        ("Ordinære åpningstider vår", date(year - 1, 8, 10), date(year, 6, 21), REGULAR),
+        ("Ordinære åpningstider", date(year, 8, 10), None, weekly),
     ]
-    for name, start, end, spans in periods:
-        period, created = OpeningHoursPeriod.objects.get_or_create(
-            hub=hub, valid_from=start, defaults={"name": name, "valid_until": end}
-        )
-        if created:
-            OpeningHoursSpan.objects.bulk_create(
-                OpeningHoursSpan(period=period, weekday=d, opens=o, closes=c, state=s)
-                for d, o, c, s in spans
-            )
-    # Christmas week: special hours on the 23rd (a holiday exception, demo).
-    exception, created = OpeningHoursException.objects.get_or_create(
-        hub=hub, start_date=date(year, 12, 23), end_date=date(year, 12, 23),
-        defaults={"kind": ExceptionKind.SPECIAL_HOURS, "reason": "Lille julaften: kortere åpningstid"},
+    between = [date(year, 12, 27) + timedelta(days=n) for n in range(4)]
+    exceptions = [
+        (date(year, 12, 23), date(year, 12, 23), "Lille julaften: kortere åpningstid",
+         [{"opens": time(10), "closes": time(13)}]),
+        (date(year, 12, 27), date(year, 12, 30), "Romjul: redusert åpningstid",
+         [{"day": day, "opens": time(10), "closes": time(14)}
+          for day in between if day.weekday() < 5]),
+    ]  # fmt: skip
+    if (hub.municipality.slug, hub.slug) in MAIN_OFFICE_CHRISTMAS_EVE:
+        exceptions.append(
+            (date(year, 12, 24), date(year, 12, 24), "Julaften: åpent for akutte henvendelser",
+             [{"opens": time(9), "closes": time(12)}])
+        )  # fmt: skip
+    return periods, exceptions
+
+
+def _hours_as_stored(hub):
+    periods = [
+        (period.name, period.valid_from, period.valid_until,
+         sorted((s.weekday, s.opens, s.closes, s.state) for s in period.spans.all()))
+        for period in hub.hour_periods.prefetch_related("spans").order_by("valid_from")
+    ]  # fmt: skip
+    exceptions = [
+        (exception.start_date, exception.end_date, exception.reason,
+         sorted((s.day or date.min, s.opens, s.closes) for s in exception.spans.all()))
+        for exception in hub.hour_exceptions.prefetch_related("spans").order_by("start_date")
+    ]  # fmt: skip
+    return periods, exceptions
+
+
+def _sync_hours(hub, periods, exceptions) -> None:
+    wanted = (
+        [(name, start, end, sorted(rows)) for name, start, end, rows in periods],
+        sorted(
+            (start, end, reason,
+             sorted((s.get("day") or date.min, s["opens"], s["closes"]) for s in spans))
+            for start, end, reason, spans in exceptions
+        ),
     )  # fmt: skip
-    if created:
-        ExceptionSpan.objects.create(
-            exception=exception, opens=time(10), closes=time(13), state=SpanState.STAFFED
+    if _hours_as_stored(hub) == wanted:
+        return
+    hub.hour_periods.all().delete()
+    hub.hour_exceptions.all().delete()
+    for name, start, end, rows in periods:
+        services.opening_hours_period_create(
+            hub=hub, name=name, valid_from=start, valid_until=end, spans=_spans(rows)
         )
+    for start, end, reason, spans in exceptions:
+        services.opening_hours_exception_create(
+            hub=hub, start_date=start, end_date=end, reason=reason,
+            kind=ExceptionKind.SPECIAL_HOURS, spans=spans,
+        )  # fmt: skip
+
+
+def _news(title, body, *, municipality=None, district=None, hub=None) -> None:
+    owner = hub.municipality if hub else district.municipality if district else municipality
+    if NewsItem.objects.filter(municipality=owner, title=title).exists():
+        return
+    today = timezone.localdate()
+    services.news_item_create(
+        title=title, body=f"{body} (Demodata)", publish_from=localise(today, time.min),
+        municipality=municipality, district=district, hub=hub,
+    )  # fmt: skip
 
 
 @demo_loader
@@ -202,6 +274,7 @@ def load_places(report: DemoReport) -> None:
         _district, hubs[slug] = _district_and_hub(
             asker, name, slug, postcodes, street, postcode, town, lat, lon,
             hub_name=f"{name} innbyggertorg", description=ASKER_DESCRIPTIONS.get(slug, ""),
+            weekly=SELF_SERVICE_HUB if slug in UNSTAFFED_IN_ASKER else STAFFED_HUB,
         )  # fmt: skip
     drammen = _municipality("Drammen", "drammen", "3301", "#8a1c1c")
     for index, (name, slug, postcodes, street, postcode, lat, lon) in enumerate(DRAMMEN):
@@ -209,30 +282,37 @@ def load_places(report: DemoReport) -> None:
             drammen, name, slug, postcodes, street, postcode, "Drammen", lat, lon,
             hub_name=f"{name} knutepunkt", pilot=index == 2,
         )  # fmt: skip
+    vaernes = []
     for name, number, centre, postcodes, street, postcode, lat, lon in VAERNES:
         municipality = _municipality(
             name, name.lower().replace("ø", "o").replace("å", "a"), number, "#1f4e79"
         )
+        vaernes.append(municipality)
         _district_and_hub(
             municipality, centre, "sentrum", postcodes, street, postcode, name, lat, lon,
             hub_name=f"{name} knutepunkt",
+            weekly=SELF_SERVICE_HUB if name in SMALL_VAERNES else STAFFED_HUB,
         )  # fmt: skip
-    now = timezone.now()
-    for municipality, title, body in [
-        (asker, "Ny søknadsfrist for bostøtte", "Trenger du hjelp med søknad om bostøtte? "
-         "Kom innom innbyggertorget ditt, så hjelper vi deg. (Demodata)"),
-        (drammen, "Knutepunktene får utvidet åpningstid", "Fra nå kan du bruke knutepunktene "
-         "med meråpent til klokken 22 på hverdager. (Demodata)"),
-    ]:  # fmt: skip
-        NewsItem.objects.update_or_create(
-            municipality=municipality, title=title,
-            defaults={"body": body, "publish_from": now.replace(hour=0, minute=0, second=0, microsecond=0)},
-        )  # fmt: skip
+
+    _news("Ny søknadsfrist for bostøtte", "Trenger du hjelp med søknad om bostøtte? "
+          "Kom innom innbyggertorget ditt, så hjelper vi deg.", municipality=asker)  # fmt: skip
+    _news("Språkkafé hver onsdag", "Øv på norsk sammen med frivillige fra "
+          "frivilligsentralen, onsdager klokken 18.", hub=hubs["heggedal"])  # fmt: skip
+    _news("Knutepunktene får utvidet åpningstid", "Fra nå kan du bruke knutepunktene "
+          "med meråpent til klokken 22 på hverdager.", municipality=drammen)  # fmt: skip
+    _news("Konnerud er pilot for tverrfaglig ledelse", "Knutepunktet på Konnerud prøver "
+          "ut en felles ledelse for tjenestene i bydelen.",
+          district=District.objects.get(municipality=drammen, slug="konnerud"))  # fmt: skip
+    for municipality in vaernes:
+        _news("Felles digitale tjenester i Værnesregionen", "Kommunene i "
+              "Værnesregionen deler IKT-plattform: du finner knutepunktet ditt her.",
+              municipality=municipality)  # fmt: skip
+
     admin = ensure_demo_user(
         report, email="admin.asker@demo.hubportal.no", role="municipality admin (Asker)",
         full_name="Demo Kommuneadmin Asker", is_staff=True,
     )  # fmt: skip
-    StaffMembership.objects.get_or_create(
+    services.staff_membership_grant(
         user=admin, role=StaffRole.MUNICIPALITY_ADMIN, municipality=asker
     )
     for slug in ("heggedal", "holmen"):
@@ -240,4 +320,4 @@ def load_places(report: DemoReport) -> None:
             report, email=f"ansatt.{slug}@demo.hubportal.no", role=f"hub staff ({hubs[slug].name})",
             full_name=f"Demo Ansatt {hubs[slug].name}", is_staff=True,
         )  # fmt: skip
-        StaffMembership.objects.get_or_create(user=staff, role=StaffRole.HUB_STAFF, hub=hubs[slug])
+        services.staff_membership_grant(user=staff, role=StaffRole.HUB_STAFF, hub=hubs[slug])

@@ -1,16 +1,28 @@
 """The opening-hours engine: plain data in, answers out; no database.
 
 A :class:`Schedule` holds regular weekly hours per validity period, exception periods that
-override them (closed, or special hours), and the public holidays that close a hub unless an
-exception gives it hours. From a schedule the engine answers "which spans on this date?",
-"open now?", "until when?", "when does it open next?" and "the coming seven days".
+override them (closed, or special hours), and a holiday calendar whose days close a hub
+unless an exception gives it hours. From a schedule the engine answers "which spans on
+this date?", "open now?", "until when?", "when does it open next?" and "the coming days".
+
+Rules, in order of precedence for one date:
+
+1. An exception period covering the date decides. A *closed* exception closes the hub. A
+   *special hours* exception gives the spans dated for that very date if it has any, else
+   its spans for the whole range -- except on a public holiday inside a range of several
+   days, which stays closed unless spans are dated for it ("Christmas week 10–14" does not
+   open the hub on Christmas Day; "24 December 09–12", a one-day exception, does).
+2. A public holiday (from the `holidays` package, moveable feasts included) or a closed
+   eve (Christmas Eve, New Year's Eve, ... chosen per municipality) closes the hub.
+3. Otherwise the regular period covering the date gives the spans of its weekday.
 
 All reasoning is in Europe/Oslo wall time; instants are compared in UTC, so a span across a
 daylight-saving change has its true length (01:00–04:00 lasts 2 h on the last Sunday of
-March and 4 h on the last Sunday of October). A span may run past midnight into the next day.
+March and 4 h on the last Sunday of October). A span may run past midnight into the next
+day; it belongs to the day it starts on.
 
 The same pieces serve anything that recurs at a place: rotating service hours reuse
-:class:`TimeSpan`, :func:`span_interval` and :func:`next_intervals`.
+:class:`TimeSpan`, :func:`span_interval`, :func:`holiday_name` and :func:`next_intervals`.
 """
 
 from __future__ import annotations
@@ -23,33 +35,68 @@ from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
 
-from .enums import ExceptionKind, SpanState
+from .enums import ClosedEve, ExceptionKind, SpanState
 
 OSLO = ZoneInfo("Europe/Oslo")
-LOOKAHEAD_DAYS = 14
+LOOKAHEAD_DAYS = 14  # how far "next opening" looks ahead
+MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 
-# Days the `holidays` package does not count as public holidays, but on which Norwegian
-# municipal service desks are closed: Christmas Eve and New Year's Eve. A hub that opens
-# on them says so with an exception (special hours), as for any public holiday.
-EXTRA_CLOSED_DAYS = {(12, 24): "Julaften", (12, 31): "Nyttårsaften"}
-_HOLIDAY_LANGUAGE = {"nb": "no", "nn": "no", "en": "en_US"}
-_EXTRA_NAMES_EN = {(12, 24): "Christmas Eve", (12, 31): "New Year's Eve"}
+DEFAULT_CLOSED_EVES: frozenset[str] = frozenset(str(eve) for eve in ClosedEve.default())
+_HOLIDAY_LANGUAGE = {"nb": "no", "nn": "no", "en": "en_US"}  # what the package offers
 
 
-@lru_cache(maxsize=64)
-def _country_holidays(year: int, language: str) -> dict[date, str]:
+def _language(language: str | None) -> str:
+    code = (language or "nb")[:2].lower()
+    return code if code in _HOLIDAY_LANGUAGE else "nb"
+
+
+# --------------------------------------------------------------------------- holidays
+
+
+@lru_cache(maxsize=128)
+def _public_holidays(year: int, language: str) -> dict[date, str]:
     calendar = holidays_lib.country_holidays(
-        "NO", years=year, include_sundays=False, language=_HOLIDAY_LANGUAGE.get(language, "no")
+        "NO", years=year, include_sundays=False, language=_HOLIDAY_LANGUAGE[language]
     )
-    days = dict(calendar.items())
-    for (month, day), name in EXTRA_CLOSED_DAYS.items():
-        days[date(year, month, day)] = _EXTRA_NAMES_EN[(month, day)] if language == "en" else name
-    return days
+    return dict(calendar.items())
 
 
-def holiday_name(day: date, language: str = "nb") -> str | None:
-    """The name of the Norwegian public holiday (or closed day) on this date, if any."""
-    return _country_holidays(day.year, language).get(day)
+@lru_cache(maxsize=256)
+def _closed_eves(year: int, closed_eves: frozenset[str], language: str) -> dict[date, str]:
+    eves = (ClosedEve(value) for value in closed_eves)
+    return {eve.date_in(year): eve.calendar_name[language] for eve in eves}
+
+
+def holiday_name(
+    day: date, language: str | None = "nb", closed_eves: Iterable[str] = DEFAULT_CLOSED_EVES
+) -> str | None:
+    """The name of the Norwegian public holiday or closed eve on this date, if any."""
+    language = _language(language)
+    eves = frozenset(str(eve) for eve in closed_eves)
+    return _public_holidays(day.year, language).get(day) or _closed_eves(
+        day.year, eves, language
+    ).get(day)
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """The days that close a hub: public holidays plus the municipality's closed eves.
+    Callable as ``calendar(day, language) -> name or None``, the shape a Schedule takes."""
+
+    closed_eves: frozenset[str] = DEFAULT_CLOSED_EVES
+
+    def __call__(self, day: date, language: str | None = "nb") -> str | None:
+        return holiday_name(day, language, self.closed_eves)
+
+
+def holiday_calendar(closed_eves: Iterable[str] | None = None) -> HolidayCalendar:
+    if closed_eves is None:
+        return HolidayCalendar()
+    return HolidayCalendar(frozenset(str(eve) for eve in closed_eves))
+
+
+# --------------------------------------------------------------------------- plain data
 
 
 @dataclass(frozen=True)
@@ -63,15 +110,30 @@ class TimeSpan:
     note: str = ""
 
     def __post_init__(self):
-        if not self.past_midnight and self.closes <= self.opens:
-            raise ValueError("a span that does not run past midnight must close after it opens")
-        if self.past_midnight and self.closes > self.opens:
-            raise ValueError("a span past midnight must close (next day) before its opening time")
+        problem = order_problem(self.opens, self.closes, self.past_midnight)
+        if problem:
+            raise ValueError(problem)
+
+
+def order_problem(opens: time, closes: time, past_midnight: bool) -> str | None:
+    """Why these times do not make a span, if they do not (plain words, for developers)."""
+    if not past_midnight and closes <= opens:
+        return "a span that does not run past midnight must close after it opens"
+    if past_midnight and closes > opens:
+        return "a span past midnight must close (next day) no later than its opening time"
+    return None
 
 
 @dataclass(frozen=True)
 class WeeklySpan(TimeSpan):
     weekday: int = 0  # Monday = 0
+
+
+@dataclass(frozen=True)
+class DatedSpan(TimeSpan):
+    """A span of an exception period: on one date of it, or (day None) on every date."""
+
+    day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -91,10 +153,22 @@ class ExceptionPeriod:
     end: date
     kind: str = ExceptionKind.CLOSED
     reason: str = ""
-    spans: tuple[TimeSpan, ...] = ()  # for special hours: the hours on every date in the period
+    spans: tuple[TimeSpan, ...] = ()  # DatedSpan for one date; any span for every date
 
     def covers(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+    def spans_on(self, day: date, *, is_holiday: bool = False) -> tuple[TimeSpan, ...] | None:
+        """The spans on this date; None when the exception does not decide the date (a
+        public holiday inside a range of several days without hours dated for it)."""
+        if not ExceptionKind(self.kind).has_hours:
+            return ()
+        dated = tuple(s for s in self.spans if getattr(s, "day", None) == day)
+        if dated:
+            return dated
+        if is_holiday and self.start != self.end:
+            return None
+        return tuple(s for s in self.spans if getattr(s, "day", None) is None)
 
 
 @dataclass(frozen=True)
@@ -125,7 +199,11 @@ class DayHours:
     intervals: tuple[Interval, ...]
     is_exception: bool = False
     exception_reason: str = ""
-    holiday: str | None = None
+    holiday: str | None = None  # the holiday's name, in the language asked for
+
+    @property
+    def is_holiday(self) -> bool:
+        return self.holiday is not None
 
     @property
     def is_closed(self) -> bool:
@@ -133,7 +211,7 @@ class DayHours:
 
     @property
     def differs_from_regular(self) -> bool:
-        return self.is_exception or self.holiday is not None
+        return self.is_exception or self.is_holiday
 
 
 @dataclass(frozen=True)
@@ -154,14 +232,32 @@ class OpeningStatus:
         return self.next_opening.start if self.next_opening else None
 
 
+# --------------------------------------------------------------------------- wall time
+
+
 def localise(day: date, moment: time) -> datetime:
-    """Wall time on a date in Oslo; a time in the spring-forward gap moves to the gap's end."""
+    """Wall time on a date in Oslo. A time the clocks skip (02:00–03:00 on the last Sunday
+    of March) becomes the end of the gap: the moment the clock shows 03:00. A time the
+    clocks show twice (02:00–03:00 on the last Sunday of October) is its first occurrence."""
     naive = datetime.combine(day, moment)
     aware = naive.replace(tzinfo=OSLO)
-    round_trip = aware.astimezone(UTC).astimezone(OSLO)
-    if round_trip.replace(tzinfo=None) != naive:  # did not exist: 02:30 on the spring change
-        return round_trip
-    return aware
+    if aware.astimezone(UTC).astimezone(OSLO).replace(tzinfo=None) == naive:
+        return aware
+    return _end_of_gap(aware)
+
+
+def _end_of_gap(aware: datetime) -> datetime:
+    """The instant the clocks jumped over this non-existent wall time."""
+    low = aware.replace(fold=1).astimezone(UTC)  # read with the offset after the change
+    high = aware.replace(fold=0).astimezone(UTC)  # read with the offset before it
+    offset_before = low.astimezone(OSLO).utcoffset()
+    while high - low > timedelta(seconds=1):  # a few steps: a gap is an hour at most
+        middle = low + (high - low) / 2
+        if middle.astimezone(OSLO).utcoffset() == offset_before:
+            low = middle
+        else:
+            high = middle
+    return high.replace(microsecond=0).astimezone(OSLO)
 
 
 def span_interval(day: date, span: TimeSpan) -> Interval:
@@ -175,28 +271,30 @@ def span_interval(day: date, span: TimeSpan) -> Interval:
     )
 
 
+# --------------------------------------------------------------------------- schedule
+
+
 @dataclass(frozen=True)
 class Schedule:
     periods: tuple[RegularPeriod, ...] = ()
     exceptions: tuple[ExceptionPeriod, ...] = ()
     holiday_lookup: Callable[[date, str], str | None] = field(default=holiday_name)
 
-    def day_hours(self, day: date, language: str = "nb") -> DayHours:
-        exception = next((e for e in self.exceptions if e.covers(day)), None)
+    def day_hours(self, day: date, language: str | None = "nb") -> DayHours:
         holiday = self.holiday_lookup(day, language)
+        exception = next((e for e in self.exceptions if e.covers(day)), None)
         if exception is not None:
-            spans = exception.spans if exception.kind == ExceptionKind.SPECIAL_HOURS else ()
-            intervals = tuple(sorted((span_interval(day, s) for s in spans), key=_start))
-            return DayHours(day, intervals, True, exception.reason, holiday)
+            spans = exception.spans_on(day, is_holiday=holiday is not None)
+            if spans is not None:
+                return DayHours(day, _placed(day, spans), True, exception.reason, holiday)
         if holiday is not None:
-            return DayHours(day, (), False, "", holiday)
+            return DayHours(day, (), holiday=holiday)
         period = next((p for p in self.periods if p.covers(day)), None)
         if period is None:
             return DayHours(day, ())
-        spans = [s for s in period.spans if s.weekday == day.weekday()]
-        return DayHours(day, tuple(sorted((span_interval(day, s) for s in spans), key=_start)))
+        return DayHours(day, _placed(day, [s for s in period.spans if s.weekday == day.weekday()]))
 
-    def week(self, start: date, days: int = 7, language: str = "nb") -> list[DayHours]:
+    def week(self, start: date, days: int = 7, language: str | None = "nb") -> list[DayHours]:
         return [self.day_hours(start + timedelta(days=n), language) for n in range(days)]
 
     def intervals_from(self, day: date) -> Iterator[Interval]:
@@ -207,29 +305,24 @@ class Schedule:
             yield from self.day_hours(day + timedelta(days=offset)).intervals
 
     def status(self, at: datetime) -> OpeningStatus:
-        local = at.astimezone(OSLO)
-        intervals = list(self.intervals_from(local.date()))
-        open_now = [i for i in intervals if i.is_open and i.contains(at)]
-        if not open_now:
-            upcoming = next(
-                (
-                    i
-                    for i in intervals
-                    if i.is_open and i.start.astimezone(UTC) > at.astimezone(UTC)
-                ),
-                None,
-            )
+        instant = at.astimezone(UTC)
+        intervals = list(self.intervals_from(at.astimezone(OSLO).date()))
+        current = next((i for i in intervals if i.is_open and i.contains(instant)), None)
+        if current is None:
+            upcoming = next((i for i in intervals if i.is_open and _start(i) > instant), None)
             return OpeningStatus(at=at, is_open=False, next_opening=upcoming)
-        current = open_now[0]
-        closes_at = _end_of_open_stretch(intervals, current)
         return OpeningStatus(
             at=at,
             is_open=True,
             state=current.state,
             state_until=_end_of_open_stretch(intervals, current, same_state=True),
-            closes_at=closes_at,
+            closes_at=_end_of_open_stretch(intervals, current),
             current=current,
         )
+
+
+def _placed(day: date, spans: Iterable[TimeSpan]) -> tuple[Interval, ...]:
+    return tuple(sorted((span_interval(day, span) for span in spans), key=_start))
 
 
 def _start(interval: Interval) -> datetime:
@@ -274,30 +367,39 @@ def next_intervals(
 
 @dataclass(frozen=True)
 class SpanProblem:
-    index: int
+    index: int  # the later of the two spans, as given
     message: str
+    other: int | None = None  # the span it overlaps
 
 
-def span_problems(spans: Iterable[WeeklySpan | TimeSpan]) -> list[SpanProblem]:
-    """Overlaps between spans (of the same weekday, for weekly spans), as (index, message).
-    A span past midnight overlaps the next day's early spans when it runs into them."""
-    placed = []
+def span_problems(spans: Iterable[TimeSpan]) -> list[SpanProblem]:
+    """Overlaps between spans, as (index, message, other index). Weekly spans clash on the
+    same weekday, dated spans on the same date, spans for every date of an exception with
+    each other; a span past midnight clashes with the next day's early spans when it runs
+    into them (Sunday night runs into Monday morning)."""
+    placed: dict[str, list[tuple[int, int, int]]] = {"weekly": [], "dated": [], "daily": []}
     for index, span in enumerate(spans):
-        weekday = getattr(span, "weekday", 0)
-        start = weekday * 1440 + span.opens.hour * 60 + span.opens.minute
-        end = weekday * 1440 + span.closes.hour * 60 + span.closes.minute
+        if isinstance(span, WeeklySpan):
+            group, base = "weekly", span.weekday * MINUTES_PER_DAY
+        elif getattr(span, "day", None) is not None:
+            group, base = "dated", span.day.toordinal() * MINUTES_PER_DAY
+        else:
+            group, base = "daily", 0
+        start = base + span.opens.hour * 60 + span.opens.minute
+        end = base + span.closes.hour * 60 + span.closes.minute
         if span.past_midnight:
-            end += 1440
-        placed.append((start, end, index))
+            end += MINUTES_PER_DAY
+        placed[group].append((start, end, index))
+    repeats = {"weekly": MINUTES_PER_WEEK, "daily": MINUTES_PER_DAY, "dated": None}
     problems = []
-    week = 7 * 1440
-    for a_pos, (a_start, a_end, _index) in enumerate(placed):
-        for b_start, b_end, b_index in placed[a_pos + 1 :]:
-            for shift in (0, week, -week):
-                if a_start < b_end + shift and b_start + shift < a_end:
-                    problems.append(SpanProblem(b_index, "overlap"))
-                    break
-    return problems
+    for group, rows in placed.items():
+        period = repeats[group]
+        shifts = (0,) if period is None else (0, period, -period)
+        for position, (a_start, a_end, a_index) in enumerate(rows):
+            for b_start, b_end, b_index in rows[position + 1 :]:
+                if any(a_start < b_end + s and b_start + s < a_end for s in shifts):
+                    problems.append(SpanProblem(b_index, "overlap", a_index))
+    return sorted(problems, key=lambda problem: problem.index)
 
 
 def as_mapping(days: Iterable[DayHours]) -> Mapping[date, DayHours]:

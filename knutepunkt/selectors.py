@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Cos, Power, Radians
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .models import (
     District,
@@ -22,13 +23,14 @@ from .models import (
 )
 from .opening_hours import (
     OSLO,
+    DatedSpan,
     DayHours,
     ExceptionPeriod,
     OpeningStatus,
     RegularPeriod,
     Schedule,
-    TimeSpan,
     WeeklySpan,
+    holiday_calendar,
 )
 
 SCHEDULE_WINDOW_DAYS = 21  # covers "next opening" (14 days) and the coming week
@@ -38,54 +40,82 @@ def local_today(at: datetime | None = None) -> date:
     return (at or timezone.now()).astimezone(OSLO).date()
 
 
-def _span(row, weekly: bool):
-    fields = {
+def _active_language(language: str | None) -> str:
+    return (language or get_language() or "nb")[:2]
+
+
+def _weekly_span(row) -> WeeklySpan:
+    return WeeklySpan(weekday=row.weekday, **_span_fields(row))
+
+
+def _dated_span(row) -> DatedSpan:
+    return DatedSpan(day=row.day, **_span_fields(row))
+
+
+def _span_fields(row) -> dict:
+    return {
         "opens": row.opens,
         "closes": row.closes,
         "state": row.state,
         "past_midnight": row.past_midnight,
         "note": row.note,
     }
-    return WeeklySpan(weekday=row.weekday, **fields) if weekly else TimeSpan(**fields)
 
 
 def hub_schedules(
     *, hubs: Sequence[Hub], at: datetime | None = None, days: int = SCHEDULE_WINDOW_DAYS
 ) -> dict[int, Schedule]:
-    """The schedule of each hub for `days` from `at`, in four queries for any number of hubs."""
+    """The schedule of each hub for `days` from `at` (and the day before, for spans past
+    midnight), in four queries for any number of hubs: periods, their spans, exceptions,
+    their spans. Each hub's holiday calendar follows its municipality's closed eves, read
+    along with the periods and exceptions (a hub with neither is closed whatever the
+    calendar says)."""
     today = local_today(at)
     first, last = today - timedelta(days=1), today + timedelta(days=days)
     hub_ids = [hub.pk for hub in hubs]
+    closed_eves = F("hub__municipality__closed_eves")
     periods = (
         OpeningHoursPeriod.objects.filter(hub_id__in=hub_ids, valid_from__lte=last)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+        .annotate(closed_eves=closed_eves)
         .prefetch_related("spans")
     )
-    exceptions = OpeningHoursException.objects.filter(
-        hub_id__in=hub_ids, start_date__lte=last, end_date__gte=first
-    ).prefetch_related("spans")
+    exceptions = (
+        OpeningHoursException.objects.filter(
+            hub_id__in=hub_ids, start_date__lte=last, end_date__gte=first
+        )
+        .annotate(closed_eves=closed_eves)
+        .prefetch_related("spans")
+    )
     by_hub: dict[int, dict[str, list]] = {pk: {"periods": [], "exceptions": []} for pk in hub_ids}
+    eves: dict[int, list[str]] = {}
     for period in periods:
+        eves[period.hub_id] = period.closed_eves
         by_hub[period.hub_id]["periods"].append(
             RegularPeriod(
                 valid_from=period.valid_from,
                 valid_until=period.valid_until,
-                spans=tuple(_span(row, weekly=True) for row in period.spans.all()),
+                spans=tuple(_weekly_span(row) for row in period.spans.all()),
                 name=period.name,
             )
         )
     for exception in exceptions:
+        eves[exception.hub_id] = exception.closed_eves
         by_hub[exception.hub_id]["exceptions"].append(
             ExceptionPeriod(
                 start=exception.start_date,
                 end=exception.end_date,
                 kind=exception.kind,
                 reason=exception.reason,
-                spans=tuple(_span(row, weekly=False) for row in exception.spans.all()),
+                spans=tuple(_dated_span(row) for row in exception.spans.all()),
             )
         )
     return {
-        pk: Schedule(periods=tuple(parts["periods"]), exceptions=tuple(parts["exceptions"]))
+        pk: Schedule(
+            periods=tuple(parts["periods"]),
+            exceptions=tuple(parts["exceptions"]),
+            holiday_lookup=holiday_calendar(eves.get(pk)),
+        )
         for pk, parts in by_hub.items()
     }
 
@@ -98,11 +128,18 @@ class HubHours:
 
 
 def hubs_hours(
-    *, hubs: Sequence[Hub], at: datetime | None = None, days: int = 7, language: str = "nb"
+    *,
+    hubs: Sequence[Hub],
+    at: datetime | None = None,
+    days: int = 7,
+    language: str | None = None,
 ) -> dict[int, HubHours]:
-    """Open-now status and the coming week for every hub, in a fixed number of queries."""
+    """Open-now status and the coming `days` (from today in Oslo) for every hub, keyed by
+    hub id, in four queries whatever the number of hubs. Holiday names are in `language`
+    (default: the active language)."""
     at = at or timezone.now()
-    schedules = hub_schedules(hubs=hubs, at=at)
+    language = _active_language(language)
+    schedules = hub_schedules(hubs=hubs, at=at, days=max(days, SCHEDULE_WINDOW_DAYS))
     today = local_today(at)
     return {
         hub.pk: HubHours(
@@ -114,17 +151,30 @@ def hubs_hours(
     }
 
 
-def hub_opening_status(*, hub: Hub, at: datetime | None = None) -> OpeningStatus:
+def hubs_opening_status(
+    *, hubs: Sequence[Hub], at: datetime | None = None
+) -> dict[int, OpeningStatus]:
+    """Open now? Closes at? Next opening? For every hub, keyed by hub id, in four queries."""
     at = at or timezone.now()
-    return hub_schedules(hubs=[hub], at=at)[hub.pk].status(at)
+    schedules = hub_schedules(hubs=hubs, at=at)
+    return {hub.pk: schedules[hub.pk].status(at) for hub in hubs}
+
+
+def hub_opening_status(*, hub: Hub, at: datetime | None = None) -> OpeningStatus:
+    """Open now (and in which state), until when, and the next opening when closed
+    (looking up to two weeks ahead, past holidays and closed exceptions)."""
+    return hubs_opening_status(hubs=[hub], at=at)[hub.pk]
 
 
 def hub_week_hours(
-    *, hub: Hub, start: date | None = None, days: int = 7, language: str = "nb"
+    *, hub: Hub, start: date | None = None, days: int = 7, language: str | None = None
 ) -> list[DayHours]:
+    """The hours of each day from `start` (default today in Oslo): its intervals, whether an
+    exception or a holiday (named in `language`) makes it differ from the regular week."""
     start = start or local_today()
     at = datetime.combine(start, datetime.min.time(), tzinfo=OSLO)
-    return hub_schedules(hubs=[hub], at=at)[hub.pk].week(start, days, language)
+    schedule = hub_schedules(hubs=[hub], at=at, days=days)[hub.pk]
+    return schedule.week(start, days, _active_language(language))
 
 
 def earliest_change(hours: dict[int, HubHours]) -> datetime | None:

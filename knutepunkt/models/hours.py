@@ -72,7 +72,35 @@ def _span_order_constraint(name: str) -> models.CheckConstraint:
     )
 
 
-class OpeningHoursPeriod(models.Model):
+class DateRangeModel(models.Model):
+    """A model with a first and last date whose date ranges must not overlap: an exclusion
+    constraint on the range, and a check that the range is not inverted."""
+
+    range_fields: tuple[str, str]
+    ordered_constraint: str
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude=None):
+        # An inverted range cannot even be built to test the exclusion constraint
+        # (PostgreSQL: "range lower bound must be less than or equal to range upper
+        # bound"); the check constraint's own message says what is wrong.
+        first, last = (getattr(self, name) for name in self.range_fields)
+        if first is not None and last is not None and last < first:
+            constraint = next(
+                c for c in self._meta.constraints if c.name == self.ordered_constraint
+            )
+            raise ValidationError(
+                constraint.get_violation_error_message(), code=constraint.violation_error_code
+            )
+        super().validate_constraints(exclude=exclude)
+
+
+class OpeningHoursPeriod(DateRangeModel):
+    range_fields = ("valid_from", "valid_until")
+    ordered_constraint = "hours_period_ends_after_start"
+
     hub = models.ForeignKey(
         Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="hour_periods"
     )
@@ -134,7 +162,10 @@ class OpeningHoursSpan(SpanFields):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
-class OpeningHoursException(models.Model):
+class OpeningHoursException(DateRangeModel):
+    range_fields = ("start_date", "end_date")
+    ordered_constraint = "hours_exception_ends_after_start"
+
     hub = models.ForeignKey(
         Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="hour_exceptions"
     )
@@ -175,16 +206,40 @@ class OpeningHoursException(models.Model):
 
 
 class ExceptionSpan(SpanFields):
+    """Special hours of an exception: on one date of it, or (no date) on every date of it.
+    Hours dated for a date replace the undated ones on that date. On a public holiday
+    inside an exception of several days, only hours dated for the holiday open the hub."""
+
     exception = models.ForeignKey(
         OpeningHoursException, verbose_name=_("exception"), on_delete=models.CASCADE,
         related_name="spans",
     )  # fmt: skip
+    day = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the same hours on every date of the exception."),
+    )
 
     class Meta:
         verbose_name = _("special hours")
         verbose_name_plural = _("special hours")
-        ordering = ["opens"]
+        ordering = [F("day").asc(nulls_first=True), "opens"]
         constraints = [_span_order_constraint("exception_span_closes_after_opens")]
 
     def __str__(self):
-        return f"{self.opens:%H:%M}–{self.closes:%H:%M}"
+        prefix = f"{self.day:%d.%m.%Y} " if self.day else ""
+        return f"{prefix}{self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        super().clean()
+        exception = self.exception if self.exception_id else None
+        if self.day is None or exception is None or not exception.start_date:
+            return
+        if not exception.start_date <= self.day <= exception.end_date:
+            message = _("The date must lie within the exception (%(start)s–%(end)s).")
+            params = {
+                "start": f"{exception.start_date:%d.%m.%Y}",
+                "end": f"{exception.end_date:%d.%m.%Y}",
+            }
+            raise ValidationError({"day": ValidationError(message, code="outside", params=params)})

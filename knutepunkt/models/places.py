@@ -7,11 +7,12 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.lookups import Regex
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import StaffRole
+from ..enums import ClosedEve, StaffRole
 
 RESERVED_SLUGS = {"admin", "konto", "sok", "finn-bydel", "sprak", "i18n", "static", "media",
                   "nn", "en", "nb", "healthz", "knutepunkt", "api", "kalender", "tjenester", "arrangement", "arrangementer", "rom", "bookinger", "statistikk", "frivillighet"}  # fmt: skip
@@ -32,6 +33,15 @@ def validate_not_reserved(value: str) -> None:
 
 def default_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
+
+
+def default_closed_eves() -> list[str]:
+    return [str(eve) for eve in ClosedEve.default()]
+
+
+class ArrayToString(Func):
+    function = "array_to_string"
+    output_field = models.TextField()
 
 
 class Municipality(models.Model):
@@ -55,6 +65,16 @@ class Municipality(models.Model):
         verbose_name=_("languages offered"),
         default=default_languages,
     )
+    closed_eves = ArrayField(
+        models.CharField(max_length=20, choices=ClosedEve.choices),
+        verbose_name=_("eves when the hubs are closed"),
+        default=default_closed_eves,
+        blank=True,
+        help_text=_(
+            "Days that are not public holidays but on which the hubs close as on a public "
+            "holiday. A hub that opens anyway gets special hours for the date."
+        ),
+    )
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
@@ -71,6 +91,20 @@ class Municipality(models.Model):
             models.CheckConstraint(
                 condition=Q(brand_colour__regex=r"^#[0-9a-fA-F]{6}$"),
                 name="municipality_brand_colour_hex",
+                violation_error_message=_("Use the form #RRGGBB, e.g. #0b5394."),
+            ),
+            models.CheckConstraint(
+                condition=Q(languages__len__gte=1)
+                & Q(languages__contained_by=[code for code, _name in settings.LANGUAGES]),
+                name="municipality_languages_offered",
+                violation_error_message=_(
+                    "Offer at least one of the portal's languages (nb, nn, en)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_eves__contained_by=ClosedEve.values),
+                name="municipality_closed_eves_known",
+                violation_error_message=_("Choose the closed eves from the list."),
             ),
         ]
 
@@ -108,8 +142,14 @@ class District(models.Model):
                 violation_error_message=_(
                     "Another district of this municipality has this address."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Regex(ArrayToString(F("postcodes"), Value(",")), r"^(\d{4}(,\d{4})*)?$"),
+                name="district_postcodes_four_digits",
+                violation_error_message=_("A postcode has four digits, e.g. 1389."),
+            ),
         ]
+        # "Which districts cover postcode X" (postcodes @> '{X}') is an index lookup.
         indexes = [GinIndex(fields=["postcodes"], name="district_postcodes_gin")]
 
     def __str__(self):
@@ -301,11 +341,15 @@ class StaffMembership(models.Model):
                 fields=["user", "municipality"],
                 condition=Q(hub__isnull=True),
                 name="staff_membership_unique_municipality",
+                violation_error_message=_(
+                    "This person is already an administrator of this municipality."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["user", "hub"],
                 condition=Q(municipality__isnull=True),
                 name="staff_membership_unique_hub",
+                violation_error_message=_("This person is already staff of this hub."),
             ),
         ]
 

@@ -70,3 +70,13 @@ def test_by_appointment__interval_state_says_so():
     )
     assert found[0].interval.state == "by_appointment"
     assert found[0].interval.start == datetime(2027, 1, 5, 12, 0, tzinfo=OSLO)
+
+
+def test_closed_eves__follow_the_municipality():
+    # Friday 24 December 2027: Christmas Eve, closed by default; a municipality whose hubs
+    # open on Christmas Eve (no closed eves) keeps the visit.
+    friday = rule(weekday=4, start=date(2027, 12, 1))
+    by_default = occurrences(friday, date(2027, 12, 24), date(2027, 12, 24))
+    assert by_default[0].cancelled_reason == "Julaften"
+    open_eves = rule(weekday=4, start=date(2027, 12, 1), closed_eves=frozenset())
+    assert not occurrences(open_eves, date(2027, 12, 24), date(2027, 12, 24))[0].is_cancelled

@@ -4,9 +4,10 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from knutepunkt.enums import SpanState, StaffRole
+from knutepunkt.enums import ExceptionKind, SpanState, StaffRole
 from knutepunkt.models import (
     District,
+    ExceptionSpan,
     Hub,
     Municipality,
     NewsItem,
@@ -88,6 +89,19 @@ class ExceptionFactory(factory.django.DjangoModelFactory):
     start_date = date(2027, 1, 4)
     end_date = date(2027, 1, 8)
     reason = "Stengt for oppussing"
+
+
+class ExceptionSpanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExceptionSpan
+
+    exception = factory.SubFactory(
+        ExceptionFactory, kind=ExceptionKind.SPECIAL_HOURS, reason="Spesielle åpningstider"
+    )
+    day = None
+    opens = time(10)
+    closes = time(14)
+    state = SpanState.STAFFED
 
 
 class NewsFactory(factory.django.DjangoModelFactory):

@@ -64,3 +64,82 @@ def test_membership__hub_staff_without_hub__refused():
 def test_hub__takes_its_municipality_from_the_district():
     hub = HubFactory()
     assert hub.municipality_id == hub.district.municipality_id
+
+
+# --------------------------------------------------------------------------- added with services
+
+
+def _english_messages(instance) -> list[str]:
+    from django.utils import translation
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            instance.full_clean()
+        return caught.value.messages  # lazy messages: read them in English
+
+
+def test_exception__ending_before_it_starts__explained_by_validation_not_a_database_error():
+    from knutepunkt.models import OpeningHoursException
+
+    exception = OpeningHoursException(
+        hub=HubFactory(), start_date=date(2027, 1, 8), end_date=date(2027, 1, 4), reason="Feil"
+    )
+    assert "The exception cannot end before it starts." in _english_messages(exception)
+
+
+def test_period__ending_before_it_starts__explained_by_validation():
+    period = OpeningHoursPeriod(
+        hub=HubFactory(), name="Feil", valid_from=date(2027, 6, 1), valid_until=date(2027, 5, 1)
+    )
+    assert "The period cannot end before it starts." in _english_messages(period)
+
+
+def test_exception_span__date_outside_its_exception__refused():
+    from knutepunkt.models import ExceptionSpan
+
+    span = ExceptionSpan(
+        exception=ExceptionFactory(start_date=date(2027, 12, 23), end_date=date(2027, 12, 24)),
+        day=date(2027, 12, 27), opens=time(10), closes=time(12),
+    )  # fmt: skip
+    assert "The date must lie within the exception (23.12.2027–24.12.2027)." in (
+        _english_messages(span)
+    )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"number": "123"}, {"number": "32a3"}, {"brand_colour": "green"}, {"languages": ["sv"]},
+     {"languages": []}, {"closed_eves": ["midsummer_eve"]}],
+)  # fmt: skip
+def test_municipality__malformed_values__refused_by_the_database(fields):
+    from .factories import MunicipalityFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MunicipalityFactory(**fields)
+
+
+def test_municipality__closes_on_christmas_eve_new_years_eve_and_easter_eve_by_default():
+    from .factories import MunicipalityFactory
+
+    assert MunicipalityFactory().closed_eves == ["christmas_eve", "new_years_eve", "easter_eve"]
+
+
+def test_district__malformed_postcode__refused_by_the_database():
+    from .factories import DistrictFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DistrictFactory(postcodes=["1389", "139"])
+
+
+def test_membership__twice_for_the_same_hub__explained_by_validation():
+    hub, user = HubFactory(), UserFactory()
+    StaffMembership.objects.create(user=user, role=StaffRole.HUB_STAFF, hub=hub)
+    duplicate = StaffMembership(user=user, role=StaffRole.HUB_STAFF, hub=hub)
+    assert "This person is already staff of this hub." in _english_messages(duplicate)
+
+
+def test_membership__administrator_with_a_hub__refused():
+    membership = StaffMembership(
+        user=UserFactory(), role=StaffRole.MUNICIPALITY_ADMIN, hub=HubFactory()
+    )
+    assert any("A municipality administrator needs" in m for m in _english_messages(membership))

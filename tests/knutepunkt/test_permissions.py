@@ -97,7 +97,7 @@ def test_hub_staff__adds_hours_for_own_hub_and_overlap_is_refused(client, world)
     }  # fmt: skip
     response = client.post("/admin/knutepunkt/openinghoursperiod/add/", data)
     assert response.status_code == 200
-    assert "overlapper andre tider" in response.content.decode()
+    assert "andag 15:00–18:00 overlapper " in response.content.decode()
     assert not OpeningHoursPeriod.objects.exists()  # nothing half-saved
     data["spans-1-opens"] = "16:00"
     response = client.post("/admin/knutepunkt/openinghoursperiod/add/", data)
