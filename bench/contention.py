@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import time, timedelta
+from importlib import import_module
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -20,7 +21,6 @@ def prepare(clients: int, slots: int):
     """A fresh room, `slots` free hours tomorrow, and `clients` signed-in sessions."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
@@ -28,6 +28,7 @@ def prepare(clients: int, slots: int):
     from hubportal.accounts.models import User
     from knutepunkt.models import Hub
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     hub = Hub.objects.order_by("pk").first()
     room = Resource.objects.create(
         hub=hub, name=f"Konkurranserom {get_random_string(6)}", kind="meeting_room", capacity=1000,
@@ -108,11 +109,11 @@ def _signed_in_clients(count: int, verified: bool = False) -> list:
     from allauth.account.models import EmailAddress
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils.crypto import get_random_string
 
     from hubportal.accounts.models import User
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     users = User.objects.bulk_create(
         User(email=f"race-{get_random_string(10).lower()}@example.no", password="!")
         for _ in range(count)

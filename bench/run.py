@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -55,18 +56,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+ANONYMOUS, SIGNED_IN = "cookieless", "signed in"
+
+
 def pages() -> dict[str, str]:
-    """The measured pages, chosen from the generated data (the first of each)."""
+    """The measured pages, chosen from the generated data (the first of each, so that both
+    scales measure the same kind of page: the week view is a divisible hall's)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from booking.models import Resource
     from knutepunkt.models import District, Hub
 
     district = District.objects.select_related("municipality").order_by("pk").first()
     hub = Hub.objects.select_related("municipality").order_by("pk").first()
-    resource = Resource.objects.order_by("pk").first()
+    resource = Resource.objects.filter(parent=None).order_by("pk").first()
     municipality = district.municipality.slug
-    from django.utils import timezone
-
-    day = (timezone.localdate() + __import__("datetime").timedelta(days=3)).isoformat()
+    day = (timezone.localdate() + timedelta(days=3)).isoformat()
     return {
         "bare view": "/_bench/bare",
         "front page": "/",
@@ -76,19 +83,31 @@ def pages() -> dict[str, str]:
         "week view": f"/rom/{resource.pk}/",
         "free-room search": f"/rom/?kommune={municipality}&day={day}&start=18:00&minutes=60&people=10",
         "event list": f"/{municipality}/arrangementer/?audience=all",
-        "my bookings (signed in)": "/bookinger/",
+        "my bookings": "/bookinger/",
     }
+
+
+def levels(mode: str) -> list[int]:
+    """Connection counts per mode: signed-in pages at the first level only (each is built
+    afresh, so more connections only queue), which keeps `SCALE=small` within 3 minutes."""
+    return CONCURRENCY if mode == ANONYMOUS else CONCURRENCY[:1]
+
+
+def modes_of(page: str) -> list[str]:
+    """Cookieless readers (a citizen's first visit: the page cache answers) and signed-in
+    readers (every page built afresh); "my bookings" exists only for the signed in."""
+    return [SIGNED_IN] if page == "my bookings" else [ANONYMOUS, SIGNED_IN]
 
 
 def session_cookie() -> str:
     """A signed-in session for the user with the most bookings."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db.models import Count
 
     from hubportal.accounts.models import User
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     user = User.objects.annotate(n=Count("bookings")).order_by("-n").first()
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
@@ -107,7 +126,7 @@ def query_counts(urls: dict[str, str], cookie: str) -> dict[str, int]:
     counts = {}
     for name, url in urls.items():
         client = Client()
-        if "signed in" in name:
+        if modes_of(name) == [SIGNED_IN]:
             key, value = cookie.split("=", 1)
             client.cookies[key] = value
         cache.clear()  # count the queries of a page built afresh
@@ -174,18 +193,19 @@ def serve_and_measure(
                 time.sleep(0.2)
         results: dict[str, dict] = {}
         for name, url in urls.items():
-            headers = ["-H", f"Cookie: {cookie}"] if "signed in" in name else []
-            for connections in CONCURRENCY:
-                subprocess.run(  # warm up: caches, connections, imports
-                    [wrk, "-t1", "-c2", "-d1s", *headers, f"http://127.0.0.1:{port}{url}"],
-                    capture_output=True, text=True, check=False,
-                )  # fmt: skip
-                output = subprocess.run(
-                    [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *headers,
-                     f"http://127.0.0.1:{port}{url}"],
-                    capture_output=True, text=True, check=True,
-                ).stdout  # fmt: skip
-                results.setdefault(name, {})[str(connections)] = parse_wrk(output)
+            for mode in modes_of(name):
+                headers = ["-H", f"Cookie: {cookie}"] if mode == SIGNED_IN else []
+                for connections in levels(mode):
+                    subprocess.run(  # warm up: caches, connections, imports
+                        [wrk, "-t1", "-c2", "-d1s", *headers, f"http://127.0.0.1:{port}{url}"],
+                        capture_output=True, text=True, check=False,
+                    )  # fmt: skip
+                    output = subprocess.run(
+                        [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *headers,
+                         f"http://127.0.0.1:{port}{url}"],
+                        capture_output=True, text=True, check=True,
+                    ).stdout  # fmt: skip
+                    results.setdefault((name, mode), {})[connections] = parse_wrk(output)
         from bench.contention import event_race, race, shift_race
 
         results["_contention"] = {
@@ -202,7 +222,41 @@ def serve_and_measure(
         server.wait(timeout=20)
 
 
+def availability_check(repeats: int = 5) -> dict:
+    """The check a booking makes (opening hours, rules, busy time of every atomic space),
+    timed in-process for the same resources at any scale: the first 20 top-level
+    resources (divisible halls first), each at 18:00 on five coming days."""
+    from datetime import datetime, timedelta
+    from datetime import time as clock
+
+    from django.utils import timezone
+
+    from booking.models import Resource
+    from booking.selectors import is_bookable
+    from hubportal.accounts.models import User
+    from knutepunkt.opening_hours import OSLO
+
+    resources = list(Resource.objects.filter(parent=None).select_related("hub").order_by("pk")[:20])
+    user = User.objects.order_by("pk").first()
+    today = timezone.localdate()
+    starts = [datetime.combine(today + timedelta(days=d), clock(18), OSLO) for d in range(1, 6)]
+    checks = bookable = 0
+    started = time.perf_counter()
+    for _round in range(repeats):
+        for resource in resources:
+            for start in starts:
+                bookable += is_bookable(resource, user, start, start + timedelta(hours=1))
+                checks += 1
+    elapsed = time.perf_counter() - started
+    return {
+        "checks": checks,
+        "bookable": bookable,
+        "ms_per_check": round(1000 * elapsed / checks, 2),
+    }
+
+
 def run(*, scale: str, duration: int, environment: dict, regenerate: bool = False) -> dict:
+    """Measure one scale: generate its data if needed, count queries, serve and load."""
     import django
 
     django.setup()
@@ -215,34 +269,70 @@ def run(*, scale: str, duration: int, environment: dict, regenerate: bool = Fals
     urls = pages()
     cookie = session_cookie()
     queries = query_counts(urls, cookie)
+    availability = availability_check()
     serving, memory = serve_and_measure(urls, cookie, duration, environment)
     contention = serving.pop("_contention")
-    bare = {c: serving["bare view"][str(c)]["rps"] for c in CONCURRENCY}
+    bare = {c: serving[("bare view", ANONYMOUS)][c]["rps"] for c in CONCURRENCY}
     rows = []
-    for name in urls:
-        for c in CONCURRENCY:
-            figures = serving[name][str(c)]
+    for (name, mode), by_level in serving.items():
+        for connections, figures in by_level.items():
             rows.append({
-                "page": name, "connections": c, **figures,
-                "ratio_to_bare": round(figures["rps"] / bare[c], 3) if bare[c] else None,
+                "page": name, "mode": mode, "connections": connections, **figures,
+                "ratio_to_bare": round(figures["rps"] / bare[connections], 3) if bare[connections] else None,
                 "queries": queries[name],
             })  # fmt: skip
-    result = {
+    return {
         "scale": scale, "generated": generated, "duration_s": duration,
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "rows": rows, "web_worker_peak_mb": memory, "contention": contention,
+        "rows": rows, "queries": queries, "availability": availability,
+        "web_worker_peak_mb": memory, "contention": contention,
     }  # fmt: skip
-    return result
+
+
+def flatness(small: dict, large: dict) -> dict:
+    """National against small: each page's ratio to the bare view at national scale divided
+    by the same at small scale (1.0 = as fast relative to the framework's limit), the
+    availability check's speed likewise, and whether every page issues the same queries."""
+
+    def key(row):
+        return row["page"], row["mode"], row["connections"]
+
+    before = {key(row): row for row in small["rows"]}
+    pages = []
+    for row in large["rows"]:
+        earlier = before.get(key(row))
+        if row["page"] == "bare view" or not earlier or not earlier["ratio_to_bare"]:
+            continue
+        pages.append({
+            "page": row["page"], "mode": row["mode"], "connections": row["connections"],
+            "small": earlier["ratio_to_bare"], "national": row["ratio_to_bare"],
+            "flatness": round(row["ratio_to_bare"] / earlier["ratio_to_bare"], 2),
+        })  # fmt: skip
+    check = round(small["availability"]["ms_per_check"] / large["availability"]["ms_per_check"], 2)
+    return {
+        "pages": pages,
+        "availability_check": {"small_ms": small["availability"]["ms_per_check"],
+                               "national_ms": large["availability"]["ms_per_check"],
+                               "flatness": check},
+        "queries": {name: [small["queries"].get(name), count] for name, count in large["queries"].items()},
+        "queries_equal": small["queries"] == large["queries"],
+    }  # fmt: skip
 
 
 def print_table(result: dict) -> None:
-    print(f"\nhubportal benchmark — scale {result['scale']}, {result['machine']['cpus']} CPUs")
-    print(
-        f"{'page':<26}{'conn':>5}{'req/s':>10}{'× bare':>8}{'p50 ms':>9}{'p99 ms':>9}{'queries':>9}{'non-2xx':>9}"
-    )
+    print(f"\nhubportal benchmark — scale {result['scale']}, {result['machine']['cpus']} CPUs, "
+          f"{result['duration_s']} s per measurement")  # fmt: skip
+    if result.get("generated"):
+        generated = result["generated"]
+        print(f"generated in {generated['seconds']} s: {generated['counts']}")
+    print(f"{'page':<22}{'reader':<11}{'conn':>5}{'req/s':>9}{'× bare':>8}{'p50 ms':>8}"
+          f"{'p99 ms':>8}{'queries':>8}{'non-2xx':>8}")  # fmt: skip
     for row in result["rows"]:
-        print(f"{row['page']:<26}{row['connections']:>5}{row['rps']:>10.1f}{row['ratio_to_bare'] or 0:>8.2f}"
-              f"{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['queries']:>9}{row['non_2xx']:>9}")  # fmt: skip
+        print(f"{row['page']:<22}{row['mode']:<11}{row['connections']:>5}{row['rps']:>9.1f}"
+              f"{row['ratio_to_bare'] or 0:>8.2f}{row['p50_ms']:>8.1f}{row['p99_ms']:>8.1f}"
+              f"{row['queries']:>8}{row['non_2xx']:>8}")  # fmt: skip
+    print(f"availability check: {result['availability']['ms_per_check']} ms "
+          f"({result['availability']['checks']} checks)")  # fmt: skip
     print(f"peak resident memory of a web worker: {result['web_worker_peak_mb']} MB")
     races = result["contention"]
     booking = races["booking"]
@@ -254,41 +344,100 @@ def print_table(result: dict) -> None:
         print(f"{name} contention: {race['clients']} clients for the last {race['places']} places -> "
               f"{race['confirmed']} confirmed, {race['waitlisted']} waitlisted, responses {race['outcomes']}, "
               f"{'correct' if race['correct'] else 'WRONG'}")  # fmt: skip
+    if result.get("notifications"):
+        from bench.notifications import print_notifications
+
+        print_notifications(result["notifications"])
+    flat = result.get("flatness")
+    if flat:
+        print(
+            f"\nscale flatness, {result['scale']} ÷ {result['compared_with']['scale']} "
+            "(× bare at the larger scale ÷ × bare at the smaller; 1.0 = flat):"
+        )
+        for row in flat["pages"]:
+            print(f"  {row['page']:<22}{row['mode']:<11}{row['connections']:>4} conn"
+                  f"{row['small']:>8.2f} →{row['national']:>6.2f}  {row['flatness']:>5.2f}")  # fmt: skip
+        check = flat["availability_check"]
+        print(f"  availability check: {check['small_ms']} ms → {check['national_ms']} ms, "
+              f"flatness {check['flatness']}")  # fmt: skip
+        print(f"  query budgets equal at both scales: {flat['queries_equal']}")
     print()
+
+
+def prepare(scale: str, regenerate: bool) -> tuple[dict, bool]:
+    """The benchmark database of a scale, migrated, with static files collected as in
+    production; returns the environment for the servers and whether it is new."""
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        raise SystemExit("bench: run through `make bench` (it provides DATABASE_URL)")
+    url = bench_database_url(base, scale)
+    created = ensure_database(url, fresh=regenerate)
+    environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings",
+                   "DJANGO_STATIC_ROOT": str(ROOT / ".data" / "bench-static")}  # fmt: skip
+    for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=environment, check=True
+        )
+    return environment, created
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="hubportal benchmark")
     parser.add_argument("--scale", default="national", choices=["national", "small", "tiny"])
-    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--connections", type=int, nargs="+", default=CONCURRENCY)
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument(
         "--contention", type=int, nargs=2, default=CONTENTION, metavar=("CLIENTS", "SLOTS")
     )
+    parser.add_argument("--notifications", type=int, default=10_000, metavar="COUNT",
+                        help="notifications through the outbox (0: skip)")  # fmt: skip
+    parser.add_argument("--compare-with", choices=["small", "tiny", "none"], default=None,
+                        help="the scale to compare with for flatness (national: small)")  # fmt: skip
+    parser.add_argument("--one-scale", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     CONCURRENCY[:] = arguments.connections
     CONTENTION[:] = arguments.contention
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        raise SystemExit("bench: run through `make bench` (it provides DATABASE_URL)")
-    url = bench_database_url(base, arguments.scale)
-    created = ensure_database(url, fresh=arguments.regenerate)
-    environment = {**os.environ, "DATABASE_URL": url}
-    os.environ.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"})
-    environment["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    # As in production: static files collected with hashed names, served by WhiteNoise.
-    environment["DJANGO_STATIC_ROOT"] = str(ROOT / ".data" / "bench-static")
-    os.environ["DJANGO_STATIC_ROOT"] = environment["DJANGO_STATIC_ROOT"]
-    for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
+    if arguments.one_scale:
+        return measure_one_scale(arguments)
+    compare = arguments.compare_with or ("small" if arguments.scale == "national" else "none")
+    results = {}
+    for scale in ([compare] if compare != "none" else []) + [arguments.scale]:
+        output = ROOT / ".data" / f"bench-{scale}.json"
+        print(f"bench: measuring scale {scale}", flush=True)
         subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=environment, check=True
-        )
-    result = run(scale=arguments.scale, duration=arguments.duration, environment=environment,
-                 regenerate=created or arguments.regenerate)  # fmt: skip
+            [sys.executable, "-m", "bench.run", "--one-scale", "--scale", scale,
+             "--duration", str(arguments.duration), "--output", str(output),
+             "--connections", *map(str, CONCURRENCY), "--contention", *map(str, CONTENTION),
+             "--notifications", str(arguments.notifications if scale == arguments.scale else 0),
+             *(["--regenerate"] if arguments.regenerate else [])],
+            cwd=ROOT, check=True,
+        )  # fmt: skip
+        results[scale] = json.loads(output.read_text())
+    result = results[arguments.scale]
+    if compare != "none":
+        result["compared_with"] = results[compare]
+        result["flatness"] = flatness(results[compare], result)
+    arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print_table(result)
+    return 0
+
+
+def measure_one_scale(arguments) -> int:
+    environment, created = prepare(arguments.scale, arguments.regenerate)
+    os.environ.update(environment)
+    result = run(scale=arguments.scale, duration=arguments.duration, environment=environment,
+                 regenerate=created or arguments.regenerate)  # fmt: skip
+    if arguments.notifications:
+        from bench.notifications import measure_notifications
+
+        result["notifications"] = measure_notifications(
+            environment=environment, count=arguments.notifications
+        )
+    arguments.output.parent.mkdir(parents=True, exist_ok=True)
+    arguments.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -23,7 +23,13 @@ from .models import Booking, CalendarFeed, Occurrence, Resource
 
 @require_GET
 def find_room(request):
-    return cached_page(request, scopes=(), build=lambda: (_find_room(request), _next_step()))
+    # Which rooms are free depends on who asks (staff may book outside opening hours).
+    return cached_page(
+        request,
+        scopes=(),
+        build=lambda: (_find_room(request), _next_step()),
+        same_for_everyone=False,
+    )
 
 
 def _find_room(request):
@@ -64,7 +70,8 @@ def resource_page(request, resource):
     def build():
         return _resource_page(request, resource_id), _next_step()
 
-    return cached_page(request, scopes=(), build=build)
+    # The free times depend on who asks (staff, organisations with an agreement).
+    return cached_page(request, scopes=(), build=build, same_for_everyone=False)
 
 
 def _resource_page(request, resource):

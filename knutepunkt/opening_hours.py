@@ -279,8 +279,17 @@ class Schedule:
     periods: tuple[RegularPeriod, ...] = ()
     exceptions: tuple[ExceptionPeriod, ...] = ()
     holiday_lookup: Callable[[date, str], str | None] = field(default=holiday_name)
+    # Answers already worked out: a schedule is immutable, and a week view asks about the
+    # same few days for each of its 336 start times.
+    _answers: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def day_hours(self, day: date, language: str | None = "nb") -> DayHours:
+        key = (day, language)
+        if key not in self._answers:
+            self._answers[key] = self._work_out_day(day, language)
+        return self._answers[key]
+
+    def _work_out_day(self, day: date, language: str | None) -> DayHours:
         holiday = self.holiday_lookup(day, language)
         exception = next((e for e in self.exceptions if e.covers(day)), None)
         if exception is not None:

@@ -9,14 +9,20 @@ that shows "open now" is cached only until the next opening or closing time on i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
+
+from .templatetags.personal import region
 
 MAX_TIMEOUT = 300  # seconds
 GLOBAL = "all"
@@ -51,10 +57,17 @@ def cached_page(
     *,
     scopes: Iterable,
     build: Callable[[], tuple[HttpResponse, datetime | None]],
+    same_for_everyone: bool = True,
 ) -> HttpResponse:
-    """Serve an anonymous GET from the cache, or build it with ``build() -> (response,
-    valid_until)`` and store it until ``valid_until`` (at most MAX_TIMEOUT seconds)."""
-    if request.method != "GET" or request.user.is_authenticated:
+    """Serve a GET from the cache, or build it with ``build() -> (response, valid_until)``
+    and store it until ``valid_until`` (at most MAX_TIMEOUT seconds).
+
+    One shared copy serves every reader: it is built as for a reader without an account,
+    and the personal regions of the page (account menu, messages; see the ``personal``
+    template tag) are rendered afresh for each reader who sends cookies. A page whose
+    content itself depends on who reads it (``same_for_everyone=False``: the week view,
+    which shows staff more) is cached for readers without an account only."""
+    if request.method != "GET" or (request.user.is_authenticated and not same_for_everyone):
         response, _valid_until = build()
         return response
     scopes = (GLOBAL, *scopes)
@@ -72,14 +85,16 @@ def cached_page(
         response = HttpResponse(content)
         for name, value in headers.items():
             response[name] = value
-        return response
-    response, valid_until = build()
+        return _personalised(request, response)
+    with _building_shared_copy(request):
+        response, valid_until = build()
+        if hasattr(response, "render"):
+            response.render()
     timeout = MAX_TIMEOUT
     if valid_until is not None:
         timeout = min(timeout, int((valid_until - timezone.now()).total_seconds()))
     patch_vary_headers(response, ("HX-Request", "Cookie"))
     if response.status_code == 200 and timeout > 0:
-        response.render() if hasattr(response, "render") else None
         patch_cache_control(response, public=True, max_age=min(timeout, 60))
         # The bytes and headers, not the response object: cheaper to store and to load.
         stored = (response.content, dict(response.items()))
@@ -87,12 +102,46 @@ def cached_page(
         if not request.COOKIES:
             # A reader without cookies gets the same page from the middleware, before
             # sessions, authentication and the view: checked against the installation-wide
-            # version, which every edit bumps.
+            # version, which every edit bumps. (Only from such a reader: a language
+            # cookie may have chosen another language for the same address.)
             cache.set(
                 _early_key(request),
                 (known.get(_version_key(GLOBAL)) or content_version(GLOBAL), stored),
                 timeout,
             )
+    return _personalised(request, response)
+
+
+@contextmanager
+def _building_shared_copy(request: HttpRequest) -> Iterator[None]:
+    """Build as for a reader without an account; personal regions render as such."""
+    user = getattr(request, "user", None)
+    request.user = AnonymousUser()
+    request.building_shared_page = True
+    try:
+        yield
+    finally:
+        request.user = user
+        request.building_shared_page = False
+
+
+_PERSONAL_REGION = re.compile(rb"<!--personal:(\w+)-->.*?<!--/personal:\1-->", re.DOTALL)
+
+
+def _personalised(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The shared copy with its personal regions rendered for this reader. A reader without
+    cookies has no account, no messages and no CSRF token: the shared copy is theirs as it
+    is. A personalised page is private: no shared proxy may keep it."""
+    if not request.COOKIES or response.status_code != 200:
+        return response
+
+    def render(match: re.Match) -> bytes:
+        name = match.group(1).decode()
+        html = render_to_string(f"includes/personal/{name}.html", request=request)
+        return region(name, html).encode()
+
+    response.content = _PERSONAL_REGION.sub(render, response.content)
+    patch_cache_control(response, private=True)
     return response
 
 

@@ -35,7 +35,10 @@ def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
     result = json.loads(output.read_text())
     pages = {row["page"] for row in result["rows"]}
     assert {"bare view", "district page", "search (bostøtte)", "week view", "free-room search",
-            "event list", "my bookings (signed in)"} <= pages  # fmt: skip
+            "event list", "my bookings"} <= pages  # fmt: skip
+    modes = {(row["page"], row["mode"]) for row in result["rows"]}
+    assert ("district page", "cookieless") in modes and ("district page", "signed in") in modes
+    assert result["availability"]["checks"] > 0
     for row in result["rows"]:
         assert row["rps"] > 0, row
         assert row["non_2xx"] == 0, row
@@ -47,3 +50,22 @@ def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
     assert races["event"]["correct"], races["event"]  # last 10 places: 10 confirmed, 190 waiting
     assert races["shift"]["correct"], races["shift"]
     assert "district page" in completed.stdout  # the table on the terminal
+
+
+def test_flatness__ratios_of_ratios_and_equal_query_budgets():
+    from bench.run import flatness
+
+    def scale(rps_page, ms, queries):
+        rows = [
+            {"page": "bare view", "mode": "cookieless", "connections": 10, "ratio_to_bare": 1.0},
+            {"page": "week view", "mode": "signed in", "connections": 10,
+             "ratio_to_bare": rps_page},
+        ]  # fmt: skip
+        return {"rows": rows, "availability": {"ms_per_check": ms}, "queries": queries}
+
+    result = flatness(scale(0.5, 2.0, {"week view": 7}), scale(0.4, 2.5, {"week view": 7}))
+    assert result["pages"] == [{"page": "week view", "mode": "signed in", "connections": 10,
+                                "small": 0.5, "national": 0.4, "flatness": 0.8}]  # fmt: skip
+    assert result["availability_check"]["flatness"] == 0.8
+    assert result["queries_equal"] is True
+    assert flatness(scale(0.5, 2, {"a": 1}), scale(0.5, 2, {"a": 2}))["queries_equal"] is False
