@@ -264,7 +264,7 @@ def _resources(n: dict, hubs: list) -> list[dict]:
         return Resource(
             hub=hub, municipality_id=hub.municipality_id, kind=kind,
             capacity=10 + index % 60, facilities=["projector"] if index % 2 else [],
-            only_in_opening_hours=False, min_notice_hours=0, max_active_per_booker=100_000,
+            max_active_per_booker=100_000,
             **fields,
         )  # fmt: skip
 
@@ -276,7 +276,7 @@ def _resources(n: dict, hubs: list) -> list[dict]:
         Resource(
             hub_id=hall.hub_id, municipality_id=hall.municipality_id, parent=hall,
             name=f"{hall.name} del {side}", kind="hall", capacity=hall.capacity // 2 + 1,
-            only_in_opening_hours=False, min_notice_hours=0, max_active_per_booker=100_000,
+            max_active_per_booker=100_000,
         )
         for hall in halls
         for side in ("A", "B")

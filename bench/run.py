@@ -395,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="notifications through the outbox (0: skip)")  # fmt: skip
     parser.add_argument("--compare-with", choices=["small", "tiny", "none"], default=None,
                         help="the scale to compare with for flatness (national: small)")  # fmt: skip
+    parser.add_argument("--redispatch-seconds", type=int, default=60,
+                        help="the notification run's redispatch delay (production: 300)")  # fmt: skip
     parser.add_argument("--one-scale", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     CONCURRENCY[:] = arguments.connections
@@ -411,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
              "--duration", str(arguments.duration), "--output", str(output),
              "--connections", *map(str, CONCURRENCY), "--contention", *map(str, CONTENTION),
              "--notifications", str(arguments.notifications if scale == arguments.scale else 0),
+             "--redispatch-seconds", str(arguments.redispatch_seconds),
              *(["--regenerate"] if arguments.regenerate else [])],
             cwd=ROOT, check=True,
         )  # fmt: skip
@@ -434,8 +437,9 @@ def measure_one_scale(arguments) -> int:
         from bench.notifications import measure_notifications
 
         result["notifications"] = measure_notifications(
-            environment=environment, count=arguments.notifications
-        )
+            environment=environment, count=arguments.notifications,
+            redispatch_seconds=arguments.redispatch_seconds,
+        )  # fmt: skip
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 0

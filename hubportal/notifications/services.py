@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -29,8 +29,6 @@ logger = logging.getLogger(__name__)
 # Delay before attempt n+1 (base 30 s): 30 s, 2 min, 8 min, 32 min, ~2 h, plus jitter.
 BACKOFF_FACTOR = 4
 BACKOFF_MAX_SECONDS = 6 * 3600
-# A row handed to the broker but still pending after this long is handed over again.
-REDISPATCH_AFTER = timedelta(minutes=5)
 # Rows due this soon are handed to the broker at once; later ones wait for the dispatcher.
 DISPATCH_HORIZON = timedelta(minutes=2)
 DISPATCH_BATCH = 1000
@@ -218,6 +216,12 @@ def _hand_to_broker(notification_ids: list[int], *, due: datetime | None = None)
     return len(handed)
 
 
+def redispatch_after() -> timedelta:
+    """A row handed to the broker but still pending after this long is handed over again
+    (settings.NOTIFICATION_REDISPATCH_SECONDS, 5 minutes unless configured)."""
+    return timedelta(seconds=settings.NOTIFICATION_REDISPATCH_SECONDS)
+
+
 def notification_dispatch_due() -> int:
     """Hand every due, pending row that the broker does not (or no longer) hold to a worker.
     Guarded by an advisory lock, so two beats or a slow run never dispatch in parallel."""
@@ -229,7 +233,7 @@ def notification_dispatch_due() -> int:
                 return 0
         due_ids = list(
             Notification.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
-            .exclude(dispatched_at__gt=now - REDISPATCH_AFTER)
+            .exclude(dispatched_at__gt=now - redispatch_after())
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:DISPATCH_BATCH]
         )
@@ -242,7 +246,7 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
 
 
-def _send(notification: Notification) -> None:
+def _send(notification: Notification, mail) -> None:
     if notification.channel == Channel.SMS:
         get_sms_backend().send(
             to=notification.to_address,
@@ -256,11 +260,13 @@ def _send(notification: Notification) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to_address],
         headers={"Message-ID": notification.message_id},
+        connection=mail,
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
     for attachment in notification.attachments:
         message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    mail.open()  # opened here, closed by the caller after its commit (not inside send)
     message.send(fail_silently=False)
 
 
@@ -273,42 +279,58 @@ class DeliveryResult:
 def notification_deliver(*, notification_id: int) -> DeliveryResult:
     """Send one message if it is pending and due. Idempotent and safe to run concurrently:
     the row is locked while it is sent, and a row that is locked, sent, cancelled or not
-    yet due is skipped."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=notification_id, status=Status.PENDING, next_attempt_at__lte=timezone.now())
-            .first()
-        )
-        if notification is None:
-            return DeliveryResult("skipped")
-        notification.attempts += 1
-        try:
-            _send(notification)
-        except Exception as exc:
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= notification.max_attempts:
-                notification.status = Status.FAILED
-                result = DeliveryResult("failed")
-                logger.error("notification %s failed for good: %s", notification.pk, exc)
-            else:
-                notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
-                notification.dispatched_at = None
-                result = DeliveryResult("retry", notification.next_attempt_at)
-            notification.save(
-                update_fields=[
-                    "attempts", "last_error", "status", "next_attempt_at", "dispatched_at",
-                    "updated_at",
-                ]
-            )  # fmt: skip
-            return result
-        notification.status = Status.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(
-            update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"]
-        )
-    return DeliveryResult("sent")
+    yet due is skipped.
+
+    A worker that dies mid-send must neither lose a message nor send it twice. The row is
+    marked sent in the same transaction before the message goes out, and the mail
+    connection is closed only after the commit, so the one moment a crash can still send a
+    message twice is between the mail server's acceptance and the commit itself. A crash
+    before the commit leaves the row pending for the dispatcher: at least once, never lost,
+    always with the same Message-ID, by which a receiving system can recognise a copy."""
+    mail = get_connection(fail_silently=False)
+    try:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(
+                    pk=notification_id, status=Status.PENDING, next_attempt_at__lte=timezone.now()
+                )
+                .first()
+            )
+            if notification is None:
+                return DeliveryResult("skipped")
+            notification.attempts += 1
+            try:
+                with transaction.atomic():  # a savepoint: undone when the send fails
+                    now = timezone.now()
+                    Notification.objects.filter(pk=notification.pk).update(
+                        status=Status.SENT, sent_at=now, attempts=notification.attempts,
+                        last_error="", updated_at=now,
+                    )  # fmt: skip
+                    _send(notification, mail)
+            except Exception as exc:
+                return _record_failure(notification, exc)
+        return DeliveryResult("sent")
+    finally:
+        mail.close()
+
+
+def _record_failure(notification: Notification, exc: Exception) -> DeliveryResult:
+    notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if notification.attempts >= notification.max_attempts:
+        notification.status = Status.FAILED
+        result = DeliveryResult("failed")
+        logger.error("notification %s failed for good: %s", notification.pk, exc)
+    else:
+        notification.next_attempt_at = timezone.now() + _backoff(notification.attempts)
+        notification.dispatched_at = None
+        result = DeliveryResult("retry", notification.next_attempt_at)
+    notification.save(
+        update_fields=[
+            "attempts", "last_error", "status", "next_attempt_at", "dispatched_at", "updated_at",
+        ]
+    )  # fmt: skip
+    return result
 
 
 def notification_purge_old(*, older_than: timedelta = timedelta(days=180)) -> int:

@@ -47,6 +47,11 @@ try:
     CELERY_TASK_DEFAULT_QUEUE = env.str("HUBPORTAL_CELERY_QUEUE", "hubportal")
     # Seconds before the first retry of a failed message; later ones back off exponentially.
     NOTIFICATION_BACKOFF_SECONDS = env.int("HUBPORTAL_NOTIFICATION_BACKOFF_SECONDS", default=30)
+    # A message handed to the broker but still pending after this many seconds is handed over
+    # again by the dispatcher (a worker that died with it, a broker that lost it).
+    NOTIFICATION_REDISPATCH_SECONDS = env.int(
+        "HUBPORTAL_NOTIFICATION_REDISPATCH_SECONDS", default=300
+    )
     # Staff are reminded of booking requests nobody has answered after this many hours.
     BOOKING_REQUEST_REMINDER_HOURS = env.int("HUBPORTAL_BOOKING_REQUEST_REMINDER_HOURS", default=48)
     if OIDC_PROVIDER_ID and not (OIDC_CLIENT_ID and OIDC_SERVER_URL):
@@ -192,8 +197,9 @@ STORAGES = {
     },
 }
 
-# --- Sessions live in the database, so web processes keep no state.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# --- Sessions live in the database, so web processes keep no state; reads come from the
+# cache (Redis), so a signed-in page does not pay a database round trip for its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

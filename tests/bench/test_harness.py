@@ -28,7 +28,8 @@ def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     completed = subprocess.run(
         [sys.executable, "-m", "bench.run", "--scale", "tiny", "--duration", "1",
-         "--connections", "10", "--regenerate", "--output", str(output)],
+         "--connections", "10", "--regenerate", "--output", str(output),
+         "--notifications", "200", "--redispatch-seconds", "10"],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr[-3000:]
@@ -49,6 +50,10 @@ def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
     assert set(races["booking"]["outcomes"]) == {"booked", "clash message"}  # no error pages
     assert races["event"]["correct"], races["event"]  # last 10 places: 10 confirmed, 190 waiting
     assert races["shift"]["correct"], races["shift"]
+    notifications = result["notifications"]  # a real worker, Redis and SMTP server
+    assert notifications["throughput"]["lost"] == 0 and notifications["throughput"]["not_sent"] == 0
+    assert notifications["kill"]["complete"] and notifications["kill"]["lost"] == 0
+    assert notifications["celery_worker_peak_mb"]["child_max"] > 0
     assert "district page" in completed.stdout  # the table on the terminal
 
 

@@ -161,9 +161,26 @@ def test_dispatch_due__hands_over_waiting_rows_once_within_the_redispatch_window
     assert handed == [due.pk]
     assert services.notification_dispatch_due() == 0  # already with the broker
     Notification.objects.filter(pk=due.pk).update(
-        dispatched_at=timezone.now() - services.REDISPATCH_AFTER - timedelta(seconds=1)
+        dispatched_at=timezone.now() - services.redispatch_after() - timedelta(seconds=1)
     )
     assert services.notification_dispatch_due() == 1  # the broker lost it: hand it over again
+
+
+def test_dispatch_due__redispatch_delay__five_minutes_unless_configured(monkeypatch, settings):
+    handed: list[int] = []
+    monkeypatch.setattr(
+        "hubportal.notifications.tasks.deliver_notification.apply_async",
+        lambda args, **kwargs: handed.append(args[0]),
+    )
+    assert services.redispatch_after() == timedelta(minutes=5)
+    notification = enqueue()
+    Notification.objects.filter(pk=notification.pk).update(
+        dispatched_at=timezone.now() - timedelta(seconds=20)
+    )
+    assert services.notification_dispatch_due() == 0  # 20 s is well inside five minutes
+    settings.NOTIFICATION_REDISPATCH_SECONDS = 10
+    assert services.notification_dispatch_due() == 1
+    assert handed == [notification.pk]
 
 
 def test_enqueue__broker_down__row_waits_for_the_dispatcher(
@@ -243,3 +260,39 @@ def test_admin__superuser_retries_a_failed_message(client, django_capture_on_com
     assert response.status_code == 302
     notification.refresh_from_db()
     assert notification.status == Status.PENDING and notification.attempts == 0
+
+
+class OrderRecordingBackend:
+    """Records the steps of a send, and what the row says when the message goes out."""
+
+    events: list[tuple[str, str]] = []
+
+    def __init__(self, **kwargs):
+        pass
+
+    def open(self):
+        self.events.append(("open", ""))
+        return True
+
+    def close(self):
+        self.events.append(("close", ""))
+
+    def send_messages(self, messages):
+        for message in messages:
+            pk = message.extra_headers["Message-ID"].split("-", 1)[1].split("@")[0]
+            self.events.append(("send", Notification.objects.get(pk=pk).status))
+        return len(messages)
+
+
+def test_deliver__row_marked_sent_before_the_send_and_connection_closed_after_commit(settings):
+    # The window in which a crash sends a message twice is the commit alone: the mail
+    # server's acceptance comes after the row says "sent" and before the connection closes.
+    settings.EMAIL_BACKEND = f"{__name__}.OrderRecordingBackend"
+    OrderRecordingBackend.events = []
+    notification = enqueue()
+    assert services.notification_deliver(notification_id=notification.pk).outcome == "sent"
+    assert OrderRecordingBackend.events[0] == ("open", "")
+    assert OrderRecordingBackend.events[1] == ("send", Status.SENT)
+    assert OrderRecordingBackend.events[-1][0] == "close"
+    notification.refresh_from_db()
+    assert notification.status == Status.SENT and notification.attempts == 1
