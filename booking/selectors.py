@@ -14,8 +14,8 @@ from knutepunkt.opening_hours import OSLO, localise
 from knutepunkt.selectors import hub_schedules
 
 from . import rules
-from .models import Occurrence, Resource, SpaceClaim
-from .services import atomic_spaces
+from .models import Occurrence, Resource
+from .services import atomic_spaces, claims_overlapping
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,8 @@ class Slot:
 
 
 def busy_ranges(resource: Resource, start: datetime, end: datetime) -> list[DateTimeTZRange]:
-    return list(
-        SpaceClaim.objects.filter(
-            space__in=atomic_spaces(resource), holds_time=True,
-            during__overlap=DateTimeTZRange(start, end, "[)"),
-        ).values_list("during", flat=True)
-    )  # fmt: skip
+    spaces = [space.pk for space in atomic_spaces(resource)]
+    return [during for _space, during in claims_overlapping(spaces, start, end)]
 
 
 def is_bookable(resource: Resource, user, start: datetime, end: datetime, schedule=None) -> bool:
@@ -112,10 +108,11 @@ def find_free_rooms(
     widest = max(r.buffer_before_minutes + r.buffer_after_minutes for r in resources)
     busy: dict[int, list] = {}
     # One query for every claim near the time, whatever the number of rooms.
-    for space_id, during in SpaceClaim.objects.filter(
-        space_id__in=[pk for ids in spaces.values() for pk in ids], holds_time=True,
-        during__overlap=DateTimeTZRange(start - timedelta(minutes=widest), end + timedelta(minutes=widest), "[)"),
-    ).values_list("space_id", "during"):  # fmt: skip
+    for space_id, during in claims_overlapping(
+        [pk for ids in spaces.values() for pk in ids],
+        start - timedelta(minutes=widest),
+        end + timedelta(minutes=widest),
+    ):
         busy.setdefault(space_id, []).append(during)
     scope = permissions.scope_of(user)
     free = []

@@ -34,8 +34,9 @@ def find_room(request):
 
 def _find_room(request):
     form = FindRoomForm(request.GET or None)
-    municipalities = Municipality.objects.order_by("name")
-    municipality = municipalities.filter(slug=request.GET.get("kommune")).first()
+    municipality = Municipality.objects.filter(slug=request.GET.get("kommune")).first()
+    # Plain (slug, name) pairs: the list has every municipality of the installation.
+    municipalities = Municipality.objects.order_by("name").values_list("slug", "name")
     rooms = None
     if form.is_valid():
         data = form.cleaned_data

@@ -275,3 +275,23 @@ def test_confirmation__carries_the_times_as_an_ics_attachment():
     book(ResourceFactory(), [slot()])
     confirmation = Notification.objects.get(template="booking/email/booking_confirmed")
     assert "BEGIN:VEVENT" in confirmation.attachments[0]["content"]
+
+
+def test_claims_overlapping__every_space_asked_about_and_only_overlapping_times():
+    hall = ResourceFactory(name="Storsalen")
+    east = ResourceFactory(name="Øst", hub=hall.hub, parent=hall)
+    west = ResourceFactory(name="Vest", hub=hall.hub, parent=hall)
+    other = ResourceFactory(name="Møterom", hub=hall.hub)
+    start, end = slot()
+    book(hall, [(start, end)])  # claims both halves
+    book(other, [(start, end)])
+    book(other, [slot(days=5)])  # another day: not asked about
+    found = services.claims_overlapping(
+        [east.pk, west.pk, other.pk], start, start + timedelta(minutes=30)
+    )
+    assert sorted(space for space, _during in found) == sorted([east.pk, west.pk, other.pk])
+    assert all(during.lower == start and during.upper == end for _space, during in found)
+    assert (
+        services.claims_overlapping([east.pk], end, end + timedelta(hours=1)) == []
+    )  # [start, end)
+    assert services.claims_overlapping([], start, end) == []
