@@ -27,6 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 CONCURRENCY = [10, 50]
 CONTENTION = [200, 20]  # clients racing, free slots
+# Notifications per run, and the redispatch delay the kill run's recovery waits for: scaled
+# down with the data so that `make bench SCALE=small` stays within 3 minutes.
+NOTIFICATIONS = {"national": 10_000, "small": 1_000, "tiny": 200}
+REDISPATCH_SECONDS = {"national": 60, "small": 15, "tiny": 10}
 
 
 def bench_database_url(base: str, scale: str) -> str:
@@ -400,18 +404,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--contention", type=int, nargs=2, default=CONTENTION, metavar=("CLIENTS", "SLOTS")
     )
-    parser.add_argument("--notifications", type=int, default=10_000, metavar="COUNT",
-                        help="notifications through the outbox (0: skip)")  # fmt: skip
+    parser.add_argument("--notifications", type=int, default=None, metavar="COUNT",
+                        help="notifications through the outbox (0: skip; default by scale: "
+                             "10,000 national, 1,000 small, 200 tiny)")  # fmt: skip
     parser.add_argument("--compare-with", choices=["small", "tiny", "none"], default=None,
                         help="the scale to compare with for flatness (national: small)")  # fmt: skip
-    parser.add_argument("--redispatch-seconds", type=int, default=60,
-                        help="the notification run's redispatch delay (production: 300)")  # fmt: skip
+    parser.add_argument("--redispatch-seconds", type=int, default=None,
+                        help="the notification run's redispatch delay (production: 300; "
+                             "default 60 s national, 15 s small, 10 s tiny)")  # fmt: skip
     parser.add_argument("--report-only", action="store_true",
                         help="report again from the last measurements in .data/ (no measuring)")  # fmt: skip
     parser.add_argument("--one-scale", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     CONCURRENCY[:] = arguments.connections
     CONTENTION[:] = arguments.contention
+    if arguments.notifications is None:
+        arguments.notifications = NOTIFICATIONS[arguments.scale]
+    if arguments.redispatch_seconds is None:
+        arguments.redispatch_seconds = REDISPATCH_SECONDS[arguments.scale]
     if arguments.one_scale:
         return measure_one_scale(arguments)
     compare = arguments.compare_with or ("small" if arguments.scale == "national" else "none")
