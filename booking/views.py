@@ -23,13 +23,20 @@ from .models import Booking, CalendarFeed, Occurrence, Resource
 
 @require_GET
 def find_room(request):
-    # Which rooms are free depends on who asks (staff may book outside opening hours).
     return cached_page(
         request,
         scopes=(),
         build=lambda: (_find_room(request), _next_step()),
-        same_for_everyone=False,
+        same_for_everyone=not _books_as_staff(request.user),
     )
+
+
+def _books_as_staff(user) -> bool:
+    """Staff and administrators may book outside the citizens' rules (opening hours,
+    notice, horizon), so the free times they see are their own; every other reader, signed
+    in or not, sees what a citizen sees and shares the cached copy."""
+    scope = permissions.scope_of(user)
+    return scope.is_superuser or bool(scope.hub_ids or scope.municipality_ids)
 
 
 def _find_room(request):
@@ -71,8 +78,9 @@ def resource_page(request, resource):
     def build():
         return _resource_page(request, resource_id), _next_step()
 
-    # The free times depend on who asks (staff, organisations with an agreement).
-    return cached_page(request, scopes=(), build=build, same_for_everyone=False)
+    return cached_page(
+        request, scopes=(), build=build, same_for_everyone=not _books_as_staff(request.user)
+    )
 
 
 def _resource_page(request, resource):

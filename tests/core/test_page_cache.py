@@ -70,12 +70,37 @@ def test_messages__shown_to_their_reader_only_and_never_cached(url):
     assert 'class="message' not in reader.get(url).content.decode()  # shown once
 
 
-def test_week_view__still_built_for_each_signed_in_reader():
+def _week_beyond_the_horizon():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from tests.booking.factories import ResourceFactory
 
-    resource = ResourceFactory()
-    citizen = _signed_in(UserFactory())
-    citizen.get(f"/rom/{resource.pk}/")
+    resource = ResourceFactory(horizon_days=7)
+    monday = timezone.localdate() + timedelta(days=21)
+    monday -= timedelta(days=monday.weekday())
+    return resource, f"/rom/{resource.pk}/?uke={monday.isoformat()}"
+
+
+def test_week_view__signed_in_citizens_share_one_copy():
+    resource, url = _week_beyond_the_horizon()
+    _signed_in(UserFactory()).get(url)  # builds the shared copy
+    other = _signed_in(UserFactory())
     with CaptureQueriesContext(connection) as queries:
-        citizen.get(f"/rom/{resource.pk}/")
-    assert len(queries) > 4  # what is free depends on who asks: not a shared copy
+        page = other.get(url)
+    assert len(queries) <= 4  # session and user only: the week is not worked out again
+    assert "?start=" not in page.content.decode()  # beyond the horizon: nothing to book
+
+
+def test_week_view__hub_staff_get_their_own_free_times_not_the_citizens_copy():
+    from tests.knutepunkt.factories import hub_staff
+
+    resource, url = _week_beyond_the_horizon()
+    _signed_in(UserFactory()).get(url)  # the citizens' copy is in the cache
+    staff = _signed_in(hub_staff(resource.hub))
+    with CaptureQueriesContext(connection) as queries:
+        page = staff.get(url)
+    assert len(queries) > 4  # built for this reader
+    assert "?start=" in page.content.decode()  # staff may book beyond the horizon
+    assert "?start=" not in _signed_in(UserFactory()).get(url).content.decode()
