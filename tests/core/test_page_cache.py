@@ -84,7 +84,7 @@ def _week_beyond_the_horizon():
 
 
 def test_week_view__signed_in_citizens_share_one_copy():
-    resource, url = _week_beyond_the_horizon()
+    _, url = _week_beyond_the_horizon()
     _signed_in(UserFactory()).get(url)  # builds the shared copy
     other = _signed_in(UserFactory())
     with CaptureQueriesContext(connection) as queries:
