@@ -61,6 +61,7 @@ def free_port() -> int:
 
 
 ANONYMOUS, SIGNED_IN = "cookieless", "signed in"
+BARE_USER = "bare view + user"  # the second reference for signed-in readers
 
 
 def pages() -> dict[str, str]:
@@ -80,6 +81,7 @@ def pages() -> dict[str, str]:
     day = (timezone.localdate() + timedelta(days=3)).isoformat()
     return {
         "bare view": "/_bench/bare",
+        BARE_USER: "/_bench/bare-user",
         "front page": "/",
         "district page": f"/{municipality}/{district.slug}/",
         "hub page": f"/{municipality}/knutepunkt/{hub.slug}/",
@@ -100,7 +102,7 @@ def levels(mode: str) -> list[int]:
 def modes_of(page: str) -> list[str]:
     """Cookieless readers (a citizen's first visit: the page cache answers) and signed-in
     readers (every page built afresh); "my bookings" exists only for the signed in."""
-    return [SIGNED_IN] if page == "my bookings" else [ANONYMOUS, SIGNED_IN]
+    return [SIGNED_IN] if page in ("my bookings", BARE_USER) else [ANONYMOUS, SIGNED_IN]
 
 
 def session_cookie() -> str:
@@ -297,11 +299,16 @@ def add_ratios(rows: list[dict]) -> None:
     """Each row's req/s as a ratio to the bare view's for the same kind of reader and the
     same connections, measured in the same run: a cookieless page against the cookieless
     bare view (which pays the early page cache's lookup, a miss), a signed-in page against
-    the bare view with the same session cookie (no lookup; the session is not read)."""
+    the bare view with the same session cookie (no lookup; the session is not read). A
+    signed-in row also gets its ratio to the bare view that reads the session and loads the
+    user (``ratio_to_bare_user``): what the page costs beyond Django's own authentication."""
     bare = {(r["mode"], r["connections"]): r["rps"] for r in rows if r["page"] == "bare view"}
+    with_user = {r["connections"]: r["rps"] for r in rows if r["page"] == BARE_USER}
     for row in rows:
         reference = bare.get((row["mode"], row["connections"]))
         row["ratio_to_bare"] = round(row["rps"] / reference, 3) if reference else None
+        reference = with_user.get(row["connections"]) if row["mode"] == SIGNED_IN else None
+        row["ratio_to_bare_user"] = round(row["rps"] / reference, 3) if reference else None
 
 
 def flatness(small: dict, large: dict) -> dict:
@@ -316,7 +323,7 @@ def flatness(small: dict, large: dict) -> dict:
     pages = []
     for row in large["rows"]:
         earlier = before.get(key(row))
-        if row["page"] == "bare view" or not earlier or not earlier["ratio_to_bare"]:
+        if row["page"] in ("bare view", BARE_USER) or not earlier or not earlier["ratio_to_bare"]:
             continue
         pages.append({
             "page": row["page"], "mode": row["mode"], "connections": row["connections"],
@@ -340,12 +347,13 @@ def print_table(result: dict) -> None:
     if result.get("generated"):
         generated = result["generated"]
         print(f"generated in {generated['seconds']} s: {generated['counts']}")
-    print(f"{'page':<22}{'reader':<11}{'conn':>5}{'req/s':>9}{'× bare':>8}{'p50 ms':>8}"
-          f"{'p99 ms':>8}{'queries':>8}{'non-2xx':>8}")  # fmt: skip
+    print(f"{'page':<22}{'reader':<11}{'conn':>5}{'req/s':>9}{'× bare':>8}{'× b+user':>9}"
+          f"{'p50 ms':>8}{'p99 ms':>8}{'queries':>8}{'non-2xx':>8}")  # fmt: skip
     for row in result["rows"]:
+        with_user = f"{row['ratio_to_bare_user']:.2f}" if row.get("ratio_to_bare_user") else ""
         print(f"{row['page']:<22}{row['mode']:<11}{row['connections']:>5}{row['rps']:>9.1f}"
-              f"{row['ratio_to_bare'] or 0:>8.2f}{row['p50_ms']:>8.1f}{row['p99_ms']:>8.1f}"
-              f"{row['queries']:>8}{row['non_2xx']:>8}")  # fmt: skip
+              f"{row['ratio_to_bare'] or 0:>8.2f}{with_user:>9}{row['p50_ms']:>8.1f}"
+              f"{row['p99_ms']:>8.1f}{row['queries']:>8}{row['non_2xx']:>8}")  # fmt: skip
     print(f"availability check: {result['availability']['ms_per_check']} ms "
           f"({result['availability']['checks']} checks)")  # fmt: skip
     print(f"peak resident memory of a web worker: {result['web_worker_peak_mb']} MB")

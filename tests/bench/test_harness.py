@@ -35,7 +35,7 @@ def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
     assert completed.returncode == 0, completed.stderr[-3000:]
     result = json.loads(output.read_text())
     pages = {row["page"] for row in result["rows"]}
-    assert {"bare view", "district page", "search (bostøtte)", "week view", "free-room search",
+    assert {"bare view", "bare view + user", "district page", "search (bostøtte)", "week view", "free-room search",
             "event list", "my bookings"} <= pages  # fmt: skip
     modes = {(row["page"], row["mode"]) for row in result["rows"]}
     assert ("district page", "cookieless") in modes and ("district page", "signed in") in modes
@@ -44,6 +44,7 @@ def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
         assert row["rps"] > 0, row
         assert row["non_2xx"] == 0, row
         assert row["ratio_to_bare"] is not None
+        assert (row["ratio_to_bare_user"] is not None) == (row["mode"] == "signed in"), row
     assert result["web_worker_peak_mb"] > 0
     races = result["contention"]  # 200 clients through the real endpoints
     assert races["booking"]["correct"], races["booking"]  # 20 slots: 20 booked, 180 clash messages
@@ -74,3 +75,20 @@ def test_flatness__ratios_of_ratios_and_equal_query_budgets():
     assert result["availability_check"]["flatness"] == 0.8
     assert result["queries_equal"] is True
     assert flatness(scale(0.5, 2, {"a": 1}), scale(0.5, 2, {"a": 2}))["queries_equal"] is False
+
+
+def test_ratios__each_kind_of_reader_against_its_own_bare_view():
+    from bench.run import add_ratios
+
+    rows = [
+        {"page": "bare view", "mode": "cookieless", "connections": 10, "rps": 1000.0},
+        {"page": "bare view", "mode": "signed in", "connections": 10, "rps": 2000.0},
+        {"page": "bare view + user", "mode": "signed in", "connections": 10, "rps": 800.0},
+        {"page": "district page", "mode": "cookieless", "connections": 10, "rps": 900.0},
+        {"page": "district page", "mode": "signed in", "connections": 10, "rps": 400.0},
+    ]
+    add_ratios(rows)
+    ratios = {(r["page"], r["mode"]): (r["ratio_to_bare"], r["ratio_to_bare_user"]) for r in rows}
+    assert ratios[("district page", "cookieless")] == (0.9, None)
+    assert ratios[("district page", "signed in")] == (0.2, 0.5)
+    assert ratios[("bare view + user", "signed in")] == (0.4, 1.0)
