@@ -1,6 +1,7 @@
 """Booking through the real URLs: bad input gives a message and saves nothing; other
 people's bookings do not exist for you; staff approve from the queue."""
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -121,7 +122,10 @@ def test_my_bookings__lists_own_and_cancels_one_of_a_series(client, citizen):
     booking = services.booking_create(
         booker=citizen, resource=room, times=times, purpose="Strikkeklubb"
     ).booking
-    assert "Strikkeklubb" in client.get("/bookinger/").content.decode()
+    page = client.get("/bookinger/").content.decode()
+    assert "Strikkeklubb" in page
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
+    assert title.startswith("Mine bookinger ·") and "<" not in title  # text only, no markup
     middle = booking.occurrences.order_by("starts_at")[1]
     client.post(f"/bookinger/{booking.pk}/avbestill/", {"occurrence": middle.pk, "scope": "one"})
     assert list(booking.occurrences.order_by("starts_at").values_list("status", flat=True)) == [
