@@ -65,8 +65,8 @@ def cached_page(
     One shared copy serves every reader: it is built as for a reader without an account,
     and the personal regions of the page (account menu, messages; see the ``personal``
     template tag) are rendered afresh for each reader who sends cookies. A page whose
-    content itself depends on who reads it (``same_for_everyone=False``: the week view,
-    which shows staff more) is cached for readers without an account only."""
+    content itself depends on who reads it (``same_for_everyone=False``: the week view for
+    staff, who may book outside the citizens' rules) is built afresh for a signed-in reader."""
     if request.method != "GET" or (request.user.is_authenticated and not same_for_everyone):
         response, _valid_until = build()
         return response
