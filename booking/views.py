@@ -35,8 +35,7 @@ def _books_as_staff(user) -> bool:
     """Staff and administrators may book outside the citizens' rules (opening hours,
     notice, horizon), so the free times they see are their own; every other reader, signed
     in or not, sees what a citizen sees and shares the cached copy."""
-    scope = permissions.scope_of(user)
-    return scope.is_superuser or bool(scope.hub_ids or scope.municipality_ids)
+    return permissions.scope_of(user).is_staff_anywhere
 
 
 def _find_room(request):
