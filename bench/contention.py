@@ -31,9 +31,14 @@ def prepare(clients: int, slots: int):
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     hub = Hub.objects.order_by("pk").first()
     room = Resource.objects.create(
-        hub=hub, name=f"Konkurranserom {get_random_string(6)}", kind="meeting_room", capacity=1000,
-        only_in_opening_hours=False, min_notice_hours=0, max_active_per_booker=1000,
-    )  # fmt: skip
+        hub=hub,
+        name=f"Konkurranserom {get_random_string(6)}",
+        kind="meeting_room",
+        capacity=1000,
+        only_in_opening_hours=False,
+        min_notice_hours=0,
+        max_active_per_booker=1000,
+    )
     tomorrow = timezone.localdate() + timedelta(days=1)
     times = [(tomorrow, time(hour=6 + i % 16), i // 16) for i in range(slots)]
     users = User.objects.bulk_create(
@@ -64,15 +69,22 @@ def race(port: int, clients: int = 200, slots: int = 20) -> dict:
     def client(index: int) -> None:
         day, start, extra_days = times[index % len(times)]
         token = get_random_string(32)
-        body = urllib.parse.urlencode({
-            "csrfmiddlewaretoken": token, "day": (day + timedelta(days=extra_days)).isoformat(),
-            "start": start.strftime("%H:%M"), "minutes": "60", "purpose": "Konkurranse",
-            "attendees": "1", "repeat": "none",
-        }).encode()  # fmt: skip
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "day": (day + timedelta(days=extra_days)).isoformat(),
+                "start": start.strftime("%H:%M"),
+                "minutes": "60",
+                "purpose": "Konkurranse",
+                "attendees": "1",
+                "repeat": "none",
+            }
+        ).encode()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/rom/{room.pk}/book/", data=body,
+            f"http://127.0.0.1:{port}/rom/{room.pk}/book/",
+            data=body,
             headers={"Cookie": f"{sessions[index]}; csrftoken={token}"},
-        )  # fmt: skip
+        )
         opener = urllib.request.build_opener(_NoRedirect)
         barrier.wait()
         try:
@@ -99,10 +111,13 @@ def race(port: int, clients: int = 200, slots: int = 20) -> dict:
     counts = {name: outcomes.count(name) for name in sorted(set(outcomes))}
     booked_rows = Occurrence.objects.filter(resource=room).count()
     return {
-        "clients": clients, "slots": slots, "outcomes": counts, "occurrences_in_database": booked_rows,
+        "clients": clients,
+        "slots": slots,
+        "outcomes": counts,
+        "occurrences_in_database": booked_rows,
         "correct": counts.get("booked", 0) == slots == booked_rows
         and counts.get("clash message", 0) == clients - slots,
-    }  # fmt: skip
+    }
 
 
 def _signed_in_clients(count: int, verified: bool = False) -> list:
@@ -144,9 +159,10 @@ def _post_all(port: int, path: str, forms: list[dict], cookies: list[str]) -> di
         token = get_random_string(32)
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **forms[index]}).encode()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}{path}", data=body,
+            f"http://127.0.0.1:{port}{path}",
+            data=body,
             headers={"Cookie": f"{cookies[index]}; csrftoken={token}"},
-        )  # fmt: skip
+        )
         opener = urllib.request.build_opener(_NoRedirect)
         barrier.wait()
         try:
@@ -177,10 +193,15 @@ def event_race(port: int, clients: int = 200, places: int = 10) -> dict:
 
     start = timezone.now() + td(days=3)
     event = Event.objects.create(
-        hub=Hub.objects.order_by("pk").first(), title="Konkurranse", starts_at=start,
-        ends_at=start + td(hours=2), category="other", registration="portal", capacity=places,
+        hub=Hub.objects.order_by("pk").first(),
+        title="Konkurranse",
+        starts_at=start,
+        ends_at=start + td(hours=2),
+        category="other",
+        registration="portal",
+        capacity=places,
         max_group_size=1,
-    )  # fmt: skip
+    )
     signed_in = _signed_in_clients(clients, verified=True)
     forms = [{"name": "Deltaker", "email": user.email, "group_size": "1"} for user, _ in signed_in]
     outcomes = _post_all(port, event.get_absolute_url(), forms, [cookie for _, cookie in signed_in])
@@ -188,11 +209,16 @@ def event_race(port: int, clients: int = 200, places: int = 10) -> dict:
     waitlisted = Registration.objects.filter(event=event, status="waitlisted").count()
     event.refresh_from_db()
     return {
-        "clients": clients, "places": places, "outcomes": outcomes, "confirmed": confirmed,
-        "waitlisted": waitlisted, "places_taken": event.places_taken,
-        "correct": confirmed == places == event.places_taken and waitlisted == clients - places
+        "clients": clients,
+        "places": places,
+        "outcomes": outcomes,
+        "confirmed": confirmed,
+        "waitlisted": waitlisted,
+        "places_taken": event.places_taken,
+        "correct": confirmed == places == event.places_taken
+        and waitlisted == clients - places
         and outcomes == {"answered": clients},
-    }  # fmt: skip
+    }
 
 
 def shift_race(port: int, clients: int = 200, places: int = 10) -> dict:
@@ -222,8 +248,13 @@ def shift_race(port: int, clients: int = 200, places: int = 10) -> dict:
     waitlisted = ShiftSignup.objects.filter(shift=shift, status="waitlisted").count()
     shift.refresh_from_db()
     return {
-        "clients": clients, "places": places, "outcomes": outcomes, "confirmed": confirmed,
-        "waitlisted": waitlisted, "places_taken": shift.places_taken,
-        "correct": confirmed == places == shift.places_taken and waitlisted == clients - places
+        "clients": clients,
+        "places": places,
+        "outcomes": outcomes,
+        "confirmed": confirmed,
+        "waitlisted": waitlisted,
+        "places_taken": shift.places_taken,
+        "correct": confirmed == places == shift.places_taken
+        and waitlisted == clients - places
         and outcomes == {"answered": clients},
-    }  # fmt: skip
+    }

@@ -27,10 +27,16 @@ from datetime import time as clock
 
 SCALES = {"national": 1.0, "small": 0.01, "tiny": 0.001}
 NATIONAL = {
-    "municipalities": 357, "hubs": 1500, "resources": 10_000, "bookings": 1_000_000,
-    "organisations": 20_000, "volunteers": 100_000, "signups": 500_000, "events": 50_000,
+    "municipalities": 357,
+    "hubs": 1500,
+    "resources": 10_000,
+    "bookings": 1_000_000,
+    "organisations": 20_000,
+    "volunteers": 100_000,
+    "signups": 500_000,
+    "events": 50_000,
     "registrations": 500_000,
-}  # fmt: skip
+}
 BATCH = 5000
 WEEKS = 104  # two years of booked times, half behind and half ahead
 SERIES_LENGTH = 10  # weeks in a recurring series
@@ -143,8 +149,9 @@ def generate(scale_name: str, seed: int = 2026) -> dict:
         from hubportal.accounts.models import User
         from innbyggertorg.models import Registration
 
-        reset_sequences([User, VolunteerProfile, Booking, Occurrence, SpaceClaim, ShiftSignup,
-                         Registration])  # fmt: skip
+        reset_sequences(
+            [User, VolunteerProfile, Booking, Occurrence, SpaceClaim, ShiftSignup, Registration]
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     timer.step("analyze")
@@ -185,20 +192,28 @@ def _places(n: dict, today: date) -> dict:
     )
     districts = District.objects.bulk_create(
         District(
-            municipality=municipalities[i % len(municipalities)], name=f"Bydel {i}",
-            slug=f"bydel-{i}", postcodes=[f"{(1000 + i) % 10000:04d}"],
+            municipality=municipalities[i % len(municipalities)],
+            name=f"Bydel {i}",
+            slug=f"bydel-{i}",
+            postcodes=[f"{(1000 + i) % 10000:04d}"],
         )
         for i in range(n["hubs"])
-    )  # fmt: skip
+    )
     hubs = Hub.objects.bulk_create(
         Hub(
-            district=d, municipality_id=d.municipality_id, name=f"Knutepunkt {i}",
-            slug=f"knutepunkt-{i}", street_address="Torget 1", postcode="1389", post_town="Sted",
+            district=d,
+            municipality_id=d.municipality_id,
+            name=f"Knutepunkt {i}",
+            slug=f"knutepunkt-{i}",
+            street_address="Torget 1",
+            postcode="1389",
+            post_town="Sted",
             description="Innbyggerservice, bibliotek og bostøtte.",
-            latitude=58 + random.random() * 12, longitude=5 + random.random() * 25,
+            latitude=58 + random.random() * 12,
+            longitude=5 + random.random() * 25,
         )
         for i, d in enumerate(districts)
-    )  # fmt: skip
+    )
     periods = OpeningHoursPeriod.objects.bulk_create(
         OpeningHoursPeriod(hub=h, name="Ordinær", valid_from=today - timedelta(days=800))
         for h in hubs
@@ -216,22 +231,27 @@ def _places(n: dict, today: date) -> dict:
     exceptions = OpeningHoursException.objects.bulk_create(
         [
             OpeningHoursException(
-                hub=h, start_date=today + timedelta(days=20 + i % 30),
-                end_date=today + timedelta(days=20 + i % 30), kind=ExceptionKind.CLOSED,
+                hub=h,
+                start_date=today + timedelta(days=20 + i % 30),
+                end_date=today + timedelta(days=20 + i % 30),
+                kind=ExceptionKind.CLOSED,
                 reason="Personalmøte",
             )
             for i, h in enumerate(hubs)
         ]
         + [
             OpeningHoursException(
-                hub=h, start_date=christmas, end_date=christmas + timedelta(days=1),
-                kind=ExceptionKind.SPECIAL_HOURS, reason="Jul",
+                hub=h,
+                start_date=christmas,
+                end_date=christmas + timedelta(days=1),
+                kind=ExceptionKind.SPECIAL_HOURS,
+                reason="Jul",
             )
             for h in hubs
             if christmas > today + timedelta(days=50)
         ],
         batch_size=BATCH,
-    )  # fmt: skip
+    )
     ExceptionSpan.objects.bulk_create(
         (
             span
@@ -246,11 +266,14 @@ def _places(n: dict, today: date) -> dict:
     )
     ServiceType.objects.bulk_create(
         ServiceType(
-            municipality=m, name="Bostøtte og startlån", slug="bostotte", category="other",
+            municipality=m,
+            name="Bostøtte og startlån",
+            slug="bostotte",
+            category="other",
             keywords="bostøtte startlån",
         )
         for m in municipalities
-    )  # fmt: skip
+    )
     return {"municipalities": municipalities, "hubs": hubs}
 
 
@@ -262,11 +285,14 @@ def _resources(n: dict, hubs: list) -> list[dict]:
     def room(index: int, kind: str = "meeting_room", **fields) -> Resource:
         hub = hubs[index % len(hubs)]
         return Resource(
-            hub=hub, municipality_id=hub.municipality_id, kind=kind,
-            capacity=10 + index % 60, facilities=["projector"] if index % 2 else [],
+            hub=hub,
+            municipality_id=hub.municipality_id,
+            kind=kind,
+            capacity=10 + index % 60,
+            facilities=["projector"] if index % 2 else [],
             max_active_per_booker=100_000,
             **fields,
-        )  # fmt: skip
+        )
 
     halls_count = max(1, n["resources"] // 20)
     halls = Resource.objects.bulk_create(
@@ -274,13 +300,17 @@ def _resources(n: dict, hubs: list) -> list[dict]:
     )
     parts = Resource.objects.bulk_create(
         Resource(
-            hub_id=hall.hub_id, municipality_id=hall.municipality_id, parent=hall,
-            name=f"{hall.name} del {side}", kind="hall", capacity=hall.capacity // 2 + 1,
+            hub_id=hall.hub_id,
+            municipality_id=hall.municipality_id,
+            parent=hall,
+            name=f"{hall.name} del {side}",
+            kind="hall",
+            capacity=hall.capacity // 2 + 1,
             max_active_per_booker=100_000,
         )
         for hall in halls
         for side in ("A", "B")
-    )  # fmt: skip
+    )
     rooms_count = max(1, n["resources"] - len(halls) - len(parts))
     rooms = Resource.objects.bulk_create(
         (room(i, name=f"Rom {i}") for i in range(rooms_count)), batch_size=BATCH
@@ -334,8 +364,17 @@ def _bookings(n: dict, resources: list[dict], users: list[int], now: datetime) -
         for week in range(weeks):
             if not series or week % SERIES_LENGTH == 0:
                 booker = users[(position * 31 + week) % len(users)]
-                bookings.append((booking_id, resource["id"], booker, "Møte", "confirmed",
-                                 week % 10 == 0, "weekly" if series else "none"))  # fmt: skip
+                bookings.append(
+                    (
+                        booking_id,
+                        resource["id"],
+                        booker,
+                        "Møte",
+                        "confirmed",
+                        week % 10 == 0,
+                        "weekly" if series else "none",
+                    )
+                )
                 booking_id += 1
             hour = 8 + (position if series else position + 3 * week) % 12
             starts = monday + timedelta(days=7 * week + resource["weekday"], hours=hour)
@@ -349,13 +388,15 @@ def _bookings(n: dict, resources: list[dict], users: list[int], now: datetime) -
                 claim_id += 1
             occurrence_id += 1
     copy_rows(
-        Booking, ["id", "resource_id", "booker_id", "purpose", "status", "is_public", "repeat"],
+        Booking,
+        ["id", "resource_id", "booker_id", "purpose", "status", "is_public", "repeat"],
         bookings,
-    )  # fmt: skip
+    )
     copy_rows(
-        Occurrence, ["id", "booking_id", "resource_id", "starts_at", "ends_at", "status"],
+        Occurrence,
+        ["id", "booking_id", "resource_id", "starts_at", "ends_at", "status"],
         occurrences,
-    )  # fmt: skip
+    )
     copy_rows(SpaceClaim, ["id", "occurrence_id", "space_id", "during"], claims)
     return {"bookings": len(bookings), "occurrences": len(occurrences), "claims": len(claims)}
 
@@ -371,13 +412,16 @@ def _volunteering(n: dict, places: dict, users: list[int], now: datetime) -> Non
     organisations = Organisation.objects.bulk_create(
         (
             Organisation(
-                municipality=municipalities[i % len(municipalities)], name=f"Lag {i}",
-                org_number=f"{100000000 + i}", kind="voluntary", listing="approved",
+                municipality=municipalities[i % len(municipalities)],
+                name=f"Lag {i}",
+                org_number=f"{100000000 + i}",
+                kind="voluntary",
+                listing="approved",
             )
             for i in range(n["organisations"])
         ),
         batch_size=BATCH,
-    )  # fmt: skip
+    )
     opportunities = Opportunity.objects.bulk_create(
         Opportunity(hub=h, organisation=organisations[i % len(organisations)], title=f"Vakt {i}")
         for i, h in enumerate(hubs)
@@ -388,12 +432,13 @@ def _volunteering(n: dict, places: dict, users: list[int], now: datetime) -> Non
                 opportunity=opportunities[i % len(opportunities)],
                 starts_at=now + timedelta(days=1 + i % SHIFT_DAYS, hours=i % 7),
                 ends_at=now + timedelta(days=1 + i % SHIFT_DAYS, hours=i % 7 + 2),
-                capacity=SIGNUPS_PER_SHIFT + 5, places_taken=SIGNUPS_PER_SHIFT,
+                capacity=SIGNUPS_PER_SHIFT + 5,
+                places_taken=SIGNUPS_PER_SHIFT,
             )
             for i in range(max(1, n["signups"] // SIGNUPS_PER_SHIFT))
         ),
         batch_size=BATCH,
-    )  # fmt: skip
+    )
 
     first = next_id(ShiftSignup)  # not inside the generator: it runs during the COPY
 
@@ -417,15 +462,20 @@ def _events(n: dict, hubs: list, now: datetime) -> None:
     events = Event.objects.bulk_create(
         (
             Event(
-                hub=hubs[i % len(hubs)], municipality_id=hubs[i % len(hubs)].municipality_id,
-                title=f"Språkkafé {i}", starts_at=now + timedelta(days=i % 90, hours=18),
-                ends_at=now + timedelta(days=i % 90, hours=20), category="language_cafe",
-                registration="portal", capacity=30 if i % 2 else None, places_taken=per_event,
+                hub=hubs[i % len(hubs)],
+                municipality_id=hubs[i % len(hubs)].municipality_id,
+                title=f"Språkkafé {i}",
+                starts_at=now + timedelta(days=i % 90, hours=18),
+                ends_at=now + timedelta(days=i % 90, hours=20),
+                category="language_cafe",
+                registration="portal",
+                capacity=30 if i % 2 else None,
+                places_taken=per_event,
             )
             for i in range(n["events"])
         ),
         batch_size=BATCH,
-    )  # fmt: skip
+    )
     first = next_id(Registration)
     copy_rows(
         Registration,

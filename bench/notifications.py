@@ -1,6 +1,7 @@
 """Notifications through the outbox with a real Celery worker on the real Redis broker.
 
-    .venv/bin/python -m hubportal.devstack exec -- .venv/bin/python -m bench.notifications --count 2000
+    .venv/bin/python -m hubportal.devstack exec -- \
+        .venv/bin/python -m bench.notifications --count 2000
 
 Everything goes the product's way: ``notification_enqueue`` writes the rows, ``BATCH`` per
 transaction; their on-commit hook hands each row to Celery on Redis; one ``celery worker``
@@ -56,7 +57,8 @@ from email.parser import BytesHeaderParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = "notifications/test_message"  # the portal's own "test message" (manage.py send_test_notification)
+# The portal's own "test message" (manage.py send_test_notification).
+TEMPLATE = "notifications/test_message"
 WORKER_CONCURRENCY = 2  # prefork processes; the benchmark machine has 2 cores
 BATCH = 100  # notifications per transaction, as a feature notifying a group would write them
 # Longer than the queue's wait in a 10,000 run (about a minute), so that waiting rows are
@@ -108,9 +110,12 @@ class MailSink:
 
         self.port = free_port()
         self._controller = Controller(
-            self, hostname="127.0.0.1", port=self.port, server_hostname="mail-sink.bench.invalid",
+            self,
+            hostname="127.0.0.1",
+            port=self.port,
+            server_hostname="mail-sink.bench.invalid",
             ready_timeout=30,
-        )  # fmt: skip
+        )
         self._controller.start()
 
     def stop(self) -> None:
@@ -145,15 +150,30 @@ class Worker:
     @classmethod
     def start(cls, environment: dict, queue: str, hostname: str, log: Path) -> Worker:
         command = [
-            sys.executable, "-m", "celery", "-A", "hubportal", "worker", "--loglevel=INFO",
-            f"--concurrency={WORKER_CONCURRENCY}", "-Q", queue, f"--hostname={hostname}",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hubportal",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={WORKER_CONCURRENCY}",
+            "-Q",
+            queue,
+            f"--hostname={hostname}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
         with log.open("a") as output:
             process = subprocess.Popen(
-                command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
+                command,
+                cwd=ROOT,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         return cls(process, log)
 
     def wait_ready(self, timeout: float = 120) -> float:
@@ -570,29 +590,39 @@ def measure_notifications(
 
 def print_notifications(result: dict) -> None:
     a, b, memory = result["throughput"], result["kill"], result["celery_worker_peak_mb"]
-    print(f"notifications: {result['count']} through the outbox, 1 Celery worker "
-          f"(concurrency {result['worker_concurrency']}), real Redis and SMTP: "
-          f"{a['per_second']}/s (enqueue {a['enqueue_s']} s, delivered in {a['deliver_s']} s), "
-          f"lost {a['lost']}, duplicated {a['duplicated']}")  # fmt: skip
-    print(f"worker killed after {b['sent_before_kill']} sent ({b['committed_before_kill']} "
-          f"committed): all sent {b['recovery_s']} s after the kill (new worker ready in "
-          f"{b['restart_s']} s, redispatch after {b['redispatch_after_s']} s), lost {b['lost']}, "
-          f"duplicated {b['duplicated']}, {b['per_second']}/s overall")  # fmt: skip
-    print(f"peak memory of the Celery worker: parent {memory['parent']} MB, "
-          f"largest child {memory['child_max']} MB")  # fmt: skip
+    print(
+        f"notifications: {result['count']} through the outbox, 1 Celery worker "
+        f"(concurrency {result['worker_concurrency']}), real Redis and SMTP: "
+        f"{a['per_second']}/s (enqueue {a['enqueue_s']} s, delivered in {a['deliver_s']} s), "
+        f"lost {a['lost']}, duplicated {a['duplicated']}"
+    )
+    print(
+        f"worker killed after {b['sent_before_kill']} sent ({b['committed_before_kill']} "
+        f"committed): all sent {b['recovery_s']} s after the kill (new worker ready in "
+        f"{b['restart_s']} s, redispatch after {b['redispatch_after_s']} s), lost {b['lost']}, "
+        f"duplicated {b['duplicated']}, {b['per_second']}/s overall"
+    )
+    print(
+        f"peak memory of the Celery worker: parent {memory['parent']} MB, "
+        f"largest child {memory['child_max']} MB"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="hubportal benchmark: notifications")
     parser.add_argument("--count", type=int, default=10_000, help="notifications per run")
     parser.add_argument(
-        "--redispatch-seconds", type=int, default=REDISPATCH_SECONDS,
+        "--redispatch-seconds",
+        type=int,
+        default=REDISPATCH_SECONDS,
         help="the workers' HUBPORTAL_NOTIFICATION_REDISPATCH_SECONDS in run B (production: 300)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--dispatch-every", type=float, default=DISPATCH_EVERY_SECONDS,
+        "--dispatch-every",
+        type=float,
+        default=DISPATCH_EVERY_SECONDS,
         help="seconds between the dispatcher tasks sent in run B (celery beat: 30)",
-    )  # fmt: skip
+    )
     arguments = parser.parse_args(argv)
     base = os.environ.get("DATABASE_URL")
     if not base or not os.environ.get("REDIS_URL"):
@@ -608,8 +638,10 @@ def main(argv: list[str] | None = None) -> int:
     environment = dict(os.environ)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
-        cwd=ROOT, env=environment, check=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
     import django
 
     django.setup()

@@ -87,7 +87,9 @@ def pages() -> dict[str, str]:
         "hub page": f"/{municipality}/knutepunkt/{hub.slug}/",
         "search (bostøtte)": "/sok/?q=bost%C3%B8tte",
         "week view": f"/rom/{resource.pk}/",
-        "free-room search": f"/rom/?kommune={municipality}&day={day}&start=18:00&minutes=60&people=10",
+        "free-room search": (
+            f"/rom/?kommune={municipality}&day={day}&start=18:00&minutes=60&people=10"
+        ),
         "event list": f"/{municipality}/arrangementer/?audience=all",
         "my bookings": "/bookinger/",
     }
@@ -195,10 +197,22 @@ def serve_and_measure(
         raise SystemExit("bench: wrk is missing (apt-get install wrk)")
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "hubportal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env={**environment, "DJANGO_SETTINGS_MODULE": "bench.settings"}, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "hubportal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -216,13 +230,24 @@ def serve_and_measure(
                 for connections in levels(mode):
                     subprocess.run(  # warm up: caches, connections, imports
                         [wrk, "-t1", "-c2", "-d1s", *headers, f"http://127.0.0.1:{port}{url}"],
-                        capture_output=True, text=True, check=False,
-                    )  # fmt: skip
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    )
                     output = subprocess.run(
-                        [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *headers,
-                         f"http://127.0.0.1:{port}{url}"],
-                        capture_output=True, text=True, check=True,
-                    ).stdout  # fmt: skip
+                        [
+                            wrk,
+                            "-t2",
+                            f"-c{connections}",
+                            f"-d{duration}s",
+                            "--latency",
+                            *headers,
+                            f"http://127.0.0.1:{port}{url}",
+                        ],
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout
                     results.setdefault((name, mode), {})[connections] = parse_wrk(output)
         from bench.contention import event_race, race, shift_race
 
@@ -231,9 +256,12 @@ def serve_and_measure(
             "event": event_race(port, clients=CONTENTION[0]),
             "shift": shift_race(port, clients=CONTENTION[0]),
         }
-        workers = [int(p) for p in subprocess.run(
-            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
-        ).stdout.split()]  # fmt: skip
+        workers = [
+            int(p)
+            for p in subprocess.run(
+                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+            ).stdout.split()
+        ]
         return results, peak_memory_mb(workers)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -293,18 +321,28 @@ def run(*, scale: str, duration: int, environment: dict, regenerate: bool = Fals
     serving, memory = serve_and_measure(urls, cookie, duration, environment)
     contention = serving.pop("_contention")
     rows = [
-        {"page": name, "mode": mode, "connections": connections, **figures,
-         "queries": queries[name]}
+        {
+            "page": name,
+            "mode": mode,
+            "connections": connections,
+            **figures,
+            "queries": queries[name],
+        }
         for (name, mode), by_level in serving.items()
         for connections, figures in by_level.items()
-    ]  # fmt: skip
+    ]
     add_ratios(rows)
     return {
-        "scale": scale, "generated": generated, "duration_s": duration,
+        "scale": scale,
+        "generated": generated,
+        "duration_s": duration,
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "rows": rows, "queries": queries, "availability": availability,
-        "web_worker_peak_mb": memory, "contention": contention,
-    }  # fmt: skip
+        "rows": rows,
+        "queries": queries,
+        "availability": availability,
+        "web_worker_peak_mb": memory,
+        "contention": contention,
+    }
 
 
 def add_ratios(rows: list[dict]) -> None:
@@ -337,48 +375,70 @@ def flatness(small: dict, large: dict) -> dict:
         earlier = before.get(key(row))
         if row["page"] in ("bare view", BARE_USER) or not earlier or not earlier["ratio_to_bare"]:
             continue
-        pages.append({
-            "page": row["page"], "mode": row["mode"], "connections": row["connections"],
-            "small": earlier["ratio_to_bare"], "national": row["ratio_to_bare"],
-            "flatness": round(row["ratio_to_bare"] / earlier["ratio_to_bare"], 2),
-        })  # fmt: skip
+        pages.append(
+            {
+                "page": row["page"],
+                "mode": row["mode"],
+                "connections": row["connections"],
+                "small": earlier["ratio_to_bare"],
+                "national": row["ratio_to_bare"],
+                "flatness": round(row["ratio_to_bare"] / earlier["ratio_to_bare"], 2),
+            }
+        )
     check = round(small["availability"]["ms_per_check"] / large["availability"]["ms_per_check"], 2)
     return {
         "pages": pages,
-        "availability_check": {"small_ms": small["availability"]["ms_per_check"],
-                               "national_ms": large["availability"]["ms_per_check"],
-                               "flatness": check},
-        "queries": {name: [small["queries"].get(name), count] for name, count in large["queries"].items()},
+        "availability_check": {
+            "small_ms": small["availability"]["ms_per_check"],
+            "national_ms": large["availability"]["ms_per_check"],
+            "flatness": check,
+        },
+        "queries": {
+            name: [small["queries"].get(name), count] for name, count in large["queries"].items()
+        },
         "queries_equal": small["queries"] == large["queries"],
-    }  # fmt: skip
+    }
 
 
 def print_table(result: dict) -> None:
-    print(f"\nhubportal benchmark — scale {result['scale']}, {result['machine']['cpus']} CPUs, "
-          f"{result['duration_s']} s per measurement")  # fmt: skip
+    print(
+        f"\nhubportal benchmark — scale {result['scale']}, {result['machine']['cpus']} CPUs, "
+        f"{result['duration_s']} s per measurement"
+    )
     if result.get("generated"):
         generated = result["generated"]
         print(f"generated in {generated['seconds']} s: {generated['counts']}")
-    print(f"{'page':<22}{'reader':<11}{'conn':>5}{'req/s':>9}{'× bare':>8}{'× b+user':>9}"
-          f"{'p50 ms':>8}{'p99 ms':>8}{'queries':>8}{'non-2xx':>8}")  # fmt: skip
+    print(
+        f"{'page':<22}{'reader':<11}{'conn':>5}{'req/s':>9}{'× bare':>8}{'× b+user':>9}"
+        f"{'p50 ms':>8}{'p99 ms':>8}{'queries':>8}{'non-2xx':>8}"
+    )
     for row in result["rows"]:
         with_user = f"{row['ratio_to_bare_user']:.2f}" if row.get("ratio_to_bare_user") else ""
-        print(f"{row['page']:<22}{row['mode']:<11}{row['connections']:>5}{row['rps']:>9.1f}"
-              f"{row['ratio_to_bare'] or 0:>8.2f}{with_user:>9}{row['p50_ms']:>8.1f}"
-              f"{row['p99_ms']:>8.1f}{row['queries']:>8}{row['non_2xx']:>8}")  # fmt: skip
-    print(f"availability check: {result['availability']['ms_per_check']} ms "
-          f"({result['availability']['checks']} checks)")  # fmt: skip
+        print(
+            f"{row['page']:<22}{row['mode']:<11}{row['connections']:>5}{row['rps']:>9.1f}"
+            f"{row['ratio_to_bare'] or 0:>8.2f}{with_user:>9}{row['p50_ms']:>8.1f}"
+            f"{row['p99_ms']:>8.1f}{row['queries']:>8}{row['non_2xx']:>8}"
+        )
+    print(
+        f"availability check: {result['availability']['ms_per_check']} ms "
+        f"({result['availability']['checks']} checks)"
+    )
     print(f"peak resident memory of a web worker: {result['web_worker_peak_mb']} MB")
     races = result["contention"]
     booking = races["booking"]
-    print(f"booking contention: {booking['clients']} clients for {booking['slots']} slots -> "
-          f"{booking['outcomes']}, {booking['occurrences_in_database']} in the database, "
-          f"{'correct' if booking['correct'] else 'WRONG'}")  # fmt: skip
+    print(
+        f"booking contention: {booking['clients']} clients for {booking['slots']} slots -> "
+        f"{booking['outcomes']}, {booking['occurrences_in_database']} in the database, "
+        f"{'correct' if booking['correct'] else 'WRONG'}"
+    )
     for name in ("event", "shift"):
         race = races[name]
-        print(f"{name} contention: {race['clients']} clients for the last {race['places']} places -> "
-              f"{race['confirmed']} confirmed, {race['waitlisted']} waitlisted, responses {race['outcomes']}, "
-              f"{'correct' if race['correct'] else 'WRONG'}")  # fmt: skip
+        print(
+            f"{name} contention: {race['clients']} clients for the last {race['places']} places -> "
+            f"{race['confirmed']} confirmed, {race['waitlisted']} waitlisted, "
+            f"responses {race['outcomes']}, "
+            f"{'correct' if race['correct'] else 'WRONG'}"
+        )
     if result.get("notifications"):
         from bench.notifications import print_notifications
 
@@ -390,11 +450,15 @@ def print_table(result: dict) -> None:
             "(× bare at the larger scale ÷ × bare at the smaller; 1.0 = flat):"
         )
         for row in flat["pages"]:
-            print(f"  {row['page']:<22}{row['mode']:<11}{row['connections']:>4} conn"
-                  f"{row['small']:>8.2f} →{row['national']:>6.2f}  {row['flatness']:>5.2f}")  # fmt: skip
+            print(
+                f"  {row['page']:<22}{row['mode']:<11}{row['connections']:>4} conn"
+                f"{row['small']:>8.2f} →{row['national']:>6.2f}  {row['flatness']:>5.2f}"
+            )
         check = flat["availability_check"]
-        print(f"  availability check: {check['small_ms']} ms → {check['national_ms']} ms, "
-              f"flatness {check['flatness']}")  # fmt: skip
+        print(
+            f"  availability check: {check['small_ms']} ms → {check['national_ms']} ms, "
+            f"flatness {check['flatness']}"
+        )
         print(f"  query budgets equal at both scales: {flat['queries_equal']}")
     print()
 
@@ -407,8 +471,12 @@ def prepare(scale: str, regenerate: bool) -> tuple[dict, bool]:
         raise SystemExit("bench: run through `make bench` (it provides DATABASE_URL)")
     url = bench_database_url(base, scale)
     created = ensure_database(url, fresh=regenerate)
-    environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings",
-                   "DJANGO_STATIC_ROOT": str(ROOT / ".data" / "bench-static")}  # fmt: skip
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_STATIC_ROOT": str(ROOT / ".data" / "bench-static"),
+    }
     for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"]):
         subprocess.run(
             [sys.executable, "manage.py", *command], cwd=ROOT, env=environment, check=True
@@ -426,16 +494,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--contention", type=int, nargs=2, default=CONTENTION, metavar=("CLIENTS", "SLOTS")
     )
-    parser.add_argument("--notifications", type=int, default=None, metavar="COUNT",
-                        help="notifications through the outbox (0: skip; default by scale: "
-                             "10,000 national, 1,000 small, 200 tiny)")  # fmt: skip
-    parser.add_argument("--compare-with", choices=["small", "tiny", "none"], default=None,
-                        help="the scale to compare with for flatness (national: small)")  # fmt: skip
-    parser.add_argument("--redispatch-seconds", type=int, default=None,
-                        help="the notification run's redispatch delay (production: 300; "
-                             "default 60 s national, 15 s small, 10 s tiny)")  # fmt: skip
-    parser.add_argument("--report-only", action="store_true",
-                        help="report again from the last measurements in .data/ (no measuring)")  # fmt: skip
+    parser.add_argument(
+        "--notifications",
+        type=int,
+        default=None,
+        metavar="COUNT",
+        help="notifications through the outbox (0: skip; default by scale: "
+        "10,000 national, 1,000 small, 200 tiny)",
+    )
+    parser.add_argument(
+        "--compare-with",
+        choices=["small", "tiny", "none"],
+        default=None,
+        help="the scale to compare with for flatness (national: small)",
+    )
+    parser.add_argument(
+        "--redispatch-seconds",
+        type=int,
+        default=None,
+        help="the notification run's redispatch delay (production: 300; "
+        "default 60 s national, 15 s small, 10 s tiny)",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="report again from the last measurements in .data/ (no measuring)",
+    )
     parser.add_argument("--one-scale", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     CONCURRENCY[:] = arguments.connections
@@ -456,14 +540,30 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"bench: measuring scale {scale}", flush=True)
         subprocess.run(
-            [sys.executable, "-m", "bench.run", "--one-scale", "--scale", scale,
-             "--duration", str(arguments.duration), "--output", str(output),
-             "--connections", *map(str, CONCURRENCY), "--contention", *map(str, CONTENTION),
-             "--notifications", str(arguments.notifications if scale == arguments.scale else 0),
-             "--redispatch-seconds", str(arguments.redispatch_seconds),
-             *(["--regenerate"] if arguments.regenerate else [])],
-            cwd=ROOT, check=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "bench.run",
+                "--one-scale",
+                "--scale",
+                scale,
+                "--duration",
+                str(arguments.duration),
+                "--output",
+                str(output),
+                "--connections",
+                *map(str, CONCURRENCY),
+                "--contention",
+                *map(str, CONTENTION),
+                "--notifications",
+                str(arguments.notifications if scale == arguments.scale else 0),
+                "--redispatch-seconds",
+                str(arguments.redispatch_seconds),
+                *(["--regenerate"] if arguments.regenerate else []),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
         results[scale] = json.loads(output.read_text())
     result = results[arguments.scale]
     if compare != "none":
@@ -478,15 +578,20 @@ def main(argv: list[str] | None = None) -> int:
 def measure_one_scale(arguments) -> int:
     environment, created = prepare(arguments.scale, arguments.regenerate)
     os.environ.update(environment)
-    result = run(scale=arguments.scale, duration=arguments.duration, environment=environment,
-                 regenerate=created or arguments.regenerate)  # fmt: skip
+    result = run(
+        scale=arguments.scale,
+        duration=arguments.duration,
+        environment=environment,
+        regenerate=created or arguments.regenerate,
+    )
     if arguments.notifications:
         from bench.notifications import measure_notifications
 
         result["notifications"] = measure_notifications(
-            environment=environment, count=arguments.notifications,
+            environment=environment,
+            count=arguments.notifications,
             redispatch_seconds=arguments.redispatch_seconds,
-        )  # fmt: skip
+        )
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 0

@@ -89,17 +89,43 @@ class BookingAdmin(ScopedModelAdmin):
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="bruk-{month:%Y-%m}.csv"'
             writer = csv.writer(response, delimiter=";")
-            writer.writerow([_("Hub"), _("Resource"), _("Hours booked"), _("Open hours"), _("Occupancy (per cent)"),
-                             _("By staff"), _("By citizens"), _("By associations"), _("Cancelled"), _("No-shows")])  # fmt: skip
+            writer.writerow(
+                [
+                    _("Hub"),
+                    _("Resource"),
+                    _("Hours booked"),
+                    _("Open hours"),
+                    _("Occupancy (per cent)"),
+                    _("By staff"),
+                    _("By citizens"),
+                    _("By associations"),
+                    _("Cancelled"),
+                    _("No-shows"),
+                ]
+            )
             for row in rows:
-                writer.writerow([row.resource.hub.name, row.resource.name, row.hours_booked, round(row.open_hours, 1),
-                                 row.occupancy, row.bookings_by_booker["staff"], row.bookings_by_booker["citizen"], row.bookings_by_booker["association"],
-                                 row.cancelled, row.no_shows])  # fmt: skip
+                writer.writerow(
+                    [
+                        row.resource.hub.name,
+                        row.resource.name,
+                        row.hours_booked,
+                        round(row.open_hours, 1),
+                        row.occupancy,
+                        row.bookings_by_booker["staff"],
+                        row.bookings_by_booker["citizen"],
+                        row.bookings_by_booker["association"],
+                        row.cancelled,
+                        row.no_shows,
+                    ]
+                )
             return response
         context = {
-            **self.admin_site.each_context(request), "title": _("Use of rooms"), "rows": rows,
-            "month": month, "opts": self.model._meta,
-        }  # fmt: skip
+            **self.admin_site.each_context(request),
+            "title": _("Use of rooms"),
+            "rows": rows,
+            "month": month,
+            "opts": self.model._meta,
+        }
         return render(request, "admin/booking/usage.html", context)
 
     def _decide(self, request, queryset, approve):

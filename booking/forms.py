@@ -27,9 +27,11 @@ class BookingForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     attendees = forms.IntegerField(label=_("Expected attendees"), min_value=1, initial=1)
     add_ons = forms.ModelMultipleChoiceField(
-        label=_("Add equipment or a technician"), queryset=Resource.objects.none(), required=False,
+        label=_("Add equipment or a technician"),
+        queryset=Resource.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     repeat = forms.ChoiceField(label=_("Repeat"), choices=Repeat.choices, initial=Repeat.NONE)
     until = forms.DateField(
         label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -46,9 +48,11 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         if organisations:
             self.fields["organisation"] = forms.ModelChoiceField(
-                label=_("On behalf of"), queryset=organisations, required=False,
+                label=_("On behalf of"),
+                queryset=organisations,
+                required=False,
                 empty_label=_("Myself"),
-            )  # fmt: skip
+            )
         if staff:
             self.fields["on_behalf_of"] = forms.EmailField(
                 label=_("Book for (email address of the person, optional)"), required=False
@@ -87,6 +91,10 @@ class BookingForm(forms.Form):
 
         data = self.cleaned_data
         return series_times(
-            first_day=data["day"], start_time=data["start"], duration=self.duration,
-            repeat=data["repeat"], until=data.get("until"), count=data.get("count"),
-        )  # fmt: skip
+            first_day=data["day"],
+            start_time=data["start"],
+            duration=self.duration,
+            repeat=data["repeat"],
+            until=data.get("until"),
+            count=data.get("count"),
+        )

@@ -27,20 +27,30 @@ class Resource(models.Model):
         Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="resources"
     )
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, editable=False,
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        editable=False,
         related_name="resources",
-    )  # fmt: skip
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="parts", help_text=_("For a divisible hall: each half is part of the hall."),
-    )  # fmt: skip
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text=_("For a divisible hall: each half is part of the hall."),
+    )
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
     capacity = models.PositiveIntegerField(_("people"), null=True, blank=True)
     facilities = ArrayField(
-        models.CharField(max_length=20, choices=Facility.choices), verbose_name=_("facilities"),
-        default=list, blank=True,
-    )  # fmt: skip
+        models.CharField(max_length=20, choices=Facility.choices),
+        verbose_name=_("facilities"),
+        default=list,
+        blank=True,
+    )
     accessibility = models.CharField(_("accessibility"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="rom/", blank=True)
@@ -103,18 +113,24 @@ class Booking(models.Model):
         Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="bookings"
     )
     booker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("booked by"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.CASCADE,
         related_name="bookings",
-    )  # fmt: skip
+    )
     purpose = models.CharField(_("purpose"), max_length=200)
     attendees = models.PositiveIntegerField(_("expected attendees"), default=1)
     is_public = models.BooleanField(
         _("show on the hub's page"), default=False, help_text=_("e.g. Chess club 18–20")
     )
     organisation = models.ForeignKey(
-        "frivillighet.Organisation", verbose_name=_("on behalf of"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="bookings",
-    )  # fmt: skip
+        "frivillighet.Organisation",
+        verbose_name=_("on behalf of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
     free_of_charge = models.BooleanField(
         _("free of charge"), default=False, help_text=_("Given by a cooperation agreement.")
     )

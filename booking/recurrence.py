@@ -16,9 +16,14 @@ MAX_OCCURRENCES = 104
 
 
 def series_times(
-    *, first_day: date, start_time: time, duration: timedelta, repeat: str,
-    until: date | None = None, count: int | None = None,
-) -> list[tuple[datetime, datetime]]:  # fmt: skip
+    *,
+    first_day: date,
+    start_time: time,
+    duration: timedelta,
+    repeat: str,
+    until: date | None = None,
+    count: int | None = None,
+) -> list[tuple[datetime, datetime]]:
     if repeat == Repeat.NONE:
         days = [first_day]
     else:

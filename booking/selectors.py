@@ -45,8 +45,9 @@ def is_bookable(resource: Resource, user, start: datetime, end: datetime, schedu
         return False
     claim = DateTimeTZRange(
         start - timedelta(minutes=resource.buffer_before_minutes),
-        end + timedelta(minutes=resource.buffer_after_minutes), "[)",
-    )  # fmt: skip
+        end + timedelta(minutes=resource.buffer_after_minutes),
+        "[)",
+    )
     return not any(
         r.lower < claim.upper and claim.lower < r.upper
         for r in busy_ranges(resource, claim.lower, claim.upper)
@@ -157,12 +158,16 @@ def hub_rooms(*, hubs) -> dict[int, dict]:
     now = timezone.now()
     public = (
         Occurrence.objects.filter(
-            resource__hub_id__in=hub_ids, booking__is_public=True, resource=F("booking__resource"),
-            status=BookingStatus.CONFIRMED, ends_at__gt=now, starts_at__lt=now + _td(days=7),
+            resource__hub_id__in=hub_ids,
+            booking__is_public=True,
+            resource=F("booking__resource"),
+            status=BookingStatus.CONFIRMED,
+            ends_at__gt=now,
+            starts_at__lt=now + _td(days=7),
         )
         .select_related("booking", "resource")
         .order_by("starts_at")
-    )  # fmt: skip
+    )
     for occurrence in public:
         result.setdefault(occurrence.resource.hub_id, {"rooms": [], "public": []})["public"].append(
             occurrence

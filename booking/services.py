@@ -108,11 +108,20 @@ def _place(
 
 
 def booking_create(
-    *, booker, resource: Resource, times: list[tuple[datetime, datetime]], purpose: str,
-    attendees: int = 1, add_ons: list[Resource] = (), is_public: bool = False,
-    all_or_nothing: bool = True, repeat: str = "none", displace: bool = False, by=None,
+    *,
+    booker,
+    resource: Resource,
+    times: list[tuple[datetime, datetime]],
+    purpose: str,
+    attendees: int = 1,
+    add_ons: list[Resource] = (),
+    is_public: bool = False,
+    all_or_nothing: bool = True,
+    repeat: str = "none",
+    displace: bool = False,
+    by=None,
     organisation=None,
-) -> BookingResult:  # fmt: skip
+) -> BookingResult:
     """Book the resource (and add-ons, atomically with it) at every time given. With
     all_or_nothing, one clash or broken rule books nothing; otherwise the free times are
     booked and the others reported as skipped."""
@@ -168,13 +177,19 @@ def booking_create(
             allowed.append((start, end))
     if not staff:
         active = Occurrence.objects.filter(
-            booking__booker=booker, resource=resource, ends_at__gt=timezone.now(),
+            booking__booker=booker,
+            resource=resource,
+            ends_at__gt=timezone.now(),
             status__in=BookingStatus.holding_time(),
-        ).count()  # fmt: skip
+        ).count()
         if active + len(allowed) > resource.max_active_per_booker:
-            problems.append(rules.Problem(times[0][0], _(
-                "You may hold at most %(n)d upcoming bookings of this resource."
-            ) % {"n": resource.max_active_per_booker}))  # fmt: skip
+            problems.append(
+                rules.Problem(
+                    times[0][0],
+                    _("You may hold at most %(n)d upcoming bookings of this resource.")
+                    % {"n": resource.max_active_per_booker},
+                )
+            )
             allowed = []
     if problems and (all_or_nothing or not allowed):
         raise BookingRefused(problems)
@@ -184,10 +199,16 @@ def booking_create(
         )
         status = BookingStatus.REQUESTED if needs_approval else BookingStatus.CONFIRMED
         booking = Booking.objects.create(
-            resource=resource, booker=booker, purpose=purpose, attendees=attendees,
-            is_public=is_public, status=status, repeat=repeat, organisation=organisation,
+            resource=resource,
+            booker=booker,
+            purpose=purpose,
+            attendees=attendees,
+            is_public=is_public,
+            status=status,
+            repeat=repeat,
+            organisation=organisation,
             free_of_charge=bool(agreement and agreement.free_room_use),
-        )  # fmt: skip
+        )
         result = BookingResult(booking, skipped=list(problems))
         if displace and not staff:
             raise BookingRefused(
@@ -356,9 +377,15 @@ def booking_cancel(
         )
     deadline = timezone.now() + timedelta(hours=booking.resource.cancellation_deadline_hours)
     if not staff and targets.filter(starts_at__lt=deadline).exists():
-        raise BookingRefused([rules.Problem(timezone.now(), _(
-            "Bookings can be cancelled until %(n)d hours before they start."
-        ) % {"n": booking.resource.cancellation_deadline_hours})])  # fmt: skip
+        raise BookingRefused(
+            [
+                rules.Problem(
+                    timezone.now(),
+                    _("Bookings can be cancelled until %(n)d hours before they start.")
+                    % {"n": booking.resource.cancellation_deadline_hours},
+                )
+            ]
+        )
     targets = list(targets)
     _release(targets)
     for target in targets:

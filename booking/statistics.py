@@ -53,9 +53,11 @@ def usage(*, resources, month: date) -> list[ResourceMonth]:
         open_hours[hub.pk] = total.total_seconds() / 3600
     staff_ids = set(StaffMembership.objects.values_list("user_id", flat=True))
     occurrences = Occurrence.objects.filter(
-        resource__in=resources, starts_at__gte=start, starts_at__lt=end,
+        resource__in=resources,
+        starts_at__gte=start,
+        starts_at__lt=end,
         resource=F("booking__resource"),
-    ).select_related("booking")  # fmt: skip
+    ).select_related("booking")
     for occurrence in occurrences:
         row = rows[occurrence.resource_id]
         if occurrence.status == BookingStatus.CANCELLED:

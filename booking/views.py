@@ -50,9 +50,13 @@ def _find_room(request):
         end = start + timedelta(minutes=data["minutes"])
         hubs = Hub.objects.filter(municipality=municipality) if municipality else Hub.objects.all()
         rooms = selectors.find_free_rooms(
-            hubs=hubs, start=start, end=end, people=data.get("people"),
-            facilities=data.get("facilities"), user=request.user,
-        )  # fmt: skip
+            hubs=hubs,
+            start=start,
+            end=end,
+            people=data.get("people"),
+            facilities=data.get("facilities"),
+            user=request.user,
+        )
     context = {
         "form": form,
         "rooms": rooms,
@@ -90,11 +94,14 @@ def _resource_page(request, resource):
         start = timezone.localdate()
     monday = start - timedelta(days=start.weekday())
     context = {
-        "resource": resource, "hub": resource.hub, "municipality": resource.hub.municipality,
+        "resource": resource,
+        "hub": resource.hub,
+        "municipality": resource.hub.municipality,
         "days": selectors.week_view(resource, request.user, monday),
-        "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
         "facilities": [Facility(f).label for f in resource.facilities],
-    }  # fmt: skip
+    }
     template = "booking/_week.html" if request.htmx else "booking/resource.html"
     return render(request, template, context)
 
@@ -123,9 +130,12 @@ def book(request, resource):
 
     organisations = Organisation.objects.filter(pk__in=scope.organisation_ids)
     form = BookingForm(
-        request.POST or None, resource=resource, initial=initial, staff=staff,
+        request.POST or None,
+        resource=resource,
+        initial=initial,
+        staff=staff,
         organisations=organisations if scope.organisation_ids else (),
-    )  # fmt: skip
+    )
     checked = None
     if request.method == "POST" and form.is_valid() and "check" in request.POST:
         # Check every time before booking: which are free, which are not and why.
@@ -138,11 +148,16 @@ def book(request, resource):
                 booker=data.get("on_behalf_user") or request.user,
                 by=request.user,
                 organisation=data.get("organisation"),
-                displace=data.get("displace", False), resource=resource, times=times, purpose=data["purpose"],
-                attendees=data["attendees"], add_ons=list(data["add_ons"]),
-                is_public=data["is_public"], all_or_nothing=data["all_or_nothing"],
+                displace=data.get("displace", False),
+                resource=resource,
+                times=times,
+                purpose=data["purpose"],
+                attendees=data["attendees"],
+                add_ons=list(data["add_ons"]),
+                is_public=data["is_public"],
+                all_or_nothing=data["all_or_nothing"],
                 repeat=data["repeat"],
-            )  # fmt: skip
+            )
         except services.BookingRefused as refused:
             for problem in refused.problems:
                 form.add_error(
@@ -192,9 +207,11 @@ def booking_cancel(request, booking):
     occurrence = booking.occurrences.filter(pk=request.POST.get("occurrence")).first()
     try:
         count = services.booking_cancel(
-            booking=booking, by=request.user, occurrence=occurrence,
+            booking=booking,
+            by=request.user,
+            occurrence=occurrence,
             following=request.POST.get("scope") == "following",
-        )  # fmt: skip
+        )
     except services.BookingRefused as refused:
         messages.error(request, str(refused))
     else:
@@ -240,12 +257,11 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 def resource_feed(request, resource):
     """Busy times of a resource, without who booked them (public bookings show their title)."""
     resource = get_object_or_404(Resource, pk=resource)
-    occurrences = (
-        Occurrence.objects.filter(
-            resource=resource, status__in=BookingStatus.holding_time(),
-            ends_at__gt=timezone.now() - timedelta(days=30),
-        ).select_related("booking", "resource")
-    )  # fmt: skip
+    occurrences = Occurrence.objects.filter(
+        resource=resource,
+        status__in=BookingStatus.holding_time(),
+        ends_at__gt=timezone.now() - timedelta(days=30),
+    ).select_related("booking", "resource")
     return _ics_response(
         occurrences_calendar(resource.name, occurrences, private=False), f"rom-{resource.pk}.ics"
     )

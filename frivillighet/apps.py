@@ -13,10 +13,19 @@ class FrivillighetConfig(AppConfig):
         def _volunteering(user) -> dict:
             from .models import ShiftSignup, VolunteerProfile
 
-            profile = VolunteerProfile.objects.filter(user=user).values(
-                "birth_date", "skills", "languages", "availability", "consent_to_contact",
-                "police_certificate_checked_on", "police_certificate_valid_until",
-            ).first()  # fmt: skip
+            profile = (
+                VolunteerProfile.objects.filter(user=user)
+                .values(
+                    "birth_date",
+                    "skills",
+                    "languages",
+                    "availability",
+                    "consent_to_contact",
+                    "police_certificate_checked_on",
+                    "police_certificate_valid_until",
+                )
+                .first()
+            )
             shifts = [
                 {
                     "opportunity": s.shift.opportunity.title,

@@ -35,39 +35,63 @@ def load_volunteering(report: DemoReport) -> None:
     for name, number, kind, categories in ORGANISATIONS:
         organisation, _ = Organisation.objects.update_or_create(
             org_number=number,
-            defaults={"municipality": asker, "name": name, "kind": kind, "categories": categories,
-                      "listing": "approved", "contact_email": "post@demo.hubportal.no",
-                      "description": f"{name}: et lag for alle i bydelen."},
-        )  # fmt: skip
+            defaults={
+                "municipality": asker,
+                "name": name,
+                "kind": kind,
+                "categories": categories,
+                "listing": "approved",
+                "contact_email": "post@demo.hubportal.no",
+                "description": f"{name}: et lag for alle i bydelen.",
+            },
+        )
         organisation.districts.add(heggedal.district)
         organisations.append(organisation)
     Activity.objects.get_or_create(
-        organisation=organisations[2], name="Allidrett for barn",
-        defaults={"age_groups": ["children"], "free_for_children": True, "district": heggedal.district},
-    )  # fmt: skip
+        organisation=organisations[2],
+        name="Allidrett for barn",
+        defaults={
+            "age_groups": ["children"],
+            "free_for_children": True,
+            "district": heggedal.district,
+        },
+    )
     Activity.objects.get_or_create(
-        organisation=organisations[0], name="Sjakk for alle",
+        organisation=organisations[0],
+        name="Sjakk for alle",
         defaults={"age_groups": ["all"], "free_for_children": True, "district": heggedal.district},
-    )  # fmt: skip
+    )
     today = timezone.localdate()
     CooperationAgreement.objects.get_or_create(
-        organisation=organisations[0], municipality=asker, hub=heggedal,
-        defaults={"starts_on": date(today.year, 1, 1), "ends_on": date(today.year + 1, 12, 31),
-                  "status": "active", "free_room_use": True,
-                  "municipality_provides": "Gratis bruk av møterom tirsdager.",
-                  "organisation_provides": "Åpen sjakkveiledning for barn."},
-    )  # fmt: skip
+        organisation=organisations[0],
+        municipality=asker,
+        hub=heggedal,
+        defaults={
+            "starts_on": date(today.year, 1, 1),
+            "ends_on": date(today.year + 1, 12, 31),
+            "status": "active",
+            "free_room_use": True,
+            "municipality_provides": "Gratis bruk av møterom tirsdager.",
+            "organisation_provides": "Åpen sjakkveiledning for barn.",
+        },
+    )
     coordinator = ensure_demo_user(
-        report, email="koordinator@demo.hubportal.no", role="association coordinator",
+        report,
+        email="koordinator@demo.hubportal.no",
+        role="association coordinator",
         full_name="Demo Koordinator",
-    )  # fmt: skip
+    )
     OrganisationMember.objects.get_or_create(
         organisation=organisations[0], user=coordinator, defaults={"role": "coordinator"}
     )
     opportunity, _ = Opportunity.objects.get_or_create(
-        hub=heggedal, title="Vert på språkkafeen",
-        defaults={"organisation": organisations[1], "description": "Ta imot gjester og prat norsk. (Demodata)"},
-    )  # fmt: skip
+        hub=heggedal,
+        title="Vert på språkkafeen",
+        defaults={
+            "organisation": organisations[1],
+            "description": "Ta imot gjester og prat norsk. (Demodata)",
+        },
+    )
     _template, _ = ShiftTemplate.objects.get_or_create(
         opportunity=opportunity,
         weekday=2,

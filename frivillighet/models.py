@@ -143,9 +143,13 @@ class CooperationAgreement(models.Model):
         Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE
     )
     hub = models.ForeignKey(
-        Hub, verbose_name=_("hub"), on_delete=models.CASCADE, null=True, blank=True,
+        Hub,
+        verbose_name=_("hub"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         help_text=_("Empty: the agreement is with the whole municipality."),
-    )  # fmt: skip
+    )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
     status = models.CharField(
@@ -274,9 +278,12 @@ class ShiftSignup(models.Model):
     # SET_NULL: when a volunteer deletes their profile, their hours stay for statistics,
     # anonymised.
     volunteer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("volunteer"), on_delete=models.SET_NULL,
-        null=True, related_name="shift_signups",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("volunteer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="shift_signups",
+    )
     status = models.CharField(_("status"), max_length=20, choices=SignupStatus.choices)
     during = DateTimeRangeField(
         editable=False

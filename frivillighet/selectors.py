@@ -14,10 +14,13 @@ def active_agreement(*, organisation_id: int, hub) -> CooperationAgreement | Non
     today = timezone.localdate()
     return (
         CooperationAgreement.objects.filter(
-            organisation_id=organisation_id, status=AgreementStatus.ACTIVE,
-            starts_on__lte=today, ends_on__gte=today, municipality_id=hub.municipality_id,
+            organisation_id=organisation_id,
+            status=AgreementStatus.ACTIVE,
+            starts_on__lte=today,
+            ends_on__gte=today,
+            municipality_id=hub.municipality_id,
         )
         .filter(Q(hub__isnull=True) | Q(hub=hub))
         .order_by("-free_room_use")
         .first()
-    )  # fmt: skip
+    )

@@ -56,10 +56,12 @@ def _check(shift: Shift, profile: VolunteerProfile | None) -> None:
     if opportunity.requires_police_certificate:
         valid_until = profile.police_certificate_valid_until if profile else None
         if valid_until is None or valid_until < day:
-            raise SignupRefused(_(
-                "This shift needs a valid police certificate. Show yours to the coordinator, "
-                "who records that it has been checked."
-            ))  # fmt: skip
+            raise SignupRefused(
+                _(
+                    "This shift needs a valid police certificate. Show yours to the coordinator, "
+                    "who records that it has been checked."
+                )
+            )
     if opportunity.min_age:
         if profile is None or profile.birth_date is None:
             raise SignupRefused(
@@ -93,10 +95,11 @@ def shift_signup(*, shift: Shift, volunteer) -> ShiftSignup:
     queue = ShiftSignup.objects.filter(shift=shift, status=SignupStatus.WAITLISTED).exists()
     confirmed = not queue and _take_place(shift.pk)
     signup = ShiftSignup(
-        shift=shift, volunteer=volunteer,
+        shift=shift,
+        volunteer=volunteer,
         status=SignupStatus.CONFIRMED if confirmed else SignupStatus.WAITLISTED,
         during=DateTimeTZRange(shift.starts_at, shift.ends_at, "[)"),
-    )  # fmt: skip
+    )
     try:
         with transaction.atomic():
             signup.save()
@@ -202,9 +205,13 @@ def shifts_from_template(*, template, weeks: int = 4) -> list[Shift]:
         if start <= timezone.now():
             continue
         shift, made = Shift.objects.get_or_create(
-            opportunity=template.opportunity, starts_at=start,
-            defaults={"ends_at": start + timedelta(minutes=template.minutes), "capacity": template.capacity},
-        )  # fmt: skip
+            opportunity=template.opportunity,
+            starts_at=start,
+            defaults={
+                "ends_at": start + timedelta(minutes=template.minutes),
+                "capacity": template.capacity,
+            },
+        )
         if made:
             created.append(shift)
     return created
@@ -245,10 +252,17 @@ def weekly_digest() -> int:
 
     now = timezone.now()
     unfilled = defaultdict(list)
-    for shift in Shift.objects.filter(
-        starts_at__gt=now, starts_at__lt=now + timedelta(days=7), is_cancelled=False,
-        places_taken__lt=F("capacity"), opportunity__organisation__isnull=False,
-    ).select_related("opportunity__hub").order_by("starts_at"):  # fmt: skip
+    for shift in (
+        Shift.objects.filter(
+            starts_at__gt=now,
+            starts_at__lt=now + timedelta(days=7),
+            is_cancelled=False,
+            places_taken__lt=F("capacity"),
+            opportunity__organisation__isnull=False,
+        )
+        .select_related("opportunity__hub")
+        .order_by("starts_at")
+    ):
         unfilled[shift.opportunity.organisation_id].append(shift)
     if not unfilled:
         return 0
@@ -333,9 +347,10 @@ def agreements_remind_expiring(*, within_days: int = 30) -> int:
         for membership in staff:
             notification_enqueue(
                 template="frivillighet/email/agreement_expiring",
-                context={"agreement": agreement}, recipient=membership.user,
+                context={"agreement": agreement},
+                recipient=membership.user,
                 dedupe_key=f"agreement-expiring:{agreement.pk}:{agreement.ends_on}:{membership.user_id}",
-            )  # fmt: skip
+            )
             told += 1
     return told
 

@@ -40,10 +40,17 @@ def directory(request):
         organisations = organisations.filter(activities__free_for_children=True)
     organisations = organisations.distinct().select_related("municipality").order_by("name")[:200]
     context = {
-        "organisations": organisations, "districts": District.objects.select_related("municipality").order_by("municipality__name", "name"),
-        "district": district, "ages": AgeGroup.choices, "kinds": OrganisationKind.choices,
-        "opportunities": Opportunity.objects.filter(shifts__starts_at__gt=timezone.now()).distinct().select_related("hub")[:20],
-    }  # fmt: skip
+        "organisations": organisations,
+        "districts": District.objects.select_related("municipality").order_by(
+            "municipality__name", "name"
+        ),
+        "district": district,
+        "ages": AgeGroup.choices,
+        "kinds": OrganisationKind.choices,
+        "opportunities": Opportunity.objects.filter(shifts__starts_at__gt=timezone.now())
+        .distinct()
+        .select_related("hub")[:20],
+    }
     template = (
         "frivillighet/_directory_results.html" if request.htmx else "frivillighet/directory.html"
     )
@@ -177,10 +184,15 @@ def dashboard(request):
             writer.writerow([row["volunteer__email"], row["total"] or 0, row["no_shows"]])
         return response
     context = {
-        "unfilled": unfilled, "hours": hours, "per_organisation": per_organisation,
-        "period_start": period_start, "period_end": period_end,
-        "recent": all_signups.select_related("volunteer", "shift__opportunity").order_by("-created_at")[:20],
-    }  # fmt: skip
+        "unfilled": unfilled,
+        "hours": hours,
+        "per_organisation": per_organisation,
+        "period_start": period_start,
+        "period_end": period_end,
+        "recent": all_signups.select_related("volunteer", "shift__opportunity").order_by(
+            "-created_at"
+        )[:20],
+    }
     return render(request, "frivillighet/dashboard.html", context)
 
 
@@ -232,7 +244,8 @@ def register_organisation(request):
             messages.success(
                 request,
                 _(
-                    "Thank you! The municipality will look at your request and list the organisation."
+                    "Thank you! The municipality will look at your request "
+                    "and list the organisation."
                 ),
             )
             return redirect("frivillighet:directory")

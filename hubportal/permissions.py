@@ -242,31 +242,62 @@ def _staff_memberships(user, scope: Scope) -> None:
 # knutepunkt: a municipality admin manages everything in the municipality (but not the
 # municipality's own row beyond viewing and editing it); hub staff manage their hubs'
 # description, hours and news, and see (not change) their district and municipality.
-register("knutepunkt.municipality", Policy(
-    municipality=("pk",), municipality_admin=EDIT, hub=(), hub_staff=frozenset(),
-    staff_in_municipality=READ,
-))  # fmt: skip
-register("knutepunkt.district", Policy(
-    municipality=("municipality",), hub_staff=frozenset(), staff_in_municipality=READ,
-))  # fmt: skip
+register(
+    "knutepunkt.municipality",
+    Policy(
+        municipality=("pk",),
+        municipality_admin=EDIT,
+        hub=(),
+        hub_staff=frozenset(),
+        staff_in_municipality=READ,
+    ),
+)
+register(
+    "knutepunkt.district",
+    Policy(
+        municipality=("municipality",),
+        hub_staff=frozenset(),
+        staff_in_municipality=READ,
+    ),
+)
 register("knutepunkt.hub", Policy(municipality=("municipality",), hub=("pk",), hub_staff=EDIT))
-register("knutepunkt.openinghoursperiod", Policy(
-    municipality=("hub__municipality",), hub=("hub",),
-))  # fmt: skip
-register("knutepunkt.openinghoursspan", Policy(
-    municipality=("period__hub__municipality",), hub=("period__hub",),
-))  # fmt: skip
-register("knutepunkt.openinghoursexception", Policy(
-    municipality=("hub__municipality",), hub=("hub",),
-))  # fmt: skip
-register("knutepunkt.exceptionspan", Policy(
-    municipality=("exception__hub__municipality",), hub=("exception__hub",),
-))  # fmt: skip
+register(
+    "knutepunkt.openinghoursperiod",
+    Policy(
+        municipality=("hub__municipality",),
+        hub=("hub",),
+    ),
+)
+register(
+    "knutepunkt.openinghoursspan",
+    Policy(
+        municipality=("period__hub__municipality",),
+        hub=("period__hub",),
+    ),
+)
+register(
+    "knutepunkt.openinghoursexception",
+    Policy(
+        municipality=("hub__municipality",),
+        hub=("hub",),
+    ),
+)
+register(
+    "knutepunkt.exceptionspan",
+    Policy(
+        municipality=("exception__hub__municipality",),
+        hub=("exception__hub",),
+    ),
+)
 register("knutepunkt.newsitem", Policy(municipality=("municipality",), hub=("hub",)))
 # Municipality admins appoint staff for the hubs of their municipality.
-register("knutepunkt.staffmembership", Policy(
-    municipality=("municipality", "hub__municipality"), hub_staff=frozenset(),
-))  # fmt: skip
+register(
+    "knutepunkt.staffmembership",
+    Policy(
+        municipality=("municipality", "hub__municipality"),
+        hub_staff=frozenset(),
+    ),
+)
 
 
 def municipality_id_of(obj) -> int | None:
@@ -283,21 +314,38 @@ def municipality_id_of(obj) -> int | None:
 
 # innbyggertorg: the municipality keeps the service catalogue (hub staff read it); hub staff
 # say which services their hubs offer and when rotating services are there.
-register("innbyggertorg.servicetype", Policy(
-    municipality=("municipality",), hub_staff=frozenset(), staff_in_municipality=READ,
-))  # fmt: skip
+register(
+    "innbyggertorg.servicetype",
+    Policy(
+        municipality=("municipality",),
+        hub_staff=frozenset(),
+        staff_in_municipality=READ,
+    ),
+)
 register("innbyggertorg.serviceoffer", Policy(municipality=("hub__municipality",), hub=("hub",)))
-register("innbyggertorg.serviceschedule", Policy(
-    municipality=("hub__municipality",), hub=("hub",),
-))  # fmt: skip
-register("innbyggertorg.schedulecancellation", Policy(
-    municipality=("schedule__hub__municipality",), hub=("schedule__hub",),
-))  # fmt: skip
+register(
+    "innbyggertorg.serviceschedule",
+    Policy(
+        municipality=("hub__municipality",),
+        hub=("hub",),
+    ),
+)
+register(
+    "innbyggertorg.schedulecancellation",
+    Policy(
+        municipality=("schedule__hub__municipality",),
+        hub=("schedule__hub",),
+    ),
+)
 register("innbyggertorg.event", Policy(municipality=("municipality",), hub=("hub",)))
 # Registrations hold personal data: staff of the event's hub (and the municipality) only.
-register("innbyggertorg.registration", Policy(
-    municipality=("event__municipality",), hub=("event__hub",),
-))  # fmt: skip
+register(
+    "innbyggertorg.registration",
+    Policy(
+        municipality=("event__municipality",),
+        hub=("event__hub",),
+    ),
+)
 
 # booking: staff manage their hubs' resources and every booking of them.
 register("booking.resource", Policy(municipality=("municipality",), hub=("hub",)))
@@ -322,34 +370,77 @@ def _organisation_coordinators(user, scope: Scope) -> None:
 
 # frivillighet: staff of a municipality (and its hubs, for what happens at their hub) and
 # the organisation's own coordinators.
-register("frivillighet.organisation", Policy(
-    municipality=("municipality",), hub_staff=frozenset(), staff_in_municipality=EDIT,
-    organisation=("pk",), coordinator=EDIT,
-))  # fmt: skip
-register("frivillighet.activity", Policy(
-    municipality=("organisation__municipality",), hub_staff=frozenset(),
-    staff_in_municipality=READ, organisation=("organisation",), coordinator=ALL_ACTIONS,
-))  # fmt: skip
-register("frivillighet.cooperationagreement", Policy(
-    municipality=("municipality",), hub=("hub",), organisation=("organisation",), coordinator=READ,
-))  # fmt: skip
-register("frivillighet.opportunity", Policy(
-    municipality=("hub__municipality",), hub=("hub",), organisation=("organisation",),
-    coordinator=ALL_ACTIONS,
-))  # fmt: skip
-register("frivillighet.shift", Policy(
-    municipality=("opportunity__hub__municipality",), hub=("opportunity__hub",),
-    organisation=("opportunity__organisation",), coordinator=ALL_ACTIONS,
-))  # fmt: skip
-register("frivillighet.shiftsignup", Policy(
-    municipality=("shift__opportunity__hub__municipality",), hub=("shift__opportunity__hub",),
-    organisation=("shift__opportunity__organisation",), coordinator=EDIT,
-))  # fmt: skip
-register("frivillighet.shifttemplate", Policy(
-    municipality=("opportunity__hub__municipality",), hub=("opportunity__hub",),
-    organisation=("opportunity__organisation",), coordinator=ALL_ACTIONS,
-))  # fmt: skip
-register("frivillighet.organisationmember", Policy(
-    municipality=("organisation__municipality",), hub_staff=frozenset(),
-    organisation=("organisation",), coordinator=ALL_ACTIONS,
-))  # fmt: skip
+register(
+    "frivillighet.organisation",
+    Policy(
+        municipality=("municipality",),
+        hub_staff=frozenset(),
+        staff_in_municipality=EDIT,
+        organisation=("pk",),
+        coordinator=EDIT,
+    ),
+)
+register(
+    "frivillighet.activity",
+    Policy(
+        municipality=("organisation__municipality",),
+        hub_staff=frozenset(),
+        staff_in_municipality=READ,
+        organisation=("organisation",),
+        coordinator=ALL_ACTIONS,
+    ),
+)
+register(
+    "frivillighet.cooperationagreement",
+    Policy(
+        municipality=("municipality",),
+        hub=("hub",),
+        organisation=("organisation",),
+        coordinator=READ,
+    ),
+)
+register(
+    "frivillighet.opportunity",
+    Policy(
+        municipality=("hub__municipality",),
+        hub=("hub",),
+        organisation=("organisation",),
+        coordinator=ALL_ACTIONS,
+    ),
+)
+register(
+    "frivillighet.shift",
+    Policy(
+        municipality=("opportunity__hub__municipality",),
+        hub=("opportunity__hub",),
+        organisation=("opportunity__organisation",),
+        coordinator=ALL_ACTIONS,
+    ),
+)
+register(
+    "frivillighet.shiftsignup",
+    Policy(
+        municipality=("shift__opportunity__hub__municipality",),
+        hub=("shift__opportunity__hub",),
+        organisation=("shift__opportunity__organisation",),
+        coordinator=EDIT,
+    ),
+)
+register(
+    "frivillighet.shifttemplate",
+    Policy(
+        municipality=("opportunity__hub__municipality",),
+        hub=("opportunity__hub",),
+        organisation=("opportunity__organisation",),
+        coordinator=ALL_ACTIONS,
+    ),
+)
+register(
+    "frivillighet.organisationmember",
+    Policy(
+        municipality=("organisation__municipality",),
+        hub_staff=frozenset(),
+        organisation=("organisation",),
+        coordinator=ALL_ACTIONS,
+    ),
+)

@@ -31,9 +31,11 @@ from .enums import (
 
 class ServiceType(models.Model):
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE,
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
         related_name="service_types",
-    )  # fmt: skip
+    )
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("address"), max_length=80)
     category = models.CharField(_("category"), max_length=30, choices=ServiceCategory.choices)
@@ -42,9 +44,11 @@ class ServiceType(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     keywords = models.CharField(
-        _("search words"), max_length=300, blank=True,
+        _("search words"),
+        max_length=300,
+        blank=True,
         help_text=_("Other words people use for the service, e.g. bostøtte, husleie."),
-    )  # fmt: skip
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     chat_url = models.URLField(_("chat"), blank=True)
     video_url = models.URLField(_("video meeting booking"), blank=True)
@@ -135,24 +139,31 @@ class ServiceSchedule(models.Model):
         _("repeats"), max_length=20, choices=Recurrence.choices, default=Recurrence.WEEKLY
     )
     weekday = models.PositiveSmallIntegerField(
-        _("weekday"), null=True, blank=True,
+        _("weekday"),
+        null=True,
+        blank=True,
         choices=Weekday.choices,
-    )  # fmt: skip
+    )
     week_of_month = models.SmallIntegerField(
         _("week of the month"), null=True, blank=True, choices=WeekOfMonth.choices
     )
     dates = ArrayField(
-        models.DateField(), verbose_name=_("dates"), default=list, blank=True,
+        models.DateField(),
+        verbose_name=_("dates"),
+        default=list,
+        blank=True,
         help_text=_("For single dates: the dates, separated by commas (YYYY-MM-DD)."),
-    )  # fmt: skip
+    )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"))
     opens = models.TimeField(_("from (time)"))
     closes = models.TimeField(_("until (time)"))
     mode = models.CharField(
-        _("attendance"), max_length=20, choices=AttendanceMode.choices,
+        _("attendance"),
+        max_length=20,
+        choices=AttendanceMode.choices,
         default=AttendanceMode.DROP_IN,
-    )  # fmt: skip
+    )
     booking_url = models.URLField(_("where to book an appointment"), blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -209,9 +220,11 @@ class ServiceSchedule(models.Model):
 
 class ScheduleCancellation(models.Model):
     schedule = models.ForeignKey(
-        ServiceSchedule, verbose_name=_("schedule"), on_delete=models.CASCADE,
+        ServiceSchedule,
+        verbose_name=_("schedule"),
+        on_delete=models.CASCADE,
         related_name="cancellations",
-    )  # fmt: skip
+    )
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=200)
 
@@ -237,9 +250,12 @@ class Event(models.Model):
         Hub, verbose_name=_("hub"), on_delete=models.CASCADE, related_name="events"
     )
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE,
-        related_name="events", editable=False,
-    )  # fmt: skip
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        editable=False,
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     starts_at = models.DateTimeField(_("starts"))
@@ -249,14 +265,19 @@ class Event(models.Model):
     )
     category = models.CharField(_("category"), max_length=30, choices=EventCategory.choices)
     languages = ArrayField(
-        models.CharField(max_length=40), verbose_name=_("languages"), default=list, blank=True,
+        models.CharField(max_length=40),
+        verbose_name=_("languages"),
+        default=list,
+        blank=True,
         help_text=_("The languages spoken, separated by commas, e.g. norsk, ukrainsk."),
-    )  # fmt: skip
+    )
     accessibility_notes = models.CharField(_("accessibility"), max_length=300, blank=True)
     registration = models.CharField(
-        _("registration"), max_length=20, choices=RegistrationMode.choices,
+        _("registration"),
+        max_length=20,
+        choices=RegistrationMode.choices,
         default=RegistrationMode.NONE,
-    )  # fmt: skip
+    )
     external_url = models.URLField(_("registration link"), blank=True)
     capacity = models.PositiveIntegerField(
         _("places"), null=True, blank=True, help_text=_("Empty: no limit.")
@@ -322,9 +343,13 @@ class Registration(models.Model):
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="event_registrations",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+    )
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("email"))
     language = models.CharField(_("language"), max_length=5, default="nb")

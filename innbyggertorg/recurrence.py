@@ -1,6 +1,7 @@
 """When a rotating service is at a hub: dates from a recurrence rule (python-dateutil's
 rrule), placed in Oslo time by the opening-hours engine's span_interval. Cancelled dates
-and public holidays or the municipality's closed eves (the hub is closed) are kept, marked, so citizens see why."""
+and public holidays or the municipality's closed eves (the hub is closed) are kept, marked,
+so citizens see why."""
 
 from __future__ import annotations
 
@@ -58,18 +59,23 @@ def occurrence_dates(rule: ScheduleRule, first: date, last: date) -> list[date]:
     weekday = rrule.weekday(rule.weekday)
     if rule.recurrence == Recurrence.MONTHLY_WEEKDAY:
         recurrence = rrule.rrule(
-            rrule.MONTHLY, byweekday=weekday(rule.week_of_month),
-            dtstart=_midnight(rule.start), until=_midnight(rule.end),
-        )  # fmt: skip
+            rrule.MONTHLY,
+            byweekday=weekday(rule.week_of_month),
+            dtstart=_midnight(rule.start),
+            until=_midnight(rule.end),
+        )
     else:
         interval = 2 if rule.recurrence == Recurrence.EVERY_OTHER_WEEK else 1
         # Every other week counts from the first such weekday on or after the start date
         # (an rrule alone would count from the week the start date falls in).
         first_day = rule.start + timedelta(days=(rule.weekday - rule.start.weekday()) % 7)
         recurrence = rrule.rrule(
-            rrule.WEEKLY, interval=interval, byweekday=weekday,
-            dtstart=_midnight(first_day), until=_midnight(rule.end),
-        )  # fmt: skip
+            rrule.WEEKLY,
+            interval=interval,
+            byweekday=weekday,
+            dtstart=_midnight(first_day),
+            until=_midnight(rule.end),
+        )
     return [
         moment.date() for moment in recurrence.between(_midnight(first), _midnight(last), inc=True)
     ]

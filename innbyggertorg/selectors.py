@@ -20,12 +20,18 @@ UPCOMING_DAYS = 60
 
 def schedule_rule(schedule: ServiceSchedule) -> ScheduleRule:
     return ScheduleRule(
-        recurrence=schedule.recurrence, start=schedule.start_date, end=schedule.end_date,
-        opens=schedule.opens, closes=schedule.closes, weekday=schedule.weekday,
-        week_of_month=schedule.week_of_month, dates=tuple(schedule.dates), mode=schedule.mode,
+        recurrence=schedule.recurrence,
+        start=schedule.start_date,
+        end=schedule.end_date,
+        opens=schedule.opens,
+        closes=schedule.closes,
+        weekday=schedule.weekday,
+        week_of_month=schedule.week_of_month,
+        dates=tuple(schedule.dates),
+        mode=schedule.mode,
         cancellations=[(c.date, c.reason) for c in schedule.cancellations.all()],
         closed_eves=frozenset(schedule.hub.municipality.closed_eves),
-    )  # fmt: skip
+    )
 
 
 def _current_schedules(queryset: QuerySet[ServiceSchedule], today) -> QuerySet[ServiceSchedule]:

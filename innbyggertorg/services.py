@@ -181,10 +181,14 @@ def registration_create(
     _check_open(event, group_size)
     verified = user is not None and _has_verified_email(user, email)
     registration = Registration(
-        event=event, user=user if verified else None, name=name.strip(), email=email,
-        language=language, group_size=group_size,
+        event=event,
+        user=user if verified else None,
+        name=name.strip(),
+        email=email,
+        language=language,
+        group_size=group_size,
         status=RegistrationStatus.CONFIRMED if verified else RegistrationStatus.AWAITING_EMAIL,
-    )  # fmt: skip
+    )
     try:
         with transaction.atomic():
             registration.save()
@@ -292,12 +296,16 @@ def attendee_rows(*, event: Event) -> list[list[str]]:
     for registration in event.registrations.exclude(status=RegistrationStatus.CANCELLED).order_by(
         "created_at"
     ):
-        rows.append([
-            registration.name, registration.email, str(registration.group_size),
-            registration.get_status_display(),
-            timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
-            {True: _("yes"), False: _("no"), None: ""}[registration.attended],
-        ])  # fmt: skip
+        rows.append(
+            [
+                registration.name,
+                registration.email,
+                str(registration.group_size),
+                registration.get_status_display(),
+                timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+                {True: _("yes"), False: _("no"), None: ""}[registration.attended],
+            ]
+        )
     return rows
 
 

@@ -28,8 +28,9 @@ def service_list(request, municipality):
 def _service(municipality, service):
     return get_object_or_404(
         ServiceType.objects.select_related("municipality"),
-        municipality__slug=municipality, slug=service,
-    )  # fmt: skip
+        municipality__slug=municipality,
+        slug=service,
+    )
 
 
 @require_GET
@@ -88,8 +89,9 @@ def event_list(request, municipality):
 def _event(municipality, event):
     return get_object_or_404(
         Event.objects.select_related("hub__district", "hub__municipality"),
-        municipality__slug=municipality, pk=event,
-    )  # fmt: skip
+        municipality__slug=municipality,
+        pk=event,
+    )
 
 
 def event_page(request, municipality, event):
@@ -108,9 +110,13 @@ def event_page(request, municipality, event):
         else:
             return redirect(f"{event.get_absolute_url()}?pameldt={registration.status}")
     context = {
-        "municipality": event.hub.municipality, "district": event.hub.district, "hub": event.hub,
-        "event": event, "form": form, "result": request.GET.get("pameldt"),
-    }  # fmt: skip
+        "municipality": event.hub.municipality,
+        "district": event.hub.district,
+        "hub": event.hub,
+        "event": event,
+        "form": form,
+        "result": request.GET.get("pameldt"),
+    }
     return render(request, "innbyggertorg/event.html", context, status=400 if form.errors else 200)
 
 

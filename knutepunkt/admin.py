@@ -31,9 +31,10 @@ class SpanFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         rows = [
-            form for form in self.forms
+            form
+            for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.errors
-        ]  # fmt: skip
+        ]
         try:
             validate_spans(form.cleaned_data for form in rows)
         except ValidationError as error:
@@ -97,10 +98,35 @@ class HubAdmin(ScopedModelAdmin):
     inlines = [OpeningHoursPeriodInline, OpeningHoursExceptionInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "district", "is_pilot", "description"]}),
-        (_("Address"), {"fields": ["street_address", "postcode", "post_town", "latitude", "longitude"]}),
-        (_("Contact"), {"fields": ["phone", "email", "coordinator_name", "coordinator_phone", "coordinator_email"]}),
-        (_("Accessibility"), {"fields": ["step_free_entrance", "hearing_loop", "accessible_toilet", "parking", "public_transport"]}),
-    ]  # fmt: skip
+        (
+            _("Address"),
+            {"fields": ["street_address", "postcode", "post_town", "latitude", "longitude"]},
+        ),
+        (
+            _("Contact"),
+            {
+                "fields": [
+                    "phone",
+                    "email",
+                    "coordinator_name",
+                    "coordinator_phone",
+                    "coordinator_email",
+                ]
+            },
+        ),
+        (
+            _("Accessibility"),
+            {
+                "fields": [
+                    "step_free_entrance",
+                    "hearing_loop",
+                    "accessible_toilet",
+                    "parking",
+                    "public_transport",
+                ]
+            },
+        ),
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         # Hub staff describe their hub; where it sits is the municipality's decision.

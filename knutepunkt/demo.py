@@ -155,33 +155,59 @@ def _municipality(name, slug, number, colour="#0b5394"):
     return municipality
 
 
-def _district_and_hub(municipality, name, slug, postcodes, street, postcode, town, lat, lon,
-                      hub_name=None, description="", pilot=False, weekly=STAFFED_HUB):  # fmt: skip
+def _district_and_hub(
+    municipality,
+    name,
+    slug,
+    postcodes,
+    street,
+    postcode,
+    town,
+    lat,
+    lon,
+    hub_name=None,
+    description="",
+    pilot=False,
+    weekly=STAFFED_HUB,
+):
     district, _ = District.objects.update_or_create(
-        municipality=municipality, slug=slug,
-        defaults={"name": name, "postcodes": postcodes,
-                  "description": f"{name} bydel i {municipality.name}. (Demodata)"},
-    )  # fmt: skip
-    hub, _ = Hub.objects.update_or_create(
-        municipality=municipality, slug=slug,
+        municipality=municipality,
+        slug=slug,
         defaults={
-            "district": district, "name": hub_name or f"{name} innbyggertorg",
-            "street_address": street, "postcode": postcode, "post_town": town,
-            "latitude": lat, "longitude": lon, "is_pilot": pilot,
-            "description": description or (
+            "name": name,
+            "postcodes": postcodes,
+            "description": f"{name} bydel i {municipality.name}. (Demodata)",
+        },
+    )
+    hub, _ = Hub.objects.update_or_create(
+        municipality=municipality,
+        slug=slug,
+        defaults={
+            "district": district,
+            "name": hub_name or f"{name} innbyggertorg",
+            "street_address": street,
+            "postcode": postcode,
+            "post_town": town,
+            "latitude": lat,
+            "longitude": lon,
+            "is_pilot": pilot,
+            "description": description
+            or (
                 f"Knutepunktet i {name}: innbyggerservice, bibliotek, kulturarena og "
                 "frivillighet. Spør oss om bostøtte, startlån og digital hjelp. (Demodata)"
             ),
-            "phone": "+47 22 00 00 00", "email": f"{slug}@demo.hubportal.no",
+            "phone": "+47 22 00 00 00",
+            "email": f"{slug}@demo.hubportal.no",
             "coordinator_name": "Lokal koordinator (demo)",
             "coordinator_phone": "+47 22 00 00 01",
             "coordinator_email": f"koordinator.{slug}@demo.hubportal.no",
-            "step_free_entrance": True, "hearing_loop": slug != "tofte",
+            "step_free_entrance": True,
+            "hearing_loop": slug != "tofte",
             "accessible_toilet": True,
             "parking": "Gratis parkering ved inngangen, to HC-plasser.",
             "public_transport": "Buss stopper 100 meter unna.",
         },
-    )  # fmt: skip
+    )
     _sync_hours(hub, *_demo_hours(hub, weekly))
     return district, hub
 
@@ -203,31 +229,54 @@ def _demo_hours(hub, weekly):
     ]
     between = [date(year, 12, 27) + timedelta(days=n) for n in range(4)]
     exceptions = [
-        (date(year, 12, 23), date(year, 12, 23), "Lille julaften: kortere åpningstid",
-         [{"opens": time(10), "closes": time(13)}]),
-        (date(year, 12, 27), date(year, 12, 30), "Romjul: redusert åpningstid",
-         [{"day": day, "opens": time(10), "closes": time(14)}
-          for day in between if day.weekday() < 5]),
-    ]  # fmt: skip
+        (
+            date(year, 12, 23),
+            date(year, 12, 23),
+            "Lille julaften: kortere åpningstid",
+            [{"opens": time(10), "closes": time(13)}],
+        ),
+        (
+            date(year, 12, 27),
+            date(year, 12, 30),
+            "Romjul: redusert åpningstid",
+            [
+                {"day": day, "opens": time(10), "closes": time(14)}
+                for day in between
+                if day.weekday() < 5
+            ],
+        ),
+    ]
     if (hub.municipality.slug, hub.slug) in MAIN_OFFICE_CHRISTMAS_EVE:
         exceptions.append(
-            (date(year, 12, 24), date(year, 12, 24), "Julaften: åpent for akutte henvendelser",
-             [{"opens": time(9), "closes": time(12)}])
-        )  # fmt: skip
+            (
+                date(year, 12, 24),
+                date(year, 12, 24),
+                "Julaften: åpent for akutte henvendelser",
+                [{"opens": time(9), "closes": time(12)}],
+            )
+        )
     return periods, exceptions
 
 
 def _hours_as_stored(hub):
     periods = [
-        (period.name, period.valid_from, period.valid_until,
-         sorted((s.weekday, s.opens, s.closes, s.state) for s in period.spans.all()))
+        (
+            period.name,
+            period.valid_from,
+            period.valid_until,
+            sorted((s.weekday, s.opens, s.closes, s.state) for s in period.spans.all()),
+        )
         for period in hub.hour_periods.prefetch_related("spans").order_by("valid_from")
-    ]  # fmt: skip
+    ]
     exceptions = [
-        (exception.start_date, exception.end_date, exception.reason,
-         sorted((s.day or date.min, s.opens, s.closes) for s in exception.spans.all()))
+        (
+            exception.start_date,
+            exception.end_date,
+            exception.reason,
+            sorted((s.day or date.min, s.opens, s.closes) for s in exception.spans.all()),
+        )
         for exception in hub.hour_exceptions.prefetch_related("spans").order_by("start_date")
-    ]  # fmt: skip
+    ]
     return periods, exceptions
 
 
@@ -235,11 +284,15 @@ def _sync_hours(hub, periods, exceptions) -> None:
     wanted = (
         [(name, start, end, sorted(rows)) for name, start, end, rows in periods],
         sorted(
-            (start, end, reason,
-             sorted((s.get("day") or date.min, s["opens"], s["closes"]) for s in spans))
+            (
+                start,
+                end,
+                reason,
+                sorted((s.get("day") or date.min, s["opens"], s["closes"]) for s in spans),
+            )
             for start, end, reason, spans in exceptions
         ),
-    )  # fmt: skip
+    )
     if _hours_as_stored(hub) == wanted:
         return
     hub.hour_periods.all().delete()
@@ -250,9 +303,13 @@ def _sync_hours(hub, periods, exceptions) -> None:
         )
     for start, end, reason, spans in exceptions:
         services.opening_hours_exception_create(
-            hub=hub, start_date=start, end_date=end, reason=reason,
-            kind=ExceptionKind.SPECIAL_HOURS, spans=spans,
-        )  # fmt: skip
+            hub=hub,
+            start_date=start,
+            end_date=end,
+            reason=reason,
+            kind=ExceptionKind.SPECIAL_HOURS,
+            spans=spans,
+        )
 
 
 def _news(title, body, *, municipality=None, district=None, hub=None) -> None:
@@ -261,9 +318,13 @@ def _news(title, body, *, municipality=None, district=None, hub=None) -> None:
         return
     today = timezone.localdate()
     services.news_item_create(
-        title=title, body=f"{body} (Demodata)", publish_from=localise(today, time.min),
-        municipality=municipality, district=district, hub=hub,
-    )  # fmt: skip
+        title=title,
+        body=f"{body} (Demodata)",
+        publish_from=localise(today, time.min),
+        municipality=municipality,
+        district=district,
+        hub=hub,
+    )
 
 
 @demo_loader
@@ -272,16 +333,34 @@ def load_places(report: DemoReport) -> None:
     hubs = {}
     for name, slug, postcodes, street, postcode, town, lat, lon in ASKER:
         _district, hubs[slug] = _district_and_hub(
-            asker, name, slug, postcodes, street, postcode, town, lat, lon,
-            hub_name=f"{name} innbyggertorg", description=ASKER_DESCRIPTIONS.get(slug, ""),
+            asker,
+            name,
+            slug,
+            postcodes,
+            street,
+            postcode,
+            town,
+            lat,
+            lon,
+            hub_name=f"{name} innbyggertorg",
+            description=ASKER_DESCRIPTIONS.get(slug, ""),
             weekly=SELF_SERVICE_HUB if slug in UNSTAFFED_IN_ASKER else STAFFED_HUB,
-        )  # fmt: skip
+        )
     drammen = _municipality("Drammen", "drammen", "3301", "#8a1c1c")
     for index, (name, slug, postcodes, street, postcode, lat, lon) in enumerate(DRAMMEN):
         _district_and_hub(
-            drammen, name, slug, postcodes, street, postcode, "Drammen", lat, lon,
-            hub_name=f"{name} knutepunkt", pilot=index == 2,
-        )  # fmt: skip
+            drammen,
+            name,
+            slug,
+            postcodes,
+            street,
+            postcode,
+            "Drammen",
+            lat,
+            lon,
+            hub_name=f"{name} knutepunkt",
+            pilot=index == 2,
+        )
     vaernes = []
     for name, number, centre, postcodes, street, postcode, lat, lon in VAERNES:
         municipality = _municipality(
@@ -289,35 +368,63 @@ def load_places(report: DemoReport) -> None:
         )
         vaernes.append(municipality)
         _district_and_hub(
-            municipality, centre, "sentrum", postcodes, street, postcode, name, lat, lon,
+            municipality,
+            centre,
+            "sentrum",
+            postcodes,
+            street,
+            postcode,
+            name,
+            lat,
+            lon,
             hub_name=f"{name} knutepunkt",
             weekly=SELF_SERVICE_HUB if name in SMALL_VAERNES else STAFFED_HUB,
-        )  # fmt: skip
+        )
 
-    _news("Ny søknadsfrist for bostøtte", "Trenger du hjelp med søknad om bostøtte? "
-          "Kom innom innbyggertorget ditt, så hjelper vi deg.", municipality=asker)  # fmt: skip
-    _news("Språkkafé hver onsdag", "Øv på norsk sammen med frivillige fra "
-          "frivilligsentralen, onsdager klokken 18.", hub=hubs["heggedal"])  # fmt: skip
-    _news("Knutepunktene får utvidet åpningstid", "Fra nå kan du bruke knutepunktene "
-          "med meråpent til klokken 22 på hverdager.", municipality=drammen)  # fmt: skip
-    _news("Konnerud er pilot for tverrfaglig ledelse", "Knutepunktet på Konnerud prøver "
-          "ut en felles ledelse for tjenestene i bydelen.",
-          district=District.objects.get(municipality=drammen, slug="konnerud"))  # fmt: skip
+    _news(
+        "Ny søknadsfrist for bostøtte",
+        "Trenger du hjelp med søknad om bostøtte? "
+        "Kom innom innbyggertorget ditt, så hjelper vi deg.",
+        municipality=asker,
+    )
+    _news(
+        "Språkkafé hver onsdag",
+        "Øv på norsk sammen med frivillige fra frivilligsentralen, onsdager klokken 18.",
+        hub=hubs["heggedal"],
+    )
+    _news(
+        "Knutepunktene får utvidet åpningstid",
+        "Fra nå kan du bruke knutepunktene med meråpent til klokken 22 på hverdager.",
+        municipality=drammen,
+    )
+    _news(
+        "Konnerud er pilot for tverrfaglig ledelse",
+        "Knutepunktet på Konnerud prøver ut en felles ledelse for tjenestene i bydelen.",
+        district=District.objects.get(municipality=drammen, slug="konnerud"),
+    )
     for municipality in vaernes:
-        _news("Felles digitale tjenester i Værnesregionen", "Kommunene i "
-              "Værnesregionen deler IKT-plattform: du finner knutepunktet ditt her.",
-              municipality=municipality)  # fmt: skip
+        _news(
+            "Felles digitale tjenester i Værnesregionen",
+            "Kommunene i Værnesregionen deler IKT-plattform: du finner knutepunktet ditt her.",
+            municipality=municipality,
+        )
 
     admin = ensure_demo_user(
-        report, email="admin.asker@demo.hubportal.no", role="municipality admin (Asker)",
-        full_name="Demo Kommuneadmin Asker", is_staff=True,
-    )  # fmt: skip
+        report,
+        email="admin.asker@demo.hubportal.no",
+        role="municipality admin (Asker)",
+        full_name="Demo Kommuneadmin Asker",
+        is_staff=True,
+    )
     services.staff_membership_grant(
         user=admin, role=StaffRole.MUNICIPALITY_ADMIN, municipality=asker
     )
     for slug in ("heggedal", "holmen"):
         staff = ensure_demo_user(
-            report, email=f"ansatt.{slug}@demo.hubportal.no", role=f"hub staff ({hubs[slug].name})",
-            full_name=f"Demo Ansatt {hubs[slug].name}", is_staff=True,
-        )  # fmt: skip
+            report,
+            email=f"ansatt.{slug}@demo.hubportal.no",
+            role=f"hub staff ({hubs[slug].name})",
+            full_name=f"Demo Ansatt {hubs[slug].name}",
+            is_staff=True,
+        )
         services.staff_membership_grant(user=staff, role=StaffRole.HUB_STAFF, hub=hubs[slug])

@@ -62,9 +62,11 @@ def _all_problems(*checks: Callable[[], None]) -> None:
         try:
             check()
         except ValidationError as error:
-            found = error.error_dict if hasattr(error, "error_dict") else {
-                NON_FIELD_ERRORS: error.error_list
-            }  # fmt: skip
+            found = (
+                error.error_dict
+                if hasattr(error, "error_dict")
+                else {NON_FIELD_ERRORS: error.error_list}
+            )
             for field, field_errors in found.items():
                 errors.setdefault(field, []).extend(field_errors)
     if errors:
@@ -236,9 +238,14 @@ def news_item_create(
     if municipality is None:
         raise ValidationError(_("Choose where the news belongs: a municipality, district or hub."))
     item = NewsItem(
-        municipality=municipality, district=district, hub=hub, title=title, body=body,
-        publish_from=publish_from, publish_until=publish_until,
-    )  # fmt: skip
+        municipality=municipality,
+        district=district,
+        hub=hub,
+        title=title,
+        body=body,
+        publish_from=publish_from,
+        publish_until=publish_until,
+    )
     _save(item)
     return item
 

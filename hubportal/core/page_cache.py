@@ -76,9 +76,11 @@ def cached_page(
         str(known.get(_version_key(scope)) or content_version(scope)) for scope in scopes
     )
     key = "page:{}:{}:{}:{}".format(
-        get_language(), "hx" if request.headers.get("HX-Request") else "full",
-        hashlib.sha256(request.get_full_path().encode()).hexdigest(), versions,
-    )  # fmt: skip
+        get_language(),
+        "hx" if request.headers.get("HX-Request") else "full",
+        hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+        versions,
+    )
     cached = cache.get(key)
     if cached is not None:
         content, headers = cached

@@ -304,9 +304,12 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
                 with transaction.atomic():  # a savepoint: undone when the send fails
                     now = timezone.now()
                     Notification.objects.filter(pk=notification.pk).update(
-                        status=Status.SENT, sent_at=now, attempts=notification.attempts,
-                        last_error="", updated_at=now,
-                    )  # fmt: skip
+                        status=Status.SENT,
+                        sent_at=now,
+                        attempts=notification.attempts,
+                        last_error="",
+                        updated_at=now,
+                    )
                     _send(notification, mail)
             except Exception as exc:
                 return _record_failure(notification, exc)
@@ -327,9 +330,14 @@ def _record_failure(notification: Notification, exc: Exception) -> DeliveryResul
         result = DeliveryResult("retry", notification.next_attempt_at)
     notification.save(
         update_fields=[
-            "attempts", "last_error", "status", "next_attempt_at", "dispatched_at", "updated_at",
+            "attempts",
+            "last_error",
+            "status",
+            "next_attempt_at",
+            "dispatched_at",
+            "updated_at",
         ]
-    )  # fmt: skip
+    )
     return result
 
 

@@ -32,7 +32,9 @@ UPDATE search_searchdocument AS document SET
         || setweight(to_tsvector(%(config)s::regconfig, entry.keywords), 'A')
         || setweight(to_tsvector(%(config)s::regconfig, entry.summary), 'B')
         || setweight(to_tsvector(%(config)s::regconfig, entry.body), 'C'),
-    match_text = lower(unaccent(entry.title || ' ' || entry.keywords || ' ' || left(entry.body, 4000)))
+    match_text = lower(unaccent(
+        entry.title || ' ' || entry.keywords || ' ' || left(entry.body, 4000)
+    ))
 FROM unnest(%(ids)s::bigint[], %(titles)s::text[], %(keywords)s::text[], %(summaries)s::text[],
             %(bodies)s::text[]) AS entry(id, title, keywords, summary, body)
 WHERE document.id = entry.id

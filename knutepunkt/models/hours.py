@@ -49,14 +49,22 @@ class SpanFields(models.Model):
             return
         if not self.past_midnight and self.closes <= self.opens:
             raise ValidationError(
-                {"closes": _("The closing time must be after the opening time, or tick "
-                             "'closes after midnight'.")}
-            )  # fmt: skip
+                {
+                    "closes": _(
+                        "The closing time must be after the opening time, or tick "
+                        "'closes after midnight'."
+                    )
+                }
+            )
         if self.past_midnight and self.closes > self.opens:
             raise ValidationError(
-                {"past_midnight": _("A span past midnight must close (the next day) no later "
-                                    "than its opening time.")}
-            )  # fmt: skip
+                {
+                    "past_midnight": _(
+                        "A span past midnight must close (the next day) no later "
+                        "than its opening time."
+                    )
+                }
+            )
 
 
 def _span_order_constraint(name: str) -> models.CheckConstraint:
@@ -67,7 +75,8 @@ def _span_order_constraint(name: str) -> models.CheckConstraint:
         ),
         name=name,
         violation_error_message=_(
-            "The closing time must be after the opening time, or the span must close after midnight."
+            "The closing time must be after the opening time, "
+            "or the span must close after midnight."
         ),
     )
 
@@ -211,9 +220,11 @@ class ExceptionSpan(SpanFields):
     inside an exception of several days, only hours dated for the holiday open the hub."""
 
     exception = models.ForeignKey(
-        OpeningHoursException, verbose_name=_("exception"), on_delete=models.CASCADE,
+        OpeningHoursException,
+        verbose_name=_("exception"),
+        on_delete=models.CASCADE,
         related_name="spans",
-    )  # fmt: skip
+    )
     day = models.DateField(
         _("date"),
         null=True,

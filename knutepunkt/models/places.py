@@ -14,8 +14,30 @@ from django.utils.translation import gettext_lazy as _
 
 from ..enums import ClosedEve, StaffRole
 
-RESERVED_SLUGS = {"admin", "konto", "sok", "finn-bydel", "sprak", "i18n", "static", "media",
-                  "nn", "en", "nb", "healthz", "knutepunkt", "api", "kalender", "tjenester", "arrangement", "arrangementer", "rom", "bookinger", "statistikk", "frivillighet"}  # fmt: skip
+RESERVED_SLUGS = {
+    "admin",
+    "konto",
+    "sok",
+    "finn-bydel",
+    "sprak",
+    "i18n",
+    "static",
+    "media",
+    "nn",
+    "en",
+    "nb",
+    "healthz",
+    "knutepunkt",
+    "api",
+    "kalender",
+    "tjenester",
+    "arrangement",
+    "arrangementer",
+    "rom",
+    "bookinger",
+    "statistikk",
+    "frivillighet",
+}
 
 postcode_validator = RegexValidator(r"^\d{4}$", _("A postcode has four digits, e.g. 1389."))
 kommunenummer_validator = RegexValidator(
@@ -117,9 +139,11 @@ class Municipality(models.Model):
 
 class District(models.Model):
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE,
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
         related_name="districts",
-    )  # fmt: skip
+    )
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("address"), max_length=60, validators=[validate_not_reserved])
     description = models.TextField(_("description"), blank=True)
@@ -164,10 +188,13 @@ class District(models.Model):
 
 class Hub(models.Model):
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE,
-        related_name="hubs", editable=False,
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="hubs",
+        editable=False,
         help_text=_("Taken from the district."),
-    )  # fmt: skip
+    )
     district = models.ForeignKey(
         District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="hubs"
     )
@@ -257,13 +284,22 @@ class NewsItem(models.Model):
         Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, related_name="news"
     )
     district = models.ForeignKey(
-        District, verbose_name=_("district"), on_delete=models.CASCADE, null=True, blank=True,
-        related_name="news", help_text=_("Leave empty for news for the whole municipality."),
-    )  # fmt: skip
-    hub = models.ForeignKey(
-        Hub, verbose_name=_("hub"), on_delete=models.CASCADE, null=True, blank=True,
+        District,
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="news",
-    )  # fmt: skip
+        help_text=_("Leave empty for news for the whole municipality."),
+    )
+    hub = models.ForeignKey(
+        Hub,
+        verbose_name=_("hub"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="news",
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     publish_from = models.DateTimeField(_("publish from"))
@@ -305,18 +341,28 @@ class StaffMembership(models.Model):
     """A member of staff: administrator of a whole municipality, or staff of one hub."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
         related_name="staff_memberships",
-    )  # fmt: skip
+    )
     role = models.CharField(_("role"), max_length=30, choices=StaffRole.choices)
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="staff_memberships",
-    )  # fmt: skip
-    hub = models.ForeignKey(
-        Hub, verbose_name=_("hub"), on_delete=models.CASCADE, null=True, blank=True,
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="staff_memberships",
-    )  # fmt: skip
+    )
+    hub = models.ForeignKey(
+        Hub,
+        verbose_name=_("hub"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_memberships",
+    )
 
     class Meta:
         verbose_name = _("staff membership")

@@ -27,16 +27,43 @@ def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
     output = tmp_path / "results.json"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     completed = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--scale", "tiny", "--duration", "1",
-         "--connections", "10", "--regenerate", "--output", str(output),
-         "--notifications", "200", "--redispatch-seconds", "10"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--scale",
+            "tiny",
+            "--duration",
+            "1",
+            "--connections",
+            "10",
+            "--regenerate",
+            "--output",
+            str(output),
+            "--notifications",
+            "200",
+            "--redispatch-seconds",
+            "10",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     result = json.loads(output.read_text())
     pages = {row["page"] for row in result["rows"]}
-    assert {"bare view", "bare view + user", "district page", "search (bostøtte)", "week view", "free-room search",
-            "event list", "my bookings"} <= pages  # fmt: skip
+    assert {
+        "bare view",
+        "bare view + user",
+        "district page",
+        "search (bostøtte)",
+        "week view",
+        "free-room search",
+        "event list",
+        "my bookings",
+    } <= pages
     modes = {(row["page"], row["mode"]) for row in result["rows"]}
     assert ("district page", "cookieless") in modes and ("district page", "signed in") in modes
     assert result["availability"]["checks"] > 0
@@ -64,14 +91,26 @@ def test_flatness__ratios_of_ratios_and_equal_query_budgets():
     def scale(rps_page, ms, queries):
         rows = [
             {"page": "bare view", "mode": "cookieless", "connections": 10, "ratio_to_bare": 1.0},
-            {"page": "week view", "mode": "signed in", "connections": 10,
-             "ratio_to_bare": rps_page},
-        ]  # fmt: skip
+            {
+                "page": "week view",
+                "mode": "signed in",
+                "connections": 10,
+                "ratio_to_bare": rps_page,
+            },
+        ]
         return {"rows": rows, "availability": {"ms_per_check": ms}, "queries": queries}
 
     result = flatness(scale(0.5, 2.0, {"week view": 7}), scale(0.4, 2.5, {"week view": 7}))
-    assert result["pages"] == [{"page": "week view", "mode": "signed in", "connections": 10,
-                                "small": 0.5, "national": 0.4, "flatness": 0.8}]  # fmt: skip
+    assert result["pages"] == [
+        {
+            "page": "week view",
+            "mode": "signed in",
+            "connections": 10,
+            "small": 0.5,
+            "national": 0.4,
+            "flatness": 0.8,
+        }
+    ]
     assert result["availability_check"]["flatness"] == 0.8
     assert result["queries_equal"] is True
     assert flatness(scale(0.5, 2, {"a": 1}), scale(0.5, 2, {"a": 2}))["queries_equal"] is False

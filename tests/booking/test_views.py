@@ -27,8 +27,15 @@ pytestmark = pytest.mark.django_db
 
 def form(start, minutes=120, **extra):
     local = timezone.localtime(start)
-    return {"day": local.date().isoformat(), "start": local.strftime("%H:%M"), "minutes": str(minutes),
-            "purpose": "Sjakklubb", "attendees": "10", "repeat": "none", **extra}  # fmt: skip
+    return {
+        "day": local.date().isoformat(),
+        "start": local.strftime("%H:%M"),
+        "minutes": str(minutes),
+        "purpose": "Sjakklubb",
+        "attendees": "10",
+        "repeat": "none",
+        **extra,
+    }
 
 
 def evening(days=3):

@@ -40,9 +40,14 @@ def test_association_room__needs_an_agreement_in_force_then_free_of_charge():
         )
     today = timezone.localdate()
     CooperationAgreement.objects.create(
-        organisation=club, municipality=room.hub.municipality, hub=room.hub, status="active",
-        starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=365), free_room_use=True,
-    )  # fmt: skip
+        organisation=club,
+        municipality=room.hub.municipality,
+        hub=room.hub,
+        status="active",
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=365),
+        free_room_use=True,
+    )
     result = booking_services.booking_create(
         booker=coordinator, resource=room, times=slot(), purpose="Sjakk", organisation=club
     )
@@ -54,9 +59,12 @@ def test_expired_agreement__gives_nothing():
     club = OrganisationFactory(municipality=room.hub.municipality)
     today = timezone.localdate()
     CooperationAgreement.objects.create(
-        organisation=club, municipality=room.hub.municipality, status="active",
-        starts_on=today - timedelta(days=400), ends_on=today - timedelta(days=1),
-    )  # fmt: skip
+        organisation=club,
+        municipality=room.hub.municipality,
+        status="active",
+        starts_on=today - timedelta(days=400),
+        ends_on=today - timedelta(days=1),
+    )
     with pytest.raises(booking_services.BookingRefused):
         booking_services.booking_create(
             booker=coordinator_of(club), resource=room, times=slot(), purpose="X", organisation=club

@@ -92,8 +92,13 @@ def test_privacy__export_and_delete_profile_keeps_hours_anonymised(client):
     user = UserFactory()
     VolunteerProfile.objects.create(user=user, skills=["kaffe"], consent_to_contact=True)
     past = ShiftFactory(starts_at=timezone.now() - timedelta(days=3))
-    ShiftSignup.objects.create(shift=past, volunteer=user, status=SignupStatus.CONFIRMED, hours=2,
-                               during=(past.starts_at, past.ends_at))  # fmt: skip
+    ShiftSignup.objects.create(
+        shift=past,
+        volunteer=user,
+        status=SignupStatus.CONFIRMED,
+        hours=2,
+        during=(past.starts_at, past.ends_at),
+    )
     client.force_login(user)
     data = json.loads(client.get("/konto/mine-data/").content)
     assert data["volunteering"]["profile"]["skills"] == ["kaffe"]
@@ -161,8 +166,14 @@ def test_register__association_asks_to_be_listed_and_waits_for_approval(client):
     district = DistrictFactory()
     user = UserFactory()
     client.force_login(user)
-    data = {"municipality": district.municipality.pk, "name": "Nytt lag", "org_number": "974760672",
-            "kind": "voluntary", "districts": [district.pk], "contact_email": "post@lag.no"}  # fmt: skip
+    data = {
+        "municipality": district.municipality.pk,
+        "name": "Nytt lag",
+        "org_number": "974760672",
+        "kind": "voluntary",
+        "districts": [district.pk],
+        "contact_email": "post@lag.no",
+    }
     response = client.post("/frivillighet/registrer/", data)
     assert response.status_code == 400 and "kontrollsiffer" in response.content.decode()
     assert not Organisation.objects.exists()
@@ -215,9 +226,12 @@ def test_agreement_expiring__staff_told_once():
     admin = municipality_admin(organisation.municipality)
     today = timezone.localdate()
     CooperationAgreement.objects.create(
-        organisation=organisation, municipality=organisation.municipality, status="active",
-        starts_on=today - timedelta(days=300), ends_on=today + timedelta(days=10),
-    )  # fmt: skip
+        organisation=organisation,
+        municipality=organisation.municipality,
+        status="active",
+        starts_on=today - timedelta(days=300),
+        ends_on=today + timedelta(days=10),
+    )
     services.agreements_remind_expiring()
     services.agreements_remind_expiring()
     assert (

@@ -129,13 +129,23 @@ def test_admin__moving_an_event_tells_registrants(client):
     starts = timezone.localtime(event.starts_at + timedelta(days=1))
     ends = starts + timedelta(hours=2)
     data = {
-        "hub": event.hub.pk, "title": event.title, "category": event.category, "audience": "all",
-        "starts_at_0": starts.strftime("%Y-%m-%d"), "starts_at_1": starts.strftime("%H:%M"),
-        "ends_at_0": ends.strftime("%Y-%m-%d"), "ends_at_1": ends.strftime("%H:%M"),
-        "registration": "portal", "capacity": "10", "max_group_size": "4", "status": "scheduled",
-        "registrations-TOTAL_FORMS": "1", "registrations-INITIAL_FORMS": "1",
-        "registrations-0-id": Registration.objects.get().pk, "registrations-0-event": event.pk,
-    }  # fmt: skip
+        "hub": event.hub.pk,
+        "title": event.title,
+        "category": event.category,
+        "audience": "all",
+        "starts_at_0": starts.strftime("%Y-%m-%d"),
+        "starts_at_1": starts.strftime("%H:%M"),
+        "ends_at_0": ends.strftime("%Y-%m-%d"),
+        "ends_at_1": ends.strftime("%H:%M"),
+        "registration": "portal",
+        "capacity": "10",
+        "max_group_size": "4",
+        "status": "scheduled",
+        "registrations-TOTAL_FORMS": "1",
+        "registrations-INITIAL_FORMS": "1",
+        "registrations-0-id": Registration.objects.get().pk,
+        "registrations-0-event": event.pk,
+    }
     response = client.post(f"/admin/innbyggertorg/event/{event.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Notification.objects.filter(template="innbyggertorg/email/event_changed").count() == 1
@@ -180,16 +190,22 @@ def test_admin__staff_mark_attendance(client):
         for name, value in form.initial.items()
         if value is not None and name not in ("languages",)
     }
-    data.update({
-        "hub": event.hub.pk, "category": event.category, "audience": event.audience,
-        "starts_at_0": timezone.localtime(event.starts_at).strftime("%Y-%m-%d"),
-        "starts_at_1": timezone.localtime(event.starts_at).strftime("%H:%M:%S"),
-        "ends_at_0": timezone.localtime(event.ends_at).strftime("%Y-%m-%d"),
-        "ends_at_1": timezone.localtime(event.ends_at).strftime("%H:%M:%S"),
-        "registrations-TOTAL_FORMS": "1", "registrations-INITIAL_FORMS": "1",
-        "registrations-0-id": registration.pk, "registrations-0-event": event.pk,
-        "registrations-0-attended": "true",
-    })  # fmt: skip
+    data.update(
+        {
+            "hub": event.hub.pk,
+            "category": event.category,
+            "audience": event.audience,
+            "starts_at_0": timezone.localtime(event.starts_at).strftime("%Y-%m-%d"),
+            "starts_at_1": timezone.localtime(event.starts_at).strftime("%H:%M:%S"),
+            "ends_at_0": timezone.localtime(event.ends_at).strftime("%Y-%m-%d"),
+            "ends_at_1": timezone.localtime(event.ends_at).strftime("%H:%M:%S"),
+            "registrations-TOTAL_FORMS": "1",
+            "registrations-INITIAL_FORMS": "1",
+            "registrations-0-id": registration.pk,
+            "registrations-0-event": event.pk,
+            "registrations-0-attended": "true",
+        }
+    )
     data.pop("id", None)
     response = client.post(f"/admin/innbyggertorg/event/{event.pk}/change/", data)
     assert response.status_code == 302, (

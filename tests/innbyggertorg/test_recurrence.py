@@ -7,9 +7,13 @@ from knutepunkt.opening_hours import OSLO
 
 def rule(**fields):
     base = {
-        "recurrence": Recurrence.WEEKLY, "start": date(2027, 1, 1), "end": date(2027, 12, 31),
-        "opens": time(12), "closes": time(15), "weekday": 1,
-    }  # fmt: skip
+        "recurrence": Recurrence.WEEKLY,
+        "start": date(2027, 1, 1),
+        "end": date(2027, 12, 31),
+        "opens": time(12),
+        "closes": time(15),
+        "weekday": 1,
+    }
     return ScheduleRule(**{**base, **fields})
 
 
@@ -37,8 +41,9 @@ def test_first_tuesday_of_the_month():
 def test_last_friday_of_the_month():
     days = occurrence_dates(
         rule(recurrence=Recurrence.MONTHLY_WEEKDAY, weekday=4, week_of_month=-1),
-        date(2027, 1, 1), date(2027, 2, 28),
-    )  # fmt: skip
+        date(2027, 1, 1),
+        date(2027, 2, 28),
+    )
     assert days == [date(2027, 1, 29), date(2027, 2, 26)]
 
 

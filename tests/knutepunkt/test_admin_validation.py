@@ -15,12 +15,16 @@ def test_admin__exception_ending_before_it_starts__form_error_not_a_server_error
     response = client.post(
         "/en/admin/knutepunkt/openinghoursexception/add/",
         {
-            "hub": hub.pk, "start_date": "2027-01-08", "end_date": "2027-01-04",
-            "kind": "closed", "reason": "Oppussing",
-            "spans-TOTAL_FORMS": "0", "spans-INITIAL_FORMS": "0",
+            "hub": hub.pk,
+            "start_date": "2027-01-08",
+            "end_date": "2027-01-04",
+            "kind": "closed",
+            "reason": "Oppussing",
+            "spans-TOTAL_FORMS": "0",
+            "spans-INITIAL_FORMS": "0",
         },
         follow=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     assert "The exception cannot end before it starts." in response.content.decode()
     assert not OpeningHoursException.objects.exists()
@@ -61,10 +65,14 @@ def test_admin__special_hours_dated_for_one_day__saved_and_shown_for_that_day(cl
     response = client.post(
         "/en/admin/knutepunkt/openinghoursexception/add/",
         {
-            "hub": hub.pk, "start_date": "2027-01-04", "end_date": "2027-01-08",
-            "kind": "special_hours", "reason": "Kurs", **_span_rows("spans", rows),
+            "hub": hub.pk,
+            "start_date": "2027-01-04",
+            "end_date": "2027-01-08",
+            "kind": "special_hours",
+            "reason": "Kurs",
+            **_span_rows("spans", rows),
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     exception = OpeningHoursException.objects.get()
     assert sorted((str(span.day), f"{span.opens:%H}") for span in exception.spans.all()) == [

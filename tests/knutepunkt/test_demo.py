@@ -21,9 +21,16 @@ from knutepunkt.opening_hours import OSLO
 pytestmark = pytest.mark.django_db
 
 MODELS = (
-    Municipality, District, Hub, OpeningHoursPeriod, OpeningHoursSpan, OpeningHoursException,
-    ExceptionSpan, NewsItem, StaffMembership,
-)  # fmt: skip
+    Municipality,
+    District,
+    Hub,
+    OpeningHoursPeriod,
+    OpeningHoursSpan,
+    OpeningHoursException,
+    ExceptionSpan,
+    NewsItem,
+    StaffMembership,
+)
 
 
 def counts():

@@ -99,8 +99,10 @@ def test_exception_span__date_outside_its_exception__refused():
 
     span = ExceptionSpan(
         exception=ExceptionFactory(start_date=date(2027, 12, 23), end_date=date(2027, 12, 24)),
-        day=date(2027, 12, 27), opens=time(10), closes=time(12),
-    )  # fmt: skip
+        day=date(2027, 12, 27),
+        opens=time(10),
+        closes=time(12),
+    )
     assert "The date must lie within the exception (23.12.2027–24.12.2027)." in (
         _english_messages(span)
     )
@@ -108,9 +110,15 @@ def test_exception_span__date_outside_its_exception__refused():
 
 @pytest.mark.parametrize(
     "fields",
-    [{"number": "123"}, {"number": "32a3"}, {"brand_colour": "green"}, {"languages": ["sv"]},
-     {"languages": []}, {"closed_eves": ["midsummer_eve"]}],
-)  # fmt: skip
+    [
+        {"number": "123"},
+        {"number": "32a3"},
+        {"brand_colour": "green"},
+        {"languages": ["sv"]},
+        {"languages": []},
+        {"closed_eves": ["midsummer_eve"]},
+    ],
+)
 def test_municipality__malformed_values__refused_by_the_database(fields):
     from .factories import MunicipalityFactory
 

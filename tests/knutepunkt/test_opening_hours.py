@@ -73,9 +73,12 @@ def test_status__on_easter_monday__is_closed_and_opens_tuesday():
 
 def test_special_hours_on_a_holiday__override_the_holiday():
     christmas_eve = ExceptionPeriod(
-        date(2027, 12, 24), date(2027, 12, 24), ExceptionKind.SPECIAL_HOURS,
-        "Julaften: åpent til 12", (TimeSpan(time(9), time(12)),),
-    )  # fmt: skip
+        date(2027, 12, 24),
+        date(2027, 12, 24),
+        ExceptionKind.SPECIAL_HOURS,
+        "Julaften: åpent til 12",
+        (TimeSpan(time(9), time(12)),),
+    )
     hours = schedule(exceptions=[christmas_eve])
     assert hours.status(at(2027, 12, 24, 11, 0)).is_open
     assert not hours.status(at(2027, 12, 24, 13, 0)).is_open
@@ -240,9 +243,12 @@ def test_whitsun_eve__closes_only_when_chosen():
 
 def test_special_hours_over_several_days__do_not_open_a_public_holiday_inside():
     christmas = ExceptionPeriod(
-        date(2027, 12, 23), date(2027, 12, 27), ExceptionKind.SPECIAL_HOURS,
-        "Julehelg", (TimeSpan(time(10), time(13)),),
-    )  # fmt: skip
+        date(2027, 12, 23),
+        date(2027, 12, 27),
+        ExceptionKind.SPECIAL_HOURS,
+        "Julehelg",
+        (TimeSpan(time(10), time(13)),),
+    )
     days = {d.day: d for d in schedule(exceptions=[christmas]).week(date(2027, 12, 23), 5)}
     assert [i.start.hour for i in days[date(2027, 12, 23)].intervals] == [10]
     for holiday in (date(2027, 12, 24), date(2027, 12, 25), date(2027, 12, 26)):
@@ -253,9 +259,12 @@ def test_special_hours_over_several_days__do_not_open_a_public_holiday_inside():
 
 def test_special_hours_dated_for_a_holiday_inside_a_range__open_it():
     christmas = ExceptionPeriod(
-        date(2027, 12, 23), date(2027, 12, 27), ExceptionKind.SPECIAL_HOURS, "Julehelg",
+        date(2027, 12, 23),
+        date(2027, 12, 27),
+        ExceptionKind.SPECIAL_HOURS,
+        "Julehelg",
         (TimeSpan(time(10), time(13)), DatedSpan(time(9), time(12), day=date(2027, 12, 24))),
-    )  # fmt: skip
+    )
     hours = schedule(exceptions=[christmas])
     assert hours.status(at(2027, 12, 24, 9, 30)).is_open
     assert hours.status(at(2027, 12, 24, 12, 30)).is_open is False
@@ -265,13 +274,20 @@ def test_special_hours_dated_for_a_holiday_inside_a_range__open_it():
 
 def test_dated_special_hours__replace_the_range_hours_on_their_date():
     week = ExceptionPeriod(
-        date(2027, 1, 4), date(2027, 1, 8), ExceptionKind.SPECIAL_HOURS, "Kortere dager",
+        date(2027, 1, 4),
+        date(2027, 1, 8),
+        ExceptionKind.SPECIAL_HOURS,
+        "Kortere dager",
         (TimeSpan(time(10), time(14)), DatedSpan(time(18), time(21), day=date(2027, 1, 6))),
-    )  # fmt: skip
+    )
     days = schedule(exceptions=[week]).week(date(2027, 1, 4), 5)
     assert [[(i.start.hour, i.end.hour) for i in d.intervals] for d in days] == [
-        [(10, 14)], [(10, 14)], [(18, 21)], [(10, 14)], [(10, 14)],
-    ]  # fmt: skip
+        [(10, 14)],
+        [(10, 14)],
+        [(18, 21)],
+        [(10, 14)],
+        [(10, 14)],
+    ]
 
 
 def test_special_hours_without_any_span__close_the_day():

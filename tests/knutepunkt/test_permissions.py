@@ -33,10 +33,14 @@ def world():
         name="Bragernes knutepunkt",
     )
     return {
-        "asker": asker, "drammen": drammen, "heggedal": heggedal, "holmen": holmen,
-        "bragernes": bragernes, "heggedal_staff": hub_staff(heggedal),
+        "asker": asker,
+        "drammen": drammen,
+        "heggedal": heggedal,
+        "holmen": holmen,
+        "bragernes": bragernes,
+        "heggedal_staff": hub_staff(heggedal),
         "asker_admin": municipality_admin(asker),
-    }  # fmt: skip
+    }
 
 
 def change_url(obj):
@@ -76,10 +80,13 @@ def test_hub_staff__cannot_add_hours_for_another_hub(client, world):
     response = client.post(
         "/admin/knutepunkt/openinghoursperiod/add/",
         {
-            "hub": world["holmen"].pk, "name": "Kapret", "valid_from": "2027-01-01",
-            "spans-TOTAL_FORMS": "0", "spans-INITIAL_FORMS": "0",
+            "hub": world["holmen"].pk,
+            "name": "Kapret",
+            "valid_from": "2027-01-01",
+            "spans-TOTAL_FORMS": "0",
+            "spans-INITIAL_FORMS": "0",
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 200  # the form comes back with an error
     assert "hub" in response.context["adminform"].form.errors
     assert not OpeningHoursPeriod.objects.exists()
@@ -88,13 +95,20 @@ def test_hub_staff__cannot_add_hours_for_another_hub(client, world):
 def test_hub_staff__adds_hours_for_own_hub_and_overlap_is_refused(client, world):
     client.force_login(world["heggedal_staff"])
     data = {
-        "hub": world["heggedal"].pk, "name": "Vinter", "valid_from": "2027-01-01",
-        "spans-TOTAL_FORMS": "2", "spans-INITIAL_FORMS": "0",
-        "spans-0-weekday": "0", "spans-0-opens": "10:00", "spans-0-closes": "16:00",
+        "hub": world["heggedal"].pk,
+        "name": "Vinter",
+        "valid_from": "2027-01-01",
+        "spans-TOTAL_FORMS": "2",
+        "spans-INITIAL_FORMS": "0",
+        "spans-0-weekday": "0",
+        "spans-0-opens": "10:00",
+        "spans-0-closes": "16:00",
         "spans-0-state": "staffed",
-        "spans-1-weekday": "0", "spans-1-opens": "15:00", "spans-1-closes": "18:00",
+        "spans-1-weekday": "0",
+        "spans-1-opens": "15:00",
+        "spans-1-closes": "18:00",
         "spans-1-state": "staffed",
-    }  # fmt: skip
+    }
     response = client.post("/admin/knutepunkt/openinghoursperiod/add/", data)
     assert response.status_code == 200
     assert "andag 15:00–18:00 overlapper " in response.content.decode()
@@ -146,9 +160,14 @@ def test_municipality_admin__cannot_move_a_hub_into_another_municipality(client,
     other_district = world["bragernes"].district
     response = client.post(
         change_url(world["holmen"]),
-        {"name": "Holmen", "slug": "holmen", "district": other_district.pk,
-         "street_address": "Vei 1", "postcode": "1394"},
-    )  # fmt: skip
+        {
+            "name": "Holmen",
+            "slug": "holmen",
+            "district": other_district.pk,
+            "street_address": "Vei 1",
+            "postcode": "1394",
+        },
+    )
     assert response.status_code == 200
     assert Hub.objects.get(pk=world["holmen"].pk).district != other_district
 

@@ -98,9 +98,12 @@ def test_opening_status__special_hours_on_christmas_eve_open_the_hub():
     hub = HubFactory()
     weekday_hours(hub)
     ExceptionSpanFactory(
-        exception__hub=hub, exception__start_date=date(2027, 12, 24),
-        exception__end_date=date(2027, 12, 24), opens=time(9), closes=time(12),
-    )  # fmt: skip
+        exception__hub=hub,
+        exception__start_date=date(2027, 12, 24),
+        exception__end_date=date(2027, 12, 24),
+        opens=time(9),
+        closes=time(12),
+    )
     status = selectors.hub_opening_status(hub=hub, at=_oslo(2027, 12, 24, 11, 0))
     assert status.is_open and status.closes_at == _oslo(2027, 12, 24, 12, 0)
 
@@ -129,8 +132,11 @@ def test_week_hours__flags_exceptions_and_names_holidays_in_the_language_asked()
     ExceptionFactory(hub=hub, start_date=date(2027, 5, 4), end_date=date(2027, 5, 4))
     week = selectors.hub_week_hours(hub=hub, start=date(2027, 5, 3), language="en")
     assert [(d.is_exception, d.is_holiday) for d in week[:4]] == [
-        (False, False), (True, False), (False, False), (False, True),
-    ]  # fmt: skip
+        (False, False),
+        (True, False),
+        (False, False),
+        (False, True),
+    ]
     assert week[3].holiday == "Ascension Day" and week[1].exception_reason
     assert selectors.hub_week_hours(hub=hub, start=date(2027, 5, 6), language="nb")[0].holiday == (
         "Kristi himmelfartsdag"

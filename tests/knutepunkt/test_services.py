@@ -99,9 +99,11 @@ def test_period_create__race_past_validation__exclusion_constraint_message(monke
 def test_period_create__ending_before_it_starts__refused():
     with pytest.raises(ValidationError, match="cannot end before it starts"):
         services.opening_hours_period_create(
-            hub=HubFactory(), name="Feil", valid_from=date(2027, 6, 1),
+            hub=HubFactory(),
+            name="Feil",
+            valid_from=date(2027, 6, 1),
             valid_until=date(2027, 5, 1),
-        )  # fmt: skip
+        )
 
 
 def test_period_update__replaces_the_spans():
@@ -109,52 +111,67 @@ def test_period_update__replaces_the_spans():
         hub=HubFactory(), name="Ordinær", valid_from=date(2027, 1, 1), spans=WEEK
     )
     services.opening_hours_period_update(
-        period=period, name="Ordinær", valid_from=date(2027, 1, 1), valid_until=None,
+        period=period,
+        name="Ordinær",
+        valid_from=date(2027, 1, 1),
+        valid_until=None,
         spans=[{"weekday": 5, "opens": time(10), "closes": time(14)}],
-    )  # fmt: skip
+    )
     assert list(period.spans.values_list("weekday", flat=True)) == [5]
 
 
 def test_exception_create__ending_before_it_starts__clear_message_nothing_saved():
     with pytest.raises(ValidationError) as caught:
         services.opening_hours_exception_create(
-            hub=HubFactory(), start_date=date(2027, 1, 8), end_date=date(2027, 1, 4),
+            hub=HubFactory(),
+            start_date=date(2027, 1, 8),
+            end_date=date(2027, 1, 4),
             reason="Oppussing",
-        )  # fmt: skip
+        )
     assert "The exception cannot end before it starts." in messages(caught.value)
     assert not OpeningHoursException.objects.exists()
 
 
 def test_exception_create__special_hours_dated_and_for_every_date():
     exception = services.opening_hours_exception_create(
-        hub=HubFactory(), start_date=date(2027, 12, 23), end_date=date(2027, 12, 30),
-        reason="Jul", kind=ExceptionKind.SPECIAL_HOURS,
+        hub=HubFactory(),
+        start_date=date(2027, 12, 23),
+        end_date=date(2027, 12, 30),
+        reason="Jul",
+        kind=ExceptionKind.SPECIAL_HOURS,
         spans=[
             {"opens": time(10), "closes": time(14)},
             {"day": date(2027, 12, 24), "opens": time(9), "closes": time(12)},
         ],
-    )  # fmt: skip
+    )
     assert sorted(exception.spans.values_list("day", flat=True), key=str) == [
-        date(2027, 12, 24), None,
-    ]  # fmt: skip
+        date(2027, 12, 24),
+        None,
+    ]
 
 
 def test_exception_create__dated_hours_outside_the_range__refused():
     with pytest.raises(ValidationError, match="outside the exception"):
         services.opening_hours_exception_create(
-            hub=HubFactory(), start_date=date(2027, 12, 23), end_date=date(2027, 12, 24),
-            reason="Jul", kind=ExceptionKind.SPECIAL_HOURS,
+            hub=HubFactory(),
+            start_date=date(2027, 12, 23),
+            end_date=date(2027, 12, 24),
+            reason="Jul",
+            kind=ExceptionKind.SPECIAL_HOURS,
             spans=[{"day": date(2027, 12, 27), "opens": time(9), "closes": time(12)}],
-        )  # fmt: skip
+        )
     assert not OpeningHoursException.objects.exists()
 
 
 def test_exception_create__closed_with_hours__refused():
     with pytest.raises(ValidationError, match="closed exception has no hours"):
         services.opening_hours_exception_create(
-            hub=HubFactory(), start_date=date(2027, 1, 4), end_date=date(2027, 1, 4),
-            reason="Kurs", spans=[{"opens": time(9), "closes": time(12)}],
-        )  # fmt: skip
+            hub=HubFactory(),
+            start_date=date(2027, 1, 4),
+            end_date=date(2027, 1, 4),
+            reason="Kurs",
+            spans=[{"opens": time(9), "closes": time(12)}],
+        )
 
 
 def test_exception_create__overlapping_another_exception__refused():
@@ -180,9 +197,12 @@ def test_news_item_create__window_ending_before_it_starts__refused():
     now = timezone.now()
     with pytest.raises(ValidationError, match="stop being published after it starts"):
         services.news_item_create(
-            title="Feil", body="Tekst", publish_from=now, publish_until=now - timedelta(days=1),
+            title="Feil",
+            body="Tekst",
+            publish_from=now,
+            publish_until=now - timedelta(days=1),
             hub=HubFactory(),
-        )  # fmt: skip
+        )
     assert not NewsItem.objects.exists()
 
 

@@ -130,9 +130,11 @@ def test_news__only_published_items_show(client):
         municipality=district.municipality, title="Fremtidig", publish_from=now + timedelta(days=1)
     )
     NewsFactory(
-        municipality=district.municipality, title="Utløpt",
-        publish_from=now - timedelta(days=3), publish_until=now - timedelta(days=1),
-    )  # fmt: skip
+        municipality=district.municipality,
+        title="Utløpt",
+        publish_from=now - timedelta(days=3),
+        publish_until=now - timedelta(days=1),
+    )
     page = client.get(district_url(district)).content.decode()
     assert "Synlig" in page and "Fremtidig" not in page and "Utløpt" not in page
 
@@ -155,9 +157,10 @@ def test_search__municipality_scope_excludes_others(client):
 def test_search__unpublished_news_is_not_found(client):
     district = DistrictFactory()
     NewsFactory(
-        municipality=district.municipality, title="Hemmelig bostøtteendring",
+        municipality=district.municipality,
+        title="Hemmelig bostøtteendring",
         publish_from=timezone.now() + timedelta(days=2),
-    )  # fmt: skip
+    )
     search_rebuild()
     assert "Hemmelig" not in client.get("/sok/", {"q": "bostøtteendring"}).content.decode()
 

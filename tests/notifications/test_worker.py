@@ -64,10 +64,26 @@ def celery_worker_process(django_db_setup, django_db_blocker, mail_dir):
         }
     log = mail_dir / "worker.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hubportal", "worker", "--pool=solo",
-         "--loglevel=INFO", "-Q", queue_name, "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hubportal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            queue_name,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while "ready." not in log.read_text():
         if process.poll() is not None or time.monotonic() > deadline:

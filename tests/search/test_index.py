@@ -8,8 +8,19 @@ from tests.knutepunkt.factories import DistrictFactory, HubFactory
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = ["content_type_id", "object_id", "kind", "title", "summary", "url",
-           "municipality_id", "district_id", "hub_id", "boost", "match_text"]  # fmt: skip
+COLUMNS = [
+    "content_type_id",
+    "object_id",
+    "kind",
+    "title",
+    "summary",
+    "url",
+    "municipality_id",
+    "district_id",
+    "hub_id",
+    "boost",
+    "match_text",
+]
 
 
 def _documents():
@@ -22,8 +33,11 @@ def _documents():
 
 def test_rebuild__same_documents_as_indexing_one_object_at_a_time():
     district = DistrictFactory(name="Heggedal")
-    HubFactory(district=district, name="Heggedal innbyggertorg",
-               description="Bostøtte, bibliotek og språkkafé.")  # fmt: skip
+    HubFactory(
+        district=district,
+        name="Heggedal innbyggertorg",
+        description="Bostøtte, bibliotek og språkkafé.",
+    )
     HubFactory(district=district, name="Hallen", description="")
     count = search_rebuild(batch_size=1)  # several batches
     rebuilt = _documents()
