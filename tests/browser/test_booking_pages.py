@@ -9,6 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from booking.models import Occurrence
 from tests.booking.factories import ResourceFactory
@@ -48,7 +49,7 @@ def test_find_room_week_view_book_and_my_bookings(browser, live_server, assert_a
     page.get_by_role("link", name="Prosjektrommet", exact=True).wait_for()
     assert_accessible(page)
     page.get_by_role("link", name="Prosjektrommet", exact=True).click()
-    assert page.get_by_role("heading", name="Ledige tider denne uken").is_visible()
+    expect(page.get_by_role("heading", name="Ledige tider denne uken")).to_be_visible()
     assert_accessible(page)
     page.goto(f"/rom/{room.pk}/book/")
     assert_accessible(page)
@@ -57,9 +58,9 @@ def test_find_room_week_view_book_and_my_bookings(browser, live_server, assert_a
     page.locator("#id_minutes").fill("120")
     page.locator("#id_purpose").fill("Sjakklubb")
     page.get_by_role("button", name="Book").click()
-    assert page.get_by_text("Booket 1 gang(er).").is_visible()
+    expect(page.get_by_text("Booket 1 gang(er).")).to_be_visible()
     page.goto("/bookinger/")
-    assert page.get_by_role("link", name="Sjakklubb").is_visible()
+    expect(page.get_by_role("link", name="Sjakklubb")).to_be_visible()
     assert_accessible(page)
     context.close()
 

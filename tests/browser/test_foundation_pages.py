@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "et-langt-passord-2026"
@@ -23,7 +24,7 @@ def test_skip_link__first_tab_stop__moves_focus_to_main(page):
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
     assert skip.evaluate("el => el === document.activeElement")
-    assert skip.is_visible()  # visible when focused
+    expect(skip).to_be_visible()  # visible when focused
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
@@ -69,7 +70,7 @@ def test_login__wrong_password__error_shown_accessibly(page, assert_accessible):
     page.get_by_label("E-post").fill(user.email)
     page.get_by_label("Passord").fill("feil-passord")
     page.get_by_role("button", name="Logg inn").click()
-    assert page.get_by_text("E-postadressen og/eller passordet du oppgav er feil").is_visible()
+    expect(page.get_by_text("E-postadressen og/eller passordet du oppgav er feil")).to_be_visible()
     assert_accessible(page)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from hubportal.core.demo import DEMO_PASSWORD, load_demo_data
 from hubportal.search.services import search_rebuild
@@ -30,15 +31,15 @@ def test_citizen__picks_asker_types_a_heggedal_postcode_and_lands_on_the_distric
     page.get_by_label("Postnummeret ditt").fill("3470")  # only Slemmestad
     page.get_by_role("button", name="Finn bydelen min").click()
     assert page.locator("h1").inner_text() == "Slemmestad"
-    assert page.get_by_text(re.compile("Åpent nå|Stengt nå")).first.is_visible()
+    expect(page.get_by_text(re.compile("Åpent nå|Stengt nå")).first).to_be_visible()
     assert page.locator("table.hours-table tbody tr").count() == 7
     assert_accessible(page)
 
 
 def test_citizen__shared_postcode__chooses_between_two_districts(page, demo, assert_accessible):
     page.goto("/finn-bydel/?postnummer=1389")
-    assert page.get_by_role("link", name="Heggedal").is_visible()
-    assert page.get_by_role("link", name="Slemmestad").is_visible()
+    expect(page.get_by_role("link", name="Heggedal")).to_be_visible()
+    expect(page.get_by_role("link", name="Slemmestad")).to_be_visible()
     assert_accessible(page)
 
 
@@ -46,14 +47,14 @@ def test_citizen__malformed_postcode__error_is_announced(page, demo, assert_acce
     page.goto("/")
     page.get_by_label("Postnummeret ditt").fill("13a")
     page.get_by_role("button", name="Finn bydelen min").click()
-    assert page.get_by_text("Et postnummer har fire sifre").first.is_visible()
+    expect(page.get_by_text("Et postnummer har fire sifre").first).to_be_visible()
     assert_accessible(page)
 
 
 def test_hub_page__is_accessible(page, demo, assert_accessible):
     page.goto("/asker/knutepunkt/heggedal/")
     assert page.locator("h1").inner_text().startswith("Heggedal innbyggertorg")
-    assert page.get_by_role("link", name=re.compile("Kart over")).is_visible()
+    expect(page.get_by_role("link", name=re.compile("Kart over"))).to_be_visible()
     assert_accessible(page)
 
 
@@ -72,7 +73,7 @@ def test_search__bostote_finds_hits_and_updates_with_htmx(page, demo, assert_acc
 def test_district_page__english(page, demo, assert_accessible):
     page.goto("/en/asker/heggedal/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_text(re.compile("Open now|Closed now")).first.is_visible()
+    expect(page.get_by_text(re.compile("Open now|Closed now")).first).to_be_visible()
     assert_accessible(page)
 
 
@@ -86,7 +87,7 @@ def test_hub_staff__logs_in_and_cannot_open_another_hub_in_the_admin(page, demo,
     holmen = Hub.objects.get(slug="holmen")
     response = page.goto(f"/admin/knutepunkt/hub/{holmen.pk}/change/")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Vi fant ikke den siden").is_visible()
+    expect(page.get_by_role("heading", name="Vi fant ikke den siden")).to_be_visible()
     page.goto("/admin/knutepunkt/hub/")
-    assert page.get_by_role("link", name="Heggedal innbyggertorg").is_visible()
+    expect(page.get_by_role("link", name="Heggedal innbyggertorg")).to_be_visible()
     assert page.get_by_role("link", name="Holmen innbyggertorg").count() == 0

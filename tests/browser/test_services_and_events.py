@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from hubportal.core.demo import load_demo_data
 from hubportal.notifications.models import Notification
@@ -24,8 +25,8 @@ def test_district_page__shows_services_and_next_housing_allowance_visit(
     page, demo, assert_accessible
 ):
     page.goto("/asker/heggedal/")
-    assert page.get_by_role("link", name="Innbyggerservice").first.is_visible()
-    assert page.get_by_text("Neste gang på dette knutepunktet").first.is_visible()
+    expect(page.get_by_role("link", name="Innbyggerservice").first).to_be_visible()
+    expect(page.get_by_text("Neste gang på dette knutepunktet").first).to_be_visible()
     page.get_by_role("link", name="Bostøtte og startlån").first.click()
     assert page.locator("h1").inner_text() == "Bostøtte og startlån"
     assert page.locator("ul.visits li").count() >= 7  # every Asker hub, soonest first
@@ -38,7 +39,7 @@ def test_event_list__filter_with_htmx_and_accessible(page, demo, assert_accessib
     page.get_by_label("For").select_option("seniors")
     page.wait_for_function("!document.body.innerText.includes('Kulturskolen: åpen gitartime')")
     assert "audience=seniors" in page.url
-    assert page.get_by_role("link", name="Digital hjelp for seniorer").first.is_visible()
+    expect(page.get_by_role("link", name="Digital hjelp for seniorer").first).to_be_visible()
 
 
 def test_guest_registers_confirms_cancels_and_the_first_waitlisted_is_promoted(
@@ -51,13 +52,13 @@ def test_guest_registers_confirms_cancels_and_the_first_waitlisted_is_promoted(
     page.get_by_label("Navn").fill("Gjest Gjestesen")
     page.get_by_label("E-post").fill("gjest@example.no")
     page.get_by_role("button", name="Meld deg på").click()
-    assert page.get_by_text("Nesten ferdig").is_visible()
+    expect(page.get_by_text("Nesten ferdig")).to_be_visible()
     mail = Notification.objects.get(to_address="gjest@example.no")
     confirm = re.search(r"http\S+/arrangement/bekreft/\S+/", mail.body_text).group(0)
     page.goto(confirm.replace("http://127.0.0.1:8000", ""))
     assert_accessible(page)
     page.get_by_role("button", name="Bekreft").click()
-    assert page.get_by_text("Du er påmeldt").is_visible()
+    expect(page.get_by_text("Du er påmeldt")).to_be_visible()
     # Someone else finds the event full and joins the waiting list.
     waiting = services.registration_create(event=event, name="Venter", email="venter@example.no")
     services.registration_confirm_email(token=services.registration_token(waiting, "confirm"))
@@ -65,7 +66,7 @@ def test_guest_registers_confirms_cancels_and_the_first_waitlisted_is_promoted(
     guest = Registration.objects.get(email="gjest@example.no")
     page.goto(f"/arrangement/avmeld/{services.registration_token(guest, 'cancel')}/")
     page.get_by_role("button", name="Ja, meld meg av").click()
-    assert page.get_by_text("er avmeldt").is_visible()
+    expect(page.get_by_text("er avmeldt")).to_be_visible()
     assert_accessible(page)
     assert Registration.objects.get(pk=waiting.pk).status == RegistrationStatus.CONFIRMED
     assert Notification.objects.filter(

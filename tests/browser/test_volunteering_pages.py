@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from frivillighet.models import ShiftSignup
 from hubportal.core.demo import DEMO_PASSWORD, load_demo_data
@@ -35,7 +36,7 @@ def test_volunteer_signs_up_for_a_language_cafe_shift(page, demo, login, assert_
     page.get_by_role("link", name="Vert på språkkafeen").click()
     assert_accessible(page)
     page.get_by_role("button", name="Meld deg på").first.click()
-    assert page.get_by_text("Du er påmeldt. Vi har sendt deg en bekreftelse.").is_visible()
+    expect(page.get_by_text("Du er påmeldt. Vi har sendt deg en bekreftelse.")).to_be_visible()
     assert ShiftSignup.objects.filter(volunteer=citizen).count() == 1
     page.goto("/frivillighet/mine-vakter/")
     assert_accessible(page)
@@ -45,6 +46,6 @@ def test_coordinator_dashboard(page, demo, login, assert_accessible):
     staff = get_user_model().objects.get(email="ansatt.heggedal@demo.hubportal.no")
     login(staff, DEMO_PASSWORD)
     page.goto("/frivillighet/koordinator/")
-    assert page.get_by_role("heading", name="Ledige vakter de neste 14 dagene").is_visible()
-    assert page.get_by_role("link", name="Vert på språkkafeen").first.is_visible()
+    expect(page.get_by_role("heading", name="Ledige vakter de neste 14 dagene")).to_be_visible()
+    expect(page.get_by_role("link", name="Vert på språkkafeen").first).to_be_visible()
     assert_accessible(page)
