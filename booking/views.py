@@ -2,7 +2,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hubportal import permissions
+from hubportal.core.ics import ics_response
 from hubportal.core.page_cache import cached_page
 from knutepunkt.models import Hub, Municipality
 from knutepunkt.opening_hours import OSLO, localise
@@ -242,15 +243,7 @@ def my_bookings(request):
 @require_GET
 def booking_ics(request, booking):
     booking = _own_booking(request, booking)
-    response = HttpResponse(booking_calendar(booking), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="booking-{booking.pk}.ics"'
-    return response
-
-
-def _ics_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return ics_response(booking_calendar(booking), f"booking-{booking.pk}.ics")
 
 
 @require_GET
@@ -262,7 +255,7 @@ def resource_feed(request, resource):
         status__in=BookingStatus.holding_time(),
         ends_at__gt=timezone.now() - timedelta(days=30),
     ).select_related("booking", "resource")
-    return _ics_response(
+    return ics_response(
         occurrences_calendar(resource.name, occurrences, private=False), f"rom-{resource.pk}.ics"
     )
 
@@ -273,7 +266,7 @@ def private_feed(request, token):
     occurrences = selectors.my_occurrences(feed.user).filter(
         status__in=BookingStatus.holding_time(), ends_at__gt=timezone.now() - timedelta(days=30)
     )
-    return _ics_response(
+    return ics_response(
         occurrences_calendar(_("My bookings"), occurrences, private=True), "mine-bookinger.ics"
     )
 

@@ -1,9 +1,9 @@
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from hubportal.core.ics import ics_response
 from hubportal.core.page_cache import cached_page
 from knutepunkt.models import Hub, Municipality
 
@@ -46,23 +46,17 @@ def service_page(request, municipality, service):
     return render(request, "innbyggertorg/service.html", context)
 
 
-def _ics(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @require_GET
 def service_calendar(request, municipality, service):
     service = _service(municipality, service)
     visits = selectors.service_where_and_when(service_type=service)
-    return _ics(visits_calendar(service.name, visits), f"{service.slug}.ics")
+    return ics_response(visits_calendar(service.name, visits), f"{service.slug}.ics")
 
 
 @require_GET
 def hub_calendar(request, municipality, hub):
     hub = get_object_or_404(Hub, municipality__slug=municipality, slug=hub)
-    return _ics(visits_calendar(hub.name, selectors.hub_visits(hub=hub)), f"{hub.slug}.ics")
+    return ics_response(visits_calendar(hub.name, selectors.hub_visits(hub=hub)), f"{hub.slug}.ics")
 
 
 # --------------------------------------------------------------------------- events
@@ -147,11 +141,11 @@ def registration_cancel(request, token):
 @require_GET
 def event_ics(request, municipality, event):
     event = _event(municipality, event)
-    return _ics(event_calendar(event), f"arrangement-{event.pk}.ics")
+    return ics_response(event_calendar(event), f"arrangement-{event.pk}.ics")
 
 
 @require_GET
 def hub_events_ics(request, municipality, hub):
     hub = get_object_or_404(Hub, municipality__slug=municipality, slug=hub)
     events = hub.events.filter(ends_at__gt=timezone.now()).select_related("hub__municipality")
-    return _ics(events_calendar(hub.name, events), f"{hub.slug}-arrangementer.ics")
+    return ics_response(events_calendar(hub.name, events), f"{hub.slug}-arrangementer.ics")
