@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Facility, Repeat
 from .models import Resource
+from .recurrence import series_times
 
 
 class FindRoomForm(forms.Form):
@@ -68,8 +70,6 @@ class BookingForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("on_behalf_of"):
-            from django.contrib.auth import get_user_model
-
             person = get_user_model().objects.filter(email__iexact=data["on_behalf_of"]).first()
             if person is None:
                 self.add_error("on_behalf_of", _("Nobody has an account with this email address."))
@@ -87,8 +87,6 @@ class BookingForm(forms.Form):
         return timedelta(minutes=self.cleaned_data["minutes"])
 
     def times(self):
-        from .recurrence import series_times
-
         data = self.cleaned_data
         return series_times(
             first_day=data["day"],

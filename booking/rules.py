@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from knutepunkt.opening_hours import OSLO, Schedule
 
-from .enums import ApprovalRule, WhoMayBook
+from .enums import ApprovalRule
 
 
 @dataclass(frozen=True)
@@ -37,22 +37,6 @@ def _inside_open_intervals(
             cursor = closes
             if cursor >= end:
                 return True
-    return False
-
-
-def may_book(resource, user, scope, agreement=None) -> bool:
-    """Staff always; associations with an agreement in force where the resource says so;
-    any signed-in citizen where it is open to all."""
-    if (
-        scope.is_superuser
-        or resource.hub_id in scope.hub_ids
-        or resource.municipality_id in scope.municipality_ids
-    ):
-        return True
-    if resource.who_may_book == WhoMayBook.CITIZENS:
-        return user.is_authenticated
-    if resource.who_may_book == WhoMayBook.ASSOCIATIONS:
-        return agreement is not None and agreement.booking_priority
     return False
 
 

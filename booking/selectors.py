@@ -7,15 +7,17 @@ from datetime import date, datetime, timedelta
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hubportal import permissions
 from knutepunkt.opening_hours import OSLO, localise
 from knutepunkt.selectors import hub_schedules
 
 from . import rules
+from .enums import BookingStatus
 from .models import Occurrence, Resource
-from .services import atomic_spaces, claims_overlapping
+from .permissions import books_as_staff
+from .spaces import atomic_spaces, claims_overlapping
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,7 @@ def busy_ranges(resource: Resource, start: datetime, end: datetime) -> list[Date
 
 
 def is_bookable(resource: Resource, user, start: datetime, end: datetime, schedule=None) -> bool:
-    scope = permissions.scope_of(user)
-    staff = scope.is_superuser or resource.hub_id in scope.hub_ids
+    staff = books_as_staff(user, resource)
     schedule = schedule or hub_schedules(hubs=[resource.hub], at=start)[resource.hub_id]
     if rules.check_times(resource, start, end, schedule, staff=staff):
         return False
@@ -60,8 +61,7 @@ def week_view(resource: Resource, user, monday: date) -> list[dict]:
     end = localise(monday + timedelta(days=7), datetime.min.time())
     schedule = hub_schedules(hubs=[resource.hub], at=start)[resource.hub_id]
     busy = busy_ranges(resource, start, end)
-    scope = permissions.scope_of(user)
-    staff = scope.is_superuser or resource.hub_id in scope.hub_ids
+    staff = books_as_staff(user, resource)
     length = timedelta(minutes=resource.min_minutes)
     step = timedelta(minutes=resource.granularity_minutes)
     days = []
@@ -115,10 +115,9 @@ def find_free_rooms(
         end + timedelta(minutes=widest),
     ):
         busy.setdefault(space_id, []).append(during)
-    scope = permissions.scope_of(user)
     free = []
     for resource in resources:
-        staff = scope.is_superuser or resource.hub_id in scope.hub_ids
+        staff = books_as_staff(user, resource)
         if rules.check_times(resource, start, end, schedules[resource.hub_id], staff=staff):
             continue
         low = start - timedelta(minutes=resource.buffer_before_minutes)
@@ -141,12 +140,6 @@ def my_occurrences(user):
 
 def hub_rooms(*, hubs) -> dict[int, dict]:
     """Bookable rooms and the coming week's public bookings of each hub: two queries."""
-    from datetime import timedelta as _td
-
-    from django.utils import timezone
-
-    from .enums import BookingStatus
-
     hub_ids = [hub.pk for hub in hubs]
     result: dict[int, dict] = {}
     for resource in (
@@ -163,7 +156,7 @@ def hub_rooms(*, hubs) -> dict[int, dict]:
             resource=F("booking__resource"),
             status=BookingStatus.CONFIRMED,
             ends_at__gt=now,
-            starts_at__lt=now + _td(days=7),
+            starts_at__lt=now + timedelta(days=7),
         )
         .select_related("booking", "resource")
         .order_by("starts_at")
@@ -177,8 +170,7 @@ def hub_rooms(*, hubs) -> dict[int, dict]:
 
 def check_series(resource: Resource, user, times) -> list[tuple[datetime, datetime, list[str]]]:
     """For each time: the problems booking it would meet now (empty list: free)."""
-    scope = permissions.scope_of(user)
-    staff = scope.is_superuser or resource.hub_id in scope.hub_ids
+    staff = books_as_staff(user, resource)
     if not times:
         return []
     span = (times[-1][1] - times[0][0]).days + 2

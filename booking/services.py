@@ -4,22 +4,29 @@ name and time instead of an error page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from hubportal import permissions
-from hubportal.notifications.services import notification_cancel, notification_enqueue
+from frivillighet.selectors import active_agreement
+from hubportal.notifications.services import (
+    Attachment,
+    notification_cancel,
+    notification_enqueue,
+)
 from knutepunkt.selectors import hub_schedules
 
+from . import permissions as booking_permissions
 from . import rules
+from .calendar import booking_calendar
 from .enums import BookingStatus
-from .models import Booking, Occurrence, Resource, SpaceClaim
+from .models import Booking, CalendarFeed, Occurrence, Resource, SpaceClaim
+from .spaces import atomic_spaces, claims_overlapping
 
 
 class BookingRefused(Exception):
@@ -35,47 +42,6 @@ class BookingResult:
     booking: Booking
     booked: list[Occurrence] = field(default_factory=list)
     skipped: list[rules.Problem] = field(default_factory=list)
-
-
-def atomic_spaces(resource: Resource) -> list[Resource]:
-    """The leaves under a resource (itself when it has no parts)."""
-    parts = list(resource.parts.all())
-    if not parts:
-        return [resource]
-    spaces = []
-    for part in parts:
-        spaces.extend(atomic_spaces(part))
-    return spaces
-
-
-def claims_overlapping(
-    space_ids: Iterable[int], start: datetime, end: datetime
-) -> list[tuple[int, DateTimeTZRange]]:
-    """(space id, time) of every claim holding time on these spaces that overlaps
-    [start, end). One statement with one probe per space into the exclusion constraint's
-    GiST index on (space, time). A GiST index cannot take ``space IN (...)`` as an index
-    condition, and searched by time alone it reads every space's claims (at national scale
-    5,300 pages for one hour), so the cost would grow with the whole installation."""
-    ids = sorted(set(space_ids))
-    if not ids:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(_CLAIMS_OVERLAPPING_SQL, [ids, DateTimeTZRange(start, end, "[)")])
-        return cursor.fetchall()
-
-
-# The ids arrive as bigint[], so each probe compares bigint with bigint: the GiST operator
-# class (btree_gist) has no cross-type operators, and a plain integer would leave the
-# index searched by time alone.
-_CLAIMS_OVERLAPPING_SQL = """
-SELECT claim.space_id, claim.during
-FROM unnest(%s::bigint[]) AS space(id)
-CROSS JOIN LATERAL (
-    SELECT space_id, during FROM booking_spaceclaim
-    WHERE space_id = space.id AND holds_time AND during && %s::tstzrange
-    OFFSET 0  -- keeps the probe per space: flattened, the planner searches by time alone
-) AS claim
-"""
 
 
 def _claim_range(resource: Resource, start: datetime, end: datetime) -> DateTimeTZRange:
@@ -126,32 +92,24 @@ def booking_create(
     all_or_nothing, one clash or broken rule books nothing; otherwise the free times are
     booked and the others reported as skipped."""
     acting = by or booker  # staff may book for someone else
-    scope = permissions.scope_of(acting)
     agreement = None
     if organisation is not None:
         # A coordinator books for their association; its agreement's benefits apply.
-        if (
-            organisation.pk not in permissions.scope_of(booker).organisation_ids
-            and not scope.is_staff_anywhere
+        if not booking_permissions.can_book_for_organisation(
+            by=acting, booker=booker, organisation=organisation, resource=resource
         ):
             raise BookingRefused(
                 [rules.Problem(times[0][0], _("You do not coordinate this organisation."))]
             )
-        from frivillighet.selectors import active_agreement
-
         agreement = active_agreement(organisation_id=organisation.pk, hub=resource.hub)
-    if not rules.may_book(resource, acting, scope, agreement):
+    if not booking_permissions.can_book(acting, resource, agreement):
         raise BookingRefused([rules.Problem(times[0][0], _("You may not book this resource."))])
     resources = [resource, *add_ons]
     if any(r.hub_id != resource.hub_id for r in add_ons):
         raise BookingRefused(
             [rules.Problem(times[0][0], _("Add-ons must belong to the same hub."))]
         )
-    staff = (
-        scope.is_superuser
-        or resource.hub_id in scope.hub_ids
-        or resource.municipality_id in scope.municipality_ids
-    )
+    staff = booking_permissions.books_as_staff(acting, resource)
     if resource.capacity is not None and attendees > resource.capacity:
         raise BookingRefused(
             [
@@ -276,10 +234,6 @@ def _busy(resource: Resource, start: datetime, end: datetime) -> bool:
 
 
 def _notify_booking(booking: Booking, template: str, result: BookingResult | None = None) -> None:
-    from hubportal.notifications.services import Attachment
-
-    from .calendar import booking_calendar
-
     """One message per series action, not one per occurrence."""
     shown = (
         [BookingStatus.REJECTED]
@@ -336,17 +290,8 @@ def _notify_staff(
 ) -> None:
     """Hub staff (or, where the hub has none, the municipality's administrators) hear
     about a request waiting for them."""
-    from knutepunkt.models import StaffMembership
-
     hub = booking.resource.hub
-    staff = [m.user for m in StaffMembership.objects.filter(hub=hub).select_related("user")]
-    if not staff:
-        staff = [
-            m.user
-            for m in StaffMembership.objects.filter(
-                municipality_id=hub.municipality_id
-            ).select_related("user")
-        ]
+    staff = booking_permissions.staff_to_tell(booking)
     for user in staff:
         notification_enqueue(
             template=f"booking/email/{template}",
@@ -365,8 +310,7 @@ def booking_cancel(
     *, booking: Booking, by, occurrence: Occurrence | None = None, following: bool = False
 ) -> int:
     """Cancel one occurrence, it and the rest of the series (following=True), or all."""
-    staff = permissions.can(by, permissions.Action.CHANGE, booking)
-    if booking.booker_id != by.pk and not staff:
+    if not booking_permissions.can_manage_booking(by, booking):
         raise BookingRefused([rules.Problem(timezone.now(), _("This is not your booking."))])
     targets = booking.occurrences.filter(status__in=BookingStatus.holding_time())
     if occurrence is not None:
@@ -376,6 +320,7 @@ def booking_cancel(
             else targets.filter(starts_at=occurrence.starts_at)
         )
     deadline = timezone.now() + timedelta(hours=booking.resource.cancellation_deadline_hours)
+    staff = booking_permissions.can_decide_booking(by, booking)
     if not staff and targets.filter(starts_at__lt=deadline).exists():
         raise BookingRefused(
             [
@@ -402,7 +347,7 @@ def booking_cancel(
 def booking_decide(*, booking: Booking, by, approve: bool, reason: str = "") -> None:
     """Staff approve or reject a request. A clashing request stays visible as a conflict:
     its claims hold time too, so it could never have been confirmed over another."""
-    if not permissions.can(by, permissions.Action.CHANGE, booking):
+    if not booking_permissions.can_decide_booking(by, booking):
         raise BookingRefused(
             [rules.Problem(timezone.now(), _("You may not decide on this booking."))]
         )
@@ -425,10 +370,6 @@ def booking_decide(*, booking: Booking, by, approve: bool, reason: str = "") -> 
 
 def calendar_feed_renew(*, user) -> str:
     """Create, or replace (which revokes the old address), the user's private feed token."""
-    import secrets
-
-    from .models import CalendarFeed
-
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
     return token

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from frivillighet.permissions import organisations_coordinated_by
 from hubportal import permissions
 from hubportal.core.ics import ics_response
 from hubportal.core.page_cache import cached_page
@@ -20,6 +21,7 @@ from .calendar import booking_calendar, occurrences_calendar
 from .enums import BookingStatus, Facility
 from .forms import BookingForm, FindRoomForm
 from .models import Booking, CalendarFeed, Occurrence, Resource
+from .permissions import books_as_staff, can_view_booking
 
 
 @require_GET
@@ -28,15 +30,15 @@ def find_room(request):
         request,
         scopes=(),
         build=lambda: (_find_room(request), _next_step()),
-        same_for_everyone=not _books_as_staff(request.user),
+        same_for_everyone=_sees_citizens_free_times(request.user),
     )
 
 
-def _books_as_staff(user) -> bool:
+def _sees_citizens_free_times(user) -> bool:
     """Staff and administrators may book outside the citizens' rules (opening hours,
-    notice, horizon), so the free times they see are their own; every other reader, signed
-    in or not, sees what a citizen sees and shares the cached copy."""
-    return permissions.scope_of(user).is_staff_anywhere
+    notice, horizon) where they are staff, so the free times they see are their own; every
+    other reader, signed in or not, sees what a citizen sees and shares the cached copy."""
+    return not permissions.is_staff_anywhere(user)
 
 
 def _find_room(request):
@@ -83,7 +85,7 @@ def resource_page(request, resource):
         return _resource_page(request, resource_id), _next_step()
 
     return cached_page(
-        request, scopes=(), build=build, same_for_everyone=not _books_as_staff(request.user)
+        request, scopes=(), build=build, same_for_everyone=_sees_citizens_free_times(request.user)
     )
 
 
@@ -121,21 +123,12 @@ def book(request, resource):
             }
         except ValueError:
             pass
-    scope = permissions.scope_of(request.user)
-    staff = (
-        scope.is_superuser
-        or resource.hub_id in scope.hub_ids
-        or resource.municipality_id in scope.municipality_ids
-    )
-    from frivillighet.models import Organisation
-
-    organisations = Organisation.objects.filter(pk__in=scope.organisation_ids)
     form = BookingForm(
         request.POST or None,
         resource=resource,
         initial=initial,
-        staff=staff,
-        organisations=organisations if scope.organisation_ids else (),
+        staff=books_as_staff(request.user, resource),
+        organisations=organisations_coordinated_by(request.user),
     )
     checked = None
     if request.method == "POST" and form.is_valid() and "check" in request.POST:
@@ -182,21 +175,19 @@ def book(request, resource):
     return render(request, "booking/book.html", context, status=400 if form.errors else 200)
 
 
-def _own_booking(request, booking_id) -> Booking:
+def _booking_for(request, booking_id) -> Booking:
+    """The booking, when it is the reader's own or they manage its resource's bookings."""
     booking = (
         Booking.objects.select_related("resource__hub__municipality").filter(pk=booking_id).first()
     )
-    if booking is None or (
-        booking.booker_id != request.user.pk
-        and not permissions.can(request.user, permissions.Action.VIEW, booking)
-    ):
+    if booking is None or not can_view_booking(request.user, booking):
         raise Http404  # someone else's booking does not exist for you
     return booking
 
 
 @login_required
 def booking_page(request, booking):
-    booking = _own_booking(request, booking)
+    booking = _booking_for(request, booking)
     occurrences = booking.occurrences.filter(resource=booking.resource).order_by("starts_at")
     return render(request, "booking/booking.html", {"booking": booking, "occurrences": occurrences})
 
@@ -204,7 +195,7 @@ def booking_page(request, booking):
 @login_required
 @require_POST
 def booking_cancel(request, booking):
-    booking = _own_booking(request, booking)
+    booking = _booking_for(request, booking)
     occurrence = booking.occurrences.filter(pk=request.POST.get("occurrence")).first()
     try:
         count = services.booking_cancel(
@@ -242,7 +233,7 @@ def my_bookings(request):
 @login_required
 @require_GET
 def booking_ics(request, booking):
-    booking = _own_booking(request, booking)
+    booking = _booking_for(request, booking)
     return ics_response(booking_calendar(booking), f"booking-{booking.pk}.ics")
 
 

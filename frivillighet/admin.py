@@ -17,6 +17,7 @@ from .models import (
     ShiftTemplate,
     VolunteerProfile,
 )
+from .permissions import may_record_police_certificates, volunteer_profiles_visible_to
 
 
 class ActivityInline(ScopedTabularInline):
@@ -138,13 +139,10 @@ class VolunteerProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
 
     def _allowed(self, request):
-        from hubportal import permissions
-
-        scope = permissions.scope_of(request.user)
         return (
             request.user.is_active
             and request.user.is_staff
-            and (scope.is_staff_anywhere or bool(scope.organisation_ids))
+            and may_record_police_certificates(request.user)
         )
 
     def has_module_permission(self, request):
@@ -163,15 +161,7 @@ class VolunteerProfileAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        # Only volunteers who signed up for shifts the user may see, and who consented.
-        from hubportal import permissions
-        from hubportal.permissions import Action
-
-        signups = permissions.scoped(request.user, Action.VIEW, ShiftSignup.objects.all())
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(user__shift_signups__in=signups).distinct()
+        return volunteer_profiles_visible_to(request.user, super().get_queryset(request))
 
 
 @admin.register(OrganisationMember)

@@ -3,19 +3,39 @@ promotion from the waiting list, attendance."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
+from decimal import Decimal
 
+from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.no import orgnr
 
+from hubportal.notifications.models import Notification
 from hubportal.notifications.services import notification_cancel, notification_enqueue
+from knutepunkt.opening_hours import localise
 
-from .enums import SignupStatus
-from .models import Organisation, OrganisationMember, Shift, ShiftSignup, VolunteerProfile
+from .enums import AgreementStatus, SignupStatus
+from .models import (
+    CooperationAgreement,
+    Organisation,
+    OrganisationMember,
+    Shift,
+    ShiftSignup,
+    VolunteerProfile,
+)
+from .permissions import (
+    agreement_staff_to_tell,
+    check_in_refusal,
+    check_out_refusal,
+    coordinators_by_organisation,
+)
 
 
 class SignupRefused(Exception):
@@ -126,8 +146,6 @@ def _notify(signup: ShiftSignup, template: str) -> None:
 
 
 def _remind(signup: ShiftSignup) -> None:
-    from datetime import timedelta
-
     due = signup.shift.starts_at - timedelta(hours=24)
     if due > timezone.now():
         notification_enqueue(
@@ -186,17 +204,11 @@ def signup_record_attendance(*, signup: ShiftSignup, hours=None, no_show: bool =
 
 
 def _shift_hours(shift: Shift):
-    from decimal import Decimal
-
     return Decimal(str(round((shift.ends_at - shift.starts_at).total_seconds() / 3600, 2)))
 
 
 def shifts_from_template(*, template, weeks: int = 4) -> list[Shift]:
     """Create the shifts of the coming weeks from a template (existing ones are kept)."""
-    from datetime import timedelta
-
-    from knutepunkt.opening_hours import localise
-
     today = timezone.localdate()
     first = today + timedelta(days=(template.weekday - today.weekday()) % 7)
     created = []
@@ -247,9 +259,6 @@ def volunteer_delete_profile(*, user) -> None:
 def weekly_digest() -> int:
     """Tell each coordinator about their organisations' unfilled shifts in the coming
     week. Two queries however many users there are; only coordinators with any hear."""
-    from collections import defaultdict
-    from datetime import timedelta
-
     now = timezone.now()
     unfilled = defaultdict(list)
     for shift in (
@@ -268,11 +277,10 @@ def weekly_digest() -> int:
         return 0
     shifts_by_user = defaultdict(list)
     users = {}
-    for member in OrganisationMember.objects.filter(
-        organisation_id__in=list(unfilled), role="coordinator"
-    ).select_related("user"):
-        shifts_by_user[member.user_id].extend(unfilled[member.organisation_id])
-        users[member.user_id] = member.user
+    for organisation_id, coordinators in coordinators_by_organisation(unfilled).items():
+        for user in coordinators:
+            shifts_by_user[user.pk].extend(unfilled[organisation_id])
+            users[user.pk] = user
     week = now.isocalendar()
     for user_id, shifts in shifts_by_user.items():
         notification_enqueue(
@@ -289,10 +297,6 @@ INVITE_SALT = "frivillighet.invitation"
 
 def member_invite(*, organisation: Organisation, email: str, role: str, by) -> None:
     """Invite someone by email to join the organisation (as member or coordinator)."""
-    from django.conf import settings
-    from django.core import signing
-    from django.urls import reverse
-
     token = signing.dumps({"o": organisation.pk, "e": email.lower(), "r": role}, salt=INVITE_SALT)
     notification_enqueue(
         template="frivillighet/email/invitation",
@@ -308,9 +312,6 @@ def member_invite(*, organisation: Organisation, email: str, role: str, by) -> N
 
 
 def member_accept(*, token: str, user) -> OrganisationMember:
-    from datetime import timedelta
-
-    from django.core import signing
 
     try:
         data = signing.loads(token, salt=INVITE_SALT, max_age=timedelta(days=14))
@@ -328,28 +329,19 @@ def member_accept(*, token: str, user) -> OrganisationMember:
 
 def agreements_remind_expiring(*, within_days: int = 30) -> int:
     """Staff hear once when an active agreement ends within a month."""
-    from datetime import timedelta
-
-    from knutepunkt.models import StaffMembership
-
-    from .models import CooperationAgreement
-
     today = timezone.localdate()
     told = 0
     for agreement in CooperationAgreement.objects.filter(
-        status="active", ends_on__gte=today, ends_on__lte=today + timedelta(days=within_days)
+        status=AgreementStatus.ACTIVE,
+        ends_on__gte=today,
+        ends_on__lte=today + timedelta(days=within_days),
     ).select_related("organisation", "hub", "municipality"):
-        staff = StaffMembership.objects.filter(municipality=agreement.municipality).select_related(
-            "user"
-        )
-        if agreement.hub_id:
-            staff = staff | StaffMembership.objects.filter(hub=agreement.hub).select_related("user")
-        for membership in staff:
+        for user in agreement_staff_to_tell(agreement):
             notification_enqueue(
                 template="frivillighet/email/agreement_expiring",
                 context={"agreement": agreement},
-                recipient=membership.user,
-                dedupe_key=f"agreement-expiring:{agreement.pk}:{agreement.ends_on}:{membership.user_id}",
+                recipient=user,
+                dedupe_key=f"agreement-expiring:{agreement.pk}:{agreement.ends_on}:{user.pk}",
             )
             told += 1
     return told
@@ -378,8 +370,6 @@ def shift_change_time(*, shift: Shift, starts_at, ends_at) -> int:
             told += 1
             continue
         notification_cancel(dedupe_key=f"shift-reminder:{signup.pk}")
-        from hubportal.notifications.models import Notification
-
         Notification.objects.filter(dedupe_key=f"shift-reminder:{signup.pk}").delete()
         if signup.status == SignupStatus.CONFIRMED:
             _remind(signup)
@@ -410,24 +400,23 @@ def shift_message(*, shift: Shift, message: str, by) -> int:
     return len(signups)
 
 
-def signup_check_in(*, signup: ShiftSignup) -> None:
-    if not signup.shift.opportunity.allow_self_check_in:
-        raise SignupRefused(_("The coordinator records attendance for this shift."))
-    now = timezone.now()
-    if not (signup.shift.starts_at - timedelta(minutes=30) <= now <= signup.shift.ends_at):
-        raise SignupRefused(_("You can check in from half an hour before the shift until it ends."))
-    signup.checked_in_at = now
+def signup_check_in(*, signup: ShiftSignup, by=None) -> None:
+    """The volunteer (``by``, the sign-up's own volunteer when not given) checks in
+    themselves, under the rules of ``frivillighet.permissions.check_in_refusal``."""
+    refusal = check_in_refusal(by or signup.volunteer, signup)
+    if refusal:
+        raise SignupRefused(refusal)
+    signup.checked_in_at = timezone.now()
     signup.save(update_fields=["checked_in_at"])
 
 
-def signup_check_out(*, signup: ShiftSignup) -> None:
-    if signup.checked_in_at is None:
-        raise SignupRefused(_("Check in first."))
+def signup_check_out(*, signup: ShiftSignup, by=None) -> None:
+    refusal = check_out_refusal(by or signup.volunteer, signup)
+    if refusal:
+        raise SignupRefused(refusal)
     signup.checked_out_at = timezone.now()
     seconds = (
         signup.checked_out_at - max(signup.checked_in_at, signup.shift.starts_at)
     ).total_seconds()
-    from decimal import Decimal
-
     signup.hours = Decimal(str(round(max(seconds, 0) / 3600, 2)))
     signup.save(update_fields=["checked_out_at", "hours"])

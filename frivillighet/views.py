@@ -15,9 +15,19 @@ from hubportal.core.audit import audit_personal_data
 from hubportal.permissions import Action
 from knutepunkt.models import District
 
-from . import services
+from . import selectors, services
 from .enums import AgeGroup, ListingStatus, OrganisationKind, SignupStatus
-from .models import Activity, Opportunity, Organisation, Shift, ShiftSignup
+from .forms import InviteForm, OrganisationRequestForm, ShiftMessageForm, VolunteerProfileForm
+from .models import (
+    Activity,
+    Opportunity,
+    Organisation,
+    OrganisationMember,
+    Shift,
+    ShiftSignup,
+    VolunteerProfile,
+)
+from .permissions import can_manage_members, is_own_signup
 
 
 @require_GET
@@ -109,8 +119,8 @@ def signup(request, shift):
 @login_required
 @require_POST
 def withdraw(request, signup):
-    signup = ShiftSignup.objects.filter(pk=signup, volunteer=request.user).first()
-    if signup is None:
+    signup = ShiftSignup.objects.filter(pk=signup).first()
+    if signup is None or not is_own_signup(request.user, signup):
         raise Http404
     services.shift_withdraw(signup=signup)
     messages.success(request, _("You have withdrawn from the shift."))
@@ -120,19 +130,7 @@ def withdraw(request, signup):
 @login_required
 @require_GET
 def my_shifts(request):
-    signups = (
-        ShiftSignup.objects.filter(volunteer=request.user)
-        .select_related("shift__opportunity__hub")
-        .order_by("shift__starts_at")
-    )
-    now = timezone.now()
-    context = {
-        "upcoming": [
-            s for s in signups if s.shift.ends_at > now and s.status != SignupStatus.WITHDRAWN
-        ],
-        "history": [s for s in signups if s.shift.ends_at <= now],
-        "total_hours": signups.filter(no_show=False).aggregate(total=Sum("hours"))["total"] or 0,
-    }
+    context = selectors.volunteer_shifts(user=request.user)
     return render(request, "frivillighet/my_shifts.html", context)
 
 
@@ -199,9 +197,6 @@ def dashboard(request):
 @login_required
 def profile(request):
     """The volunteer profile: skills, languages, availability and consent (withdrawable)."""
-    from .forms import VolunteerProfileForm
-    from .models import VolunteerProfile
-
     instance = VolunteerProfile.objects.filter(user=request.user).first() or VolunteerProfile(
         user=request.user
     )
@@ -225,9 +220,6 @@ def profile(request):
 @login_required
 def register_organisation(request):
     """An association asks to be listed in the directory; staff approve."""
-    from .forms import OrganisationRequestForm
-    from .models import OrganisationMember
-
     form = OrganisationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -257,10 +249,8 @@ def register_organisation(request):
 @login_required
 def invite(request, organisation):
     organisation = get_object_or_404(Organisation, pk=organisation)
-    if not permissions.can(request.user, Action.CHANGE, organisation):
+    if not can_manage_members(request.user, organisation):
         raise Http404
-    from .forms import InviteForm
-
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.member_invite(organisation=organisation, by=request.user, **form.cleaned_data)
@@ -290,8 +280,6 @@ def accept_invitation(request, token):
 
 @login_required
 def shift_message(request, shift):
-    from .forms import ShiftMessageForm
-
     shift = get_object_or_404(Shift.objects.select_related("opportunity__hub"), pk=shift)
     if not permissions.can(request.user, Action.CHANGE, shift):
         raise Http404
@@ -308,19 +296,15 @@ def shift_message(request, shift):
 @login_required
 @require_POST
 def check_in_out(request, signup):
-    signup = (
-        ShiftSignup.objects.filter(pk=signup, volunteer=request.user)
-        .select_related("shift__opportunity")
-        .first()
-    )
-    if signup is None:
+    signup = ShiftSignup.objects.filter(pk=signup).select_related("shift__opportunity").first()
+    if signup is None or not is_own_signup(request.user, signup):
         raise Http404
     try:
         if signup.checked_in_at is None:
-            services.signup_check_in(signup=signup)
+            services.signup_check_in(signup=signup, by=request.user)
             messages.success(request, _("You are checked in."))
         else:
-            services.signup_check_out(signup=signup)
+            services.signup_check_out(signup=signup, by=request.user)
             messages.success(request, _("You are checked out. Thank you!"))
     except services.SignupRefused as refused:
         messages.error(request, str(refused))

@@ -1,5 +1,7 @@
-"""The one permission module: "may this user do X to this object?" and "which objects may
-this user touch?", for every app. Views, services and the admin all ask here.
+"""The one permission module: "may this user do X to this object?", "which objects may
+this user touch?" and "who may act on this object?", for every app. Views, services,
+selectors, templates and the admin all ask here, or ask a named question of an app's own
+``permissions.py`` that is built on this module.
 
 Roles
     citizen                  everyone, signed in or not: public pages, own registrations
@@ -8,12 +10,20 @@ Roles
     municipality admin       manages everything in their municipality
     superuser                everything, on every municipality of the installation
 
-Memberships (who is staff where) are rows in the apps that own the scoped objects; each
-app registers a *membership source* that adds the user's municipalities, hubs and
-organisations to their :class:`Scope`. Each scoped model registers a :class:`Policy`
-that says how an object reaches its municipality, hub or organisation, and which actions
-each role may take. Django's per-model permissions are not used for scoped models: the
-policy is the only source of truth.
+This module holds only the machinery; it imports no app. Each app declares its rules in
+its own ``permissions.py`` (found by :func:`autodiscover`, called from
+``hubportal.core``'s ``AppConfig.ready``, as ``search_documents.py`` is found):
+
+- a *membership source* (:func:`membership_source`) adds the user's municipalities, hubs
+  and organisations to their :class:`Scope`, and lists the members of given
+  municipalities, hubs or organisations (for :func:`users_who_can`);
+- a :class:`Policy` per scoped model (:func:`register`) says how an object reaches its
+  municipality, hub or organisation, and which actions each role may take;
+- named questions of the app's domain (``booking.permissions.books_as_staff``,
+  ``frivillighet.permissions.can_check_in``, …) built on :func:`can` and :func:`scope_of`.
+
+Django's per-model permissions are not used for scoped models: the policy is the only
+source of truth.
 """
 
 from __future__ import annotations
@@ -23,8 +33,10 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,14 +88,39 @@ class Scope:
         return self.is_superuser or bool(self.municipality_ids or self.hub_ids)
 
 
-MembershipSource = Callable[[object, Scope], None]
+# The kinds of membership a scope holds, by the Scope field that holds their ids, and the
+# role each gives.
+MEMBERSHIP_ROLES: dict[str, Role] = {
+    "municipality_ids": Role.MUNICIPALITY_ADMIN,
+    "hub_ids": Role.HUB_STAFF,
+    "hub_municipality_ids": Role.HUB_STAFF,
+    "organisation_ids": Role.ASSOCIATION_COORDINATOR,
+}
+
+
+@dataclass(frozen=True)
+class MembershipSource:
+    """Where memberships are stored. ``add_to_scope(user, scope)`` adds a user's ids to
+    their scope; ``members(kind, ids)`` answers the reverse: a queryset of the ids of the
+    users holding a membership of that kind (a :class:`Scope` field name, e.g.
+    "hub_ids") in any of the ids, or None when the source keeps no such memberships."""
+
+    add_to_scope: Callable[[object, Scope], None]
+    members: Callable[[str, set[int]], QuerySet | None]
+
+
 _membership_sources: list[MembershipSource] = []
 
 
-def membership_source(function: MembershipSource) -> MembershipSource:
-    """Register a function that adds a user's memberships to their scope."""
-    _membership_sources.append(function)
-    return function
+def membership_source(*, members: Callable[[str, set[int]], QuerySet | None]):
+    """Decorate ``add_to_scope(user, scope)`` as a membership source; ``members`` lists
+    the members of given municipalities, hubs or organisations (see MembershipSource)."""
+
+    def decorator(add_to_scope: Callable[[object, Scope], None]):
+        _membership_sources.append(MembershipSource(add_to_scope, members))
+        return add_to_scope
+
+    return decorator
 
 
 def scope_of(user) -> Scope:
@@ -93,7 +130,7 @@ def scope_of(user) -> Scope:
     if cached is None:
         cached = Scope(is_superuser=user.is_superuser)
         for source in _membership_sources:
-            source(user, cached)
+            source.add_to_scope(user, cached)
         user._hubportal_scope = cached
     return cached
 
@@ -105,6 +142,12 @@ def forget_scope(user) -> None:
 
 def roles_of(user) -> set[Role]:
     return scope_of(user).roles
+
+
+def autodiscover() -> None:
+    """Import every installed app's ``permissions.py``: its policies and membership
+    sources register themselves."""
+    autodiscover_modules("permissions")
 
 
 # --------------------------------------------------------------------------- policies
@@ -128,26 +171,30 @@ class Policy:
     # the municipality's service catalogue to say which services their hub offers).
     staff_in_municipality: frozenset[str] = frozenset()
 
-    def _grants(self, scope: Scope):
+    def grants(self) -> tuple[tuple[tuple[str, ...], frozenset[str], str], ...]:
+        """(paths to the object's ids, actions granted, the Scope field holding the ids)."""
         return (
-            (self.municipality, self.municipality_admin, scope.municipality_ids),
-            (self.hub, self.hub_staff, scope.hub_ids),
-            (self.organisation, self.coordinator, scope.organisation_ids),
-            (self.municipality, self.staff_in_municipality, scope.hub_municipality_ids),
+            (self.municipality, self.municipality_admin, "municipality_ids"),
+            (self.hub, self.hub_staff, "hub_ids"),
+            (self.organisation, self.coordinator, "organisation_ids"),
+            (self.municipality, self.staff_in_municipality, "hub_municipality_ids"),
         )
 
     def q(self, scope: Scope, action: str) -> Q | None:
         """A filter for the objects the scope may act on; None when it may act on none."""
         conditions: list[Q] = []
-        for paths, actions, ids in self._grants(scope):
+        for paths, actions, kind in self.grants():
+            ids = getattr(scope, kind)
             if ids and action in actions:
                 conditions += [Q(**{_lookup(path): sorted(ids)}) for path in paths]
         return reduce(or_, conditions) if conditions else None
 
     def allows(self, scope: Scope, action: str, obj) -> bool:
         return any(
-            ids and action in actions and any(_resolve(obj, path) in ids for path in paths)
-            for paths, actions, ids in self._grants(scope)
+            getattr(scope, kind)
+            and action in actions
+            and any(_resolve(obj, path) in getattr(scope, kind) for path in paths)
+            for paths, actions, kind in self.grants()
         )
 
     def may_some(self, scope: Scope, action: str) -> bool:
@@ -187,6 +234,27 @@ def policy_for(model) -> Policy:
         raise LookupError(f"no permission policy registered for {label}") from None
 
 
+def is_scoped(model) -> bool:
+    """Whether a policy is registered for the model."""
+    return model._meta.label_lower in _policies
+
+
+def registered_models() -> Iterable[str]:
+    return sorted(_policies)
+
+
+def municipality_id_of(obj) -> int | None:
+    """The municipality a scoped object belongs to (None for unscoped models)."""
+    policy = _policies.get(type(obj)._meta.label_lower)
+    if policy is None or not policy.municipality:
+        return None
+    for path in policy.municipality:
+        value = _resolve(obj, path)
+        if value is not None:
+            return value
+    return None
+
+
 # --------------------------------------------------------------------------- questions
 
 
@@ -215,232 +283,41 @@ def scoped(user, action: str, queryset: QuerySet) -> QuerySet:
     return queryset.filter(condition)
 
 
-def registered_models() -> Iterable[str]:
-    return sorted(_policies)
+def users_who_can(action: str, obj, *, roles: Iterable[Role] | None = None) -> QuerySet:
+    """The active users whose memberships let them take the action on the object, e.g. to
+    tell the staff of a hub about it; ``roles`` keeps only memberships of those roles.
+    Superusers may act on everything but are nobody's staff: they are not listed."""
+    wanted = set(roles) if roles is not None else set(Role)
+    policy = policy_for(type(obj))
+    members: list[QuerySet] = []
+    for paths, actions, kind in policy.grants():
+        if action not in actions or MEMBERSHIP_ROLES[kind] not in wanted:
+            continue
+        ids = {value for path in paths if (value := _resolve(obj, path)) is not None}
+        if not ids:
+            continue
+        for source in _membership_sources:
+            found = source.members(kind, ids)
+            if found is not None:
+                members.append(found)
+    users = get_user_model().objects.filter(is_active=True)
+    if not members:
+        return users.none()
+    return users.filter(reduce(or_, (Q(pk__in=found) for found in members))).order_by("pk")
 
 
-# --------------------------------------------------------------------------- the rules
-# Every scoped model of every app, in one place. Paths lead to the municipality, the hub
-# or the organisation an object belongs to.
+def is_staff_anywhere(user) -> bool:
+    """Hub staff, a municipality administrator or a superuser: someone who works in the
+    admin and may act outside the citizens' rules somewhere."""
+    return scope_of(user).is_staff_anywhere
 
 
-@membership_source
-def _staff_memberships(user, scope: Scope) -> None:
-    from knutepunkt.models import StaffMembership
-
-    memberships = StaffMembership.objects.filter(user=user).values_list(
-        "role", "municipality_id", "hub_id", "hub__municipality_id"
-    )
-    for role, municipality_id, hub_id, hub_municipality_id in memberships:
-        if role == Role.MUNICIPALITY_ADMIN and municipality_id:
-            scope.municipality_ids.add(municipality_id)
-        elif role == Role.HUB_STAFF and hub_id:
-            scope.hub_ids.add(hub_id)
-            scope.hub_municipality_ids.add(hub_municipality_id)
+def is_staff_or_coordinator_anywhere(user) -> bool:
+    """Staff anywhere, or the coordinator of some organisation."""
+    scope = scope_of(user)
+    return scope.is_staff_anywhere or bool(scope.organisation_ids)
 
 
-# knutepunkt: a municipality admin manages everything in the municipality (but not the
-# municipality's own row beyond viewing and editing it); hub staff manage their hubs'
-# description, hours and news, and see (not change) their district and municipality.
-register(
-    "knutepunkt.municipality",
-    Policy(
-        municipality=("pk",),
-        municipality_admin=EDIT,
-        hub=(),
-        hub_staff=frozenset(),
-        staff_in_municipality=READ,
-    ),
-)
-register(
-    "knutepunkt.district",
-    Policy(
-        municipality=("municipality",),
-        hub_staff=frozenset(),
-        staff_in_municipality=READ,
-    ),
-)
-register("knutepunkt.hub", Policy(municipality=("municipality",), hub=("pk",), hub_staff=EDIT))
-register(
-    "knutepunkt.openinghoursperiod",
-    Policy(
-        municipality=("hub__municipality",),
-        hub=("hub",),
-    ),
-)
-register(
-    "knutepunkt.openinghoursspan",
-    Policy(
-        municipality=("period__hub__municipality",),
-        hub=("period__hub",),
-    ),
-)
-register(
-    "knutepunkt.openinghoursexception",
-    Policy(
-        municipality=("hub__municipality",),
-        hub=("hub",),
-    ),
-)
-register(
-    "knutepunkt.exceptionspan",
-    Policy(
-        municipality=("exception__hub__municipality",),
-        hub=("exception__hub",),
-    ),
-)
-register("knutepunkt.newsitem", Policy(municipality=("municipality",), hub=("hub",)))
-# Municipality admins appoint staff for the hubs of their municipality.
-register(
-    "knutepunkt.staffmembership",
-    Policy(
-        municipality=("municipality", "hub__municipality"),
-        hub_staff=frozenset(),
-    ),
-)
-
-
-def municipality_id_of(obj) -> int | None:
-    """The municipality a scoped object belongs to (None for unscoped models)."""
-    policy = _policies.get(type(obj)._meta.label_lower)
-    if policy is None or not policy.municipality:
-        return None
-    for path in policy.municipality:
-        value = _resolve(obj, path)
-        if value is not None:
-            return value
-    return None
-
-
-# innbyggertorg: the municipality keeps the service catalogue (hub staff read it); hub staff
-# say which services their hubs offer and when rotating services are there.
-register(
-    "innbyggertorg.servicetype",
-    Policy(
-        municipality=("municipality",),
-        hub_staff=frozenset(),
-        staff_in_municipality=READ,
-    ),
-)
-register("innbyggertorg.serviceoffer", Policy(municipality=("hub__municipality",), hub=("hub",)))
-register(
-    "innbyggertorg.serviceschedule",
-    Policy(
-        municipality=("hub__municipality",),
-        hub=("hub",),
-    ),
-)
-register(
-    "innbyggertorg.schedulecancellation",
-    Policy(
-        municipality=("schedule__hub__municipality",),
-        hub=("schedule__hub",),
-    ),
-)
-register("innbyggertorg.event", Policy(municipality=("municipality",), hub=("hub",)))
-# Registrations hold personal data: staff of the event's hub (and the municipality) only.
-register(
-    "innbyggertorg.registration",
-    Policy(
-        municipality=("event__municipality",),
-        hub=("event__hub",),
-    ),
-)
-
-# booking: staff manage their hubs' resources and every booking of them.
-register("booking.resource", Policy(municipality=("municipality",), hub=("hub",)))
-register(
-    "booking.booking", Policy(municipality=("resource__municipality",), hub=("resource__hub",))
-)
-register(
-    "booking.occurrence", Policy(municipality=("resource__municipality",), hub=("resource__hub",))
-)
-
-
-@membership_source
-def _organisation_coordinators(user, scope: Scope) -> None:
-    from frivillighet.models import OrganisationMember
-
-    scope.organisation_ids.update(
-        OrganisationMember.objects.filter(user=user, role="coordinator").values_list(
-            "organisation_id", flat=True
-        )
-    )
-
-
-# frivillighet: staff of a municipality (and its hubs, for what happens at their hub) and
-# the organisation's own coordinators.
-register(
-    "frivillighet.organisation",
-    Policy(
-        municipality=("municipality",),
-        hub_staff=frozenset(),
-        staff_in_municipality=EDIT,
-        organisation=("pk",),
-        coordinator=EDIT,
-    ),
-)
-register(
-    "frivillighet.activity",
-    Policy(
-        municipality=("organisation__municipality",),
-        hub_staff=frozenset(),
-        staff_in_municipality=READ,
-        organisation=("organisation",),
-        coordinator=ALL_ACTIONS,
-    ),
-)
-register(
-    "frivillighet.cooperationagreement",
-    Policy(
-        municipality=("municipality",),
-        hub=("hub",),
-        organisation=("organisation",),
-        coordinator=READ,
-    ),
-)
-register(
-    "frivillighet.opportunity",
-    Policy(
-        municipality=("hub__municipality",),
-        hub=("hub",),
-        organisation=("organisation",),
-        coordinator=ALL_ACTIONS,
-    ),
-)
-register(
-    "frivillighet.shift",
-    Policy(
-        municipality=("opportunity__hub__municipality",),
-        hub=("opportunity__hub",),
-        organisation=("opportunity__organisation",),
-        coordinator=ALL_ACTIONS,
-    ),
-)
-register(
-    "frivillighet.shiftsignup",
-    Policy(
-        municipality=("shift__opportunity__hub__municipality",),
-        hub=("shift__opportunity__hub",),
-        organisation=("shift__opportunity__organisation",),
-        coordinator=EDIT,
-    ),
-)
-register(
-    "frivillighet.shifttemplate",
-    Policy(
-        municipality=("opportunity__hub__municipality",),
-        hub=("opportunity__hub",),
-        organisation=("opportunity__organisation",),
-        coordinator=ALL_ACTIONS,
-    ),
-)
-register(
-    "frivillighet.organisationmember",
-    Policy(
-        municipality=("organisation__municipality",),
-        hub_staff=frozenset(),
-        organisation=("organisation",),
-        coordinator=ALL_ACTIONS,
-    ),
-)
+def is_installation_admin(user) -> bool:
+    """A superuser: manages the installation itself (accounts, every municipality)."""
+    return scope_of(user).is_superuser

@@ -1,10 +1,8 @@
 from django import template
 
-from hubportal import permissions
-from hubportal.permissions import Action
-
 from ..enums import BookingStatus
 from ..models import Booking
+from ..permissions import requests_to_decide
 
 register = template.Library()
 
@@ -13,4 +11,4 @@ register = template.Library()
 def pending_booking_requests(user) -> int:
     """How many booking requests wait for this member of staff."""
     queryset = Booking.objects.filter(status=BookingStatus.REQUESTED)
-    return permissions.scoped(user, Action.CHANGE, queryset).count()
+    return requests_to_decide(user, queryset).count()

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from hubportal import permissions
+
 from .models import User
 
 
@@ -21,16 +23,16 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return permissions.is_installation_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return permissions.is_installation_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return permissions.is_installation_admin(request.user)
 
     def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return permissions.is_installation_admin(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return permissions.is_installation_admin(request.user)

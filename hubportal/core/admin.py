@@ -3,6 +3,7 @@ only what their scope allows, and choice lists offer only their own hubs."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -25,7 +26,7 @@ class ScopedAdminMixin:
         return (
             request.user.is_active
             and request.user.is_staff
-            and (permissions.scope_of(request.user).is_staff_anywhere)
+            and permissions.is_staff_anywhere(request.user)
         )
 
     def _may(self, request, action, obj):
@@ -58,8 +59,6 @@ class ScopedAdminMixin:
 
 
 def permissions_models() -> set:
-    from django.apps import apps
-
     models = set()
     for label in permissions.registered_models():
         app_label, model_name = label.split(".")

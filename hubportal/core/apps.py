@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from hubportal import permissions
+
 
 class CoreConfig(AppConfig):
     name = "hubportal.core"
@@ -7,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Hubportal"
 
     def ready(self):
-        from . import signals
+        from . import signals  # connects to models: imported once the apps are ready
 
+        permissions.autodiscover()  # each app's permissions.py registers its rules
         signals.connect()
