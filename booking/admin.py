@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from hubportal import permissions
 from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
+from hubportal.core.errors import DomainError
 from hubportal.permissions import Action
 
 from . import services, statistics
@@ -131,9 +132,16 @@ class BookingAdmin(ScopedModelAdmin):
     def _decide(self, request, queryset, approve):
         count = 0
         for booking in queryset.filter(status=BookingStatus.REQUESTED):
-            services.booking_decide(
-                booking=booking, by=request.user, approve=approve, reason=booking.rejection_reason
-            )
+            try:
+                services.booking_decide(
+                    booking=booking,
+                    by=request.user,
+                    approve=approve,
+                    reason=booking.rejection_reason,
+                )
+            except DomainError as refused:
+                refused.add_to_messages(request)
+                continue
             count += 1
         self.message_user(
             request,

@@ -3,7 +3,6 @@ check a booking, so that "shown free" always means "bookable"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
@@ -12,12 +11,6 @@ from django.utils.translation import gettext as _
 from knutepunkt.opening_hours import OSLO, Schedule
 
 from .enums import ApprovalRule
-
-
-@dataclass(frozen=True)
-class Problem:
-    start: datetime
-    message: str
 
 
 def _inside_open_intervals(

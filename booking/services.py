@@ -1,6 +1,9 @@
 """The one write path for bookings. Every occurrence claims its atomic spaces inside a
 savepoint; PostgreSQL's exclusion constraint refuses a clash, and the clash is reported by
-name and time instead of an error page."""
+name and time instead of an error page. A refused booking raises `DomainError` with one
+problem per time. The cap on a person's upcoming bookings of a resource is counted by
+`hubportal.core.capacity.cap_left`, under a lock on (resource, person) in the booking's
+own transaction."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from frivillighet.selectors import active_agreement
+from hubportal.core import capacity
+from hubportal.core.errors import DomainError, Problem
 from hubportal.notifications.services import (
     Attachment,
     notification_cancel,
@@ -29,19 +34,11 @@ from .models import Booking, CalendarFeed, Occurrence, Resource, SpaceClaim
 from .spaces import atomic_spaces, claims_overlapping
 
 
-class BookingRefused(Exception):
-    """Nothing was booked. `problems` says why, per time."""
-
-    def __init__(self, problems: list[rules.Problem]):
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
-
-
 @dataclass
 class BookingResult:
     booking: Booking
     booked: list[Occurrence] = field(default_factory=list)
-    skipped: list[rules.Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
 
 
 def _claim_range(resource: Resource, start: datetime, end: datetime) -> DateTimeTZRange:
@@ -98,28 +95,20 @@ def booking_create(
         if not booking_permissions.can_book_for_organisation(
             by=acting, booker=booker, organisation=organisation, resource=resource
         ):
-            raise BookingRefused(
-                [rules.Problem(times[0][0], _("You do not coordinate this organisation."))]
-            )
+            raise DomainError(_("You do not coordinate this organisation."), field="organisation")
         agreement = active_agreement(organisation_id=organisation.pk, hub=resource.hub)
     if not booking_permissions.can_book(acting, resource, agreement):
-        raise BookingRefused([rules.Problem(times[0][0], _("You may not book this resource."))])
+        raise DomainError(_("You may not book this resource."))
     resources = [resource, *add_ons]
     if any(r.hub_id != resource.hub_id for r in add_ons):
-        raise BookingRefused(
-            [rules.Problem(times[0][0], _("Add-ons must belong to the same hub."))]
-        )
+        raise DomainError(_("Add-ons must belong to the same hub."), field="add_ons")
     staff = booking_permissions.books_as_staff(acting, resource)
     if resource.capacity is not None and attendees > resource.capacity:
-        raise BookingRefused(
-            [
-                rules.Problem(
-                    times[0][0],
-                    _("The room takes at most %(n)d people.") % {"n": resource.capacity},
-                )
-            ]
+        raise DomainError(
+            _("The room takes at most %(n)d people.") % {"n": resource.capacity},
+            field="attendees",
         )
-    problems: list[rules.Problem] = []
+    problems: list[Problem] = []
     span = (max(end for _s, end in times) - min(start for start, _e in times)).days + 2
     schedule = hub_schedules(hubs=[resource.hub], at=min(s for s, _e in times), days=span)[
         resource.hub_id
@@ -130,28 +119,20 @@ def booking_create(
             m for r in resources for m in rules.check_times(r, start, end, schedule, staff=staff)
         ]
         if messages:
-            problems.append(rules.Problem(start, " ".join(dict.fromkeys(messages))))
+            problems.append(Problem(" ".join(dict.fromkeys(messages)), at=start))
         else:
             allowed.append((start, end))
-    if not staff:
-        active = Occurrence.objects.filter(
-            booking__booker=booker,
-            resource=resource,
-            ends_at__gt=timezone.now(),
-            status__in=BookingStatus.holding_time(),
-        ).count()
-        if active + len(allowed) > resource.max_active_per_booker:
+    with transaction.atomic():
+        if not staff and len(allowed) > _cap_left(booker, resource):
             problems.append(
-                rules.Problem(
-                    times[0][0],
+                Problem(
                     _("You may hold at most %(n)d upcoming bookings of this resource.")
-                    % {"n": resource.max_active_per_booker},
+                    % {"n": resource.max_active_per_booker}
                 )
             )
             allowed = []
-    if problems and (all_or_nothing or not allowed):
-        raise BookingRefused(problems)
-    with transaction.atomic():
+        if problems and (all_or_nothing or not allowed):
+            raise DomainError(problems)
         needs_approval = any(
             rules.needs_approval(resource, s, e, schedule, staff=staff) for s, e in allowed
         )
@@ -169,9 +150,7 @@ def booking_create(
         )
         result = BookingResult(booking, skipped=list(problems))
         if displace and not staff:
-            raise BookingRefused(
-                [rules.Problem(times[0][0], _("Only hub staff can displace bookings."))]
-            )
+            raise DomainError(_("Only hub staff can displace bookings."), field="displace")
         for start, end in allowed:
             if displace:
                 _displace(resources, start, end, by_booking=booking)
@@ -180,12 +159,12 @@ def booking_create(
                     occurrences = [_place(booking, r, start, end, status) for r in resources]
             except IntegrityError:
                 clash = next((r for r in resources if _busy(r, start, end)), resource)
-                result.skipped.append(rules.Problem(start, _clash_message(clash, start)))
+                result.skipped.append(Problem(_clash_message(clash, start), at=start))
                 continue
             result.booked.append(occurrences[0])
         if not result.booked or (all_or_nothing and result.skipped):
             transaction.set_rollback(True)
-            raise BookingRefused(result.skipped)
+            raise DomainError(result.skipped)
         _notify_booking(
             booking, "booking_requested" if needs_approval else "booking_confirmed", result
         )
@@ -194,6 +173,22 @@ def booking_create(
         else:
             _schedule_reminders(booking)
     return result
+
+
+def _cap_left(booker, resource: Resource) -> int:
+    """How many more upcoming times of the resource the person may hold (negative when
+    they hold more than the cap), counted under a lock on (resource, person) until the
+    booking's transaction ends: two requests at once cannot both pass the cap."""
+    return capacity.cap_left(
+        key=("booking.cap", resource.pk, booker.pk),
+        limit=resource.max_active_per_booker,
+        held=Occurrence.objects.filter(
+            booking__booker=booker,
+            resource=resource,
+            ends_at__gt=timezone.now(),
+            status__in=BookingStatus.holding_time(),
+        ),
+    )
 
 
 def _displace(resources, start: datetime, end: datetime, *, by_booking: Booking) -> None:
@@ -311,7 +306,7 @@ def booking_cancel(
 ) -> int:
     """Cancel one occurrence, it and the rest of the series (following=True), or all."""
     if not booking_permissions.can_manage_booking(by, booking):
-        raise BookingRefused([rules.Problem(timezone.now(), _("This is not your booking."))])
+        raise DomainError(_("This is not your booking."))
     targets = booking.occurrences.filter(status__in=BookingStatus.holding_time())
     if occurrence is not None:
         targets = (
@@ -322,14 +317,9 @@ def booking_cancel(
     deadline = timezone.now() + timedelta(hours=booking.resource.cancellation_deadline_hours)
     staff = booking_permissions.can_decide_booking(by, booking)
     if not staff and targets.filter(starts_at__lt=deadline).exists():
-        raise BookingRefused(
-            [
-                rules.Problem(
-                    timezone.now(),
-                    _("Bookings can be cancelled until %(n)d hours before they start.")
-                    % {"n": booking.resource.cancellation_deadline_hours},
-                )
-            ]
+        raise DomainError(
+            _("Bookings can be cancelled until %(n)d hours before they start.")
+            % {"n": booking.resource.cancellation_deadline_hours}
         )
     targets = list(targets)
     _release(targets)
@@ -348,9 +338,7 @@ def booking_decide(*, booking: Booking, by, approve: bool, reason: str = "") -> 
     """Staff approve or reject a request. A clashing request stays visible as a conflict:
     its claims hold time too, so it could never have been confirmed over another."""
     if not booking_permissions.can_decide_booking(by, booking):
-        raise BookingRefused(
-            [rules.Problem(timezone.now(), _("You may not decide on this booking."))]
-        )
+        raise DomainError(_("You may not decide on this booking."))
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != BookingStatus.REQUESTED:
         return

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from frivillighet.permissions import organisations_coordinated_by
 from hubportal import permissions
+from hubportal.core.errors import DomainError
 from hubportal.core.ics import ics_response
 from hubportal.core.page_cache import cached_page
 from knutepunkt.models import Hub, Municipality
@@ -152,18 +153,12 @@ def book(request, resource):
                 all_or_nothing=data["all_or_nothing"],
                 repeat=data["repeat"],
             )
-        except services.BookingRefused as refused:
-            for problem in refused.problems:
-                form.add_error(
-                    None, f"{timezone.localtime(problem.start):%d.%m.%Y %H:%M}: {problem.message}"
-                )
+        except DomainError as refused:
+            refused.add_to_form(form)
         else:
             messages.success(request, _("Booked %(n)d time(s).") % {"n": len(result.booked)})
             for problem in result.skipped:
-                messages.warning(
-                    request,
-                    f"{timezone.localtime(problem.start):%d.%m.%Y %H:%M}: {problem.message}",
-                )
+                messages.warning(request, str(problem))
             return redirect(result.booking.get_absolute_url())
     context = {
         "resource": resource,
@@ -204,8 +199,8 @@ def booking_cancel(request, booking):
             occurrence=occurrence,
             following=request.POST.get("scope") == "following",
         )
-    except services.BookingRefused as refused:
-        messages.error(request, str(refused))
+    except DomainError as refused:
+        refused.add_to_messages(request)
     else:
         messages.success(request, _("Cancelled %(n)d time(s).") % {"n": count})
     return redirect(booking.get_absolute_url())

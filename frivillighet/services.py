@@ -1,5 +1,9 @@
 """Write paths for volunteering: sign-up with the rules of the shift, withdrawal with
-promotion from the waiting list, attendance."""
+promotion from the waiting list, attendance.
+
+Places and the waiting list are `hubportal.core.capacity`'s (the same engine as event
+registrations): the shift row is locked, confirmed sign-ups are counted, and the count is
+written back. A refused action raises `DomainError`."""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.no import orgnr
 
+from hubportal.core import capacity
+from hubportal.core.errors import DomainError
 from hubportal.notifications.models import Notification
 from hubportal.notifications.services import notification_cancel, notification_enqueue
 from knutepunkt.opening_hours import localise
@@ -37,9 +43,15 @@ from .permissions import (
     coordinators_by_organisation,
 )
 
-
-class SignupRefused(Exception):
-    """Nothing was saved; the message is for the volunteer."""
+# A shift's places: each confirmed sign-up holds one; the waiting list is promoted in the
+# order people signed up, passing over anyone who now holds an overlapping shift.
+PLACES = capacity.Pool(
+    counter=Shift,
+    holders=ShiftSignup,
+    link="shift",
+    holding=SignupStatus.CONFIRMED,
+    waiting=SignupStatus.WAITLISTED,
+)
 
 
 def organisation_register(
@@ -47,8 +59,9 @@ def organisation_register(
 ) -> Organisation:
     """An organisation asks to be listed; it shows in the directory once staff approve."""
     if not orgnr.is_valid(org_number):
-        raise SignupRefused(
-            _("An organisation number has nine digits with a valid check digit, e.g. 974760673.")
+        raise DomainError(
+            _("An organisation number has nine digits with a valid check digit, e.g. 974760673."),
+            field="org_number",
         )
     organisation = Organisation(
         municipality=municipality,
@@ -69,14 +82,14 @@ def _age_on(birth_date: date, day: date) -> int:
 def _check(shift: Shift, profile: VolunteerProfile | None) -> None:
     opportunity = shift.opportunity
     if shift.is_cancelled:
-        raise SignupRefused(_("The shift is cancelled."))
+        raise DomainError(_("The shift is cancelled."))
     if shift.starts_at <= timezone.now():
-        raise SignupRefused(_("The shift has already started."))
+        raise DomainError(_("The shift has already started."))
     day = timezone.localtime(shift.starts_at).date()
     if opportunity.requires_police_certificate:
         valid_until = profile.police_certificate_valid_until if profile else None
         if valid_until is None or valid_until < day:
-            raise SignupRefused(
+            raise DomainError(
                 _(
                     "This shift needs a valid police certificate. Show yours to the coordinator, "
                     "who records that it has been checked."
@@ -84,27 +97,19 @@ def _check(shift: Shift, profile: VolunteerProfile | None) -> None:
             )
     if opportunity.min_age:
         if profile is None or profile.birth_date is None:
-            raise SignupRefused(
+            raise DomainError(
                 _("This shift has a minimum age. Add your date of birth to your volunteer profile.")
             )
         if _age_on(profile.birth_date, day) < opportunity.min_age:
-            raise SignupRefused(
+            raise DomainError(
                 _("You must be at least %(age)d years old for this shift.")
                 % {"age": opportunity.min_age}
             )
 
 
-def _take_place(shift_id: int) -> bool:
-    return bool(
-        Shift.objects.filter(pk=shift_id, places_taken__lt=F("capacity")).update(
-            places_taken=F("places_taken") + 1
-        )
-    )
-
-
 @transaction.atomic
 def shift_signup(*, shift: Shift, volunteer) -> ShiftSignup:
-    shift = Shift.objects.select_related("opportunity__hub").get(pk=shift.pk)
+    shift = PLACES.lock(shift.pk)  # the rules and the place under one lock
     profile = VolunteerProfile.objects.filter(user=volunteer).first()
     _check(shift, profile)
     existing = ShiftSignup.objects.filter(
@@ -112,20 +117,15 @@ def shift_signup(*, shift: Shift, volunteer) -> ShiftSignup:
     ).first()
     if existing:
         return existing  # signing up twice changes nothing
-    queue = ShiftSignup.objects.filter(shift=shift, status=SignupStatus.WAITLISTED).exists()
-    confirmed = not queue and _take_place(shift.pk)
     signup = ShiftSignup(
         shift=shift,
         volunteer=volunteer,
-        status=SignupStatus.CONFIRMED if confirmed else SignupStatus.WAITLISTED,
         during=DateTimeTZRange(shift.starts_at, shift.ends_at, "[)"),
     )
     try:
-        with transaction.atomic():
-            signup.save()
+        confirmed = PLACES.take(signup)
     except IntegrityError:
-        transaction.set_rollback(True)
-        raise SignupRefused(_("You already have a shift at that time.")) from None
+        raise DomainError(_("You already have a shift at that time.")) from None
     _notify(signup, "signup_confirmed" if confirmed else "signup_waitlisted")
     if confirmed:
         _remind(signup)
@@ -164,37 +164,19 @@ def _remind(signup: ShiftSignup) -> None:
 
 @transaction.atomic
 def shift_withdraw(*, signup: ShiftSignup) -> list[ShiftSignup]:
-    """Withdraw; a freed place goes to the first on the waiting list (once, in order)."""
-    signup = ShiftSignup.objects.select_for_update().get(pk=signup.pk)
-    if signup.status == SignupStatus.WITHDRAWN:
+    """Withdraw; a freed place goes to the first on the waiting list who can take it."""
+    released = PLACES.release(signup, to=SignupStatus.WITHDRAWN)
+    if not released.changed:
         return []
-    was_confirmed = signup.status == SignupStatus.CONFIRMED
-    signup.status = SignupStatus.WITHDRAWN
-    signup.save(update_fields=["status"])
     notification_cancel(dedupe_key=f"shift-reminder:{signup.pk}")
-    if not was_confirmed:
-        return []
-    Shift.objects.filter(pk=signup.shift_id).update(places_taken=F("places_taken") - 1)
-    promoted = []
-    for candidate in (
-        ShiftSignup.objects.select_for_update(skip_locked=True)
-        .filter(shift_id=signup.shift_id, status=SignupStatus.WAITLISTED)
-        .order_by("created_at")
-    ):
-        if not _take_place(signup.shift_id):
-            break
-        candidate.status = SignupStatus.CONFIRMED
-        try:
-            with transaction.atomic():
-                candidate.save(update_fields=["status"])
-        except IntegrityError:  # they took another shift at that time meanwhile: keep looking
-            Shift.objects.filter(pk=signup.shift_id).update(places_taken=F("places_taken") - 1)
-            continue
+    _promoted(released.promoted)
+    return released.promoted
+
+
+def _promoted(signups: list[ShiftSignup]) -> None:
+    for candidate in signups:
         _notify(candidate, "signup_promoted")
         _remind(candidate)
-        promoted.append(candidate)
-        break  # one freed place, one promotion
-    return promoted
 
 
 def signup_record_attendance(*, signup: ShiftSignup, hours=None, no_show: bool = False) -> None:
@@ -251,9 +233,14 @@ def volunteer_delete_profile(*, user) -> None:
         ShiftSignup.objects.filter(volunteer=user, shift__ends_at__lte=timezone.now()).update(
             volunteer=None
         )
-        ShiftSignup.objects.filter(volunteer=user).exclude(status=SignupStatus.WITHDRAWN).filter(
-            shift__ends_at__gt=timezone.now()
-        ).update(status=SignupStatus.WITHDRAWN)
+        # Withdrawn one by one through the engine, so that each place they held goes to
+        # the waiting list (in shift order: the engine's locks are always taken in order).
+        coming = ShiftSignup.objects.filter(
+            volunteer=user, status__in=SignupStatus.active(), shift__ends_at__gt=timezone.now()
+        ).order_by("shift_id")
+        for signup in coming:
+            notification_cancel(dedupe_key=f"shift-reminder:{signup.pk}")
+            _promoted(PLACES.release(signup, to=SignupStatus.WITHDRAWN).promoted)
 
 
 def weekly_digest() -> int:
@@ -316,9 +303,9 @@ def member_accept(*, token: str, user) -> OrganisationMember:
     try:
         data = signing.loads(token, salt=INVITE_SALT, max_age=timedelta(days=14))
     except signing.BadSignature:
-        raise SignupRefused(_("The invitation is not valid, or it has expired.")) from None
+        raise DomainError(_("The invitation is not valid, or it has expired.")) from None
     if data["e"] != user.email.lower():
-        raise SignupRefused(
+        raise DomainError(
             _("The invitation was sent to another email address. Sign in with that one.")
         )
     member, _created = OrganisationMember.objects.update_or_create(
@@ -350,32 +337,51 @@ def agreements_remind_expiring(*, within_days: int = 30) -> int:
 @transaction.atomic
 def shift_change_time(*, shift: Shift, starts_at, ends_at) -> int:
     """Move a shift. Everyone signed up is told, and reminders move with it; a volunteer
-    who would now hold two overlapping shifts is taken off this one, and told so."""
+    who would now hold two overlapping shifts is taken off this one, and told so, and the
+    place goes to the waiting list. Returns how many were told."""
+    PLACES.lock(shift.pk)
     shift.starts_at, shift.ends_at = starts_at, ends_at
     shift.save(update_fields=["starts_at", "ends_at"])
-    told = 0
-    for signup in shift.signups.filter(status__in=SignupStatus.active()).select_related(
-        "volunteer"
-    ):
-        signup.during = DateTimeTZRange(starts_at, ends_at, "[)")
+    during = DateTimeTZRange(starts_at, ends_at, "[)")
+    active = list(
+        shift.signups.filter(status__in=SignupStatus.active())
+        .select_related("volunteer")
+        .order_by("created_at", "pk")
+    )
+    # The waiting list first (only confirmed sign-ups hold time, so these cannot clash):
+    # whoever is promoted below is checked against the new time.
+    ShiftSignup.objects.filter(
+        pk__in=[s.pk for s in active if s.status == SignupStatus.WAITLISTED]
+    ).update(during=during)
+    clashing = []
+    for signup in active:
+        signup.during = during
+        if signup.status != SignupStatus.CONFIRMED:
+            continue
         try:
             with transaction.atomic():
                 signup.save(update_fields=["during"])
         except IntegrityError:
-            signup.status = SignupStatus.WITHDRAWN
-            signup.save(update_fields=["status"])
-            if shift.places_taken:
-                Shift.objects.filter(pk=shift.pk).update(places_taken=F("places_taken") - 1)
-            _notify(signup, "shift_changed_conflict")
-            told += 1
+            clashing.append(signup)
+    promoted = []
+    for signup in clashing:
+        promoted += PLACES.release(signup, to=SignupStatus.WITHDRAWN).promoted
+        notification_cancel(dedupe_key=f"shift-reminder:{signup.pk}")
+        _notify(signup, "shift_changed_conflict")
+    promoted_ids = {p.pk for p in promoted}
+    for signup in active:
+        if signup in clashing:
             continue
         notification_cancel(dedupe_key=f"shift-reminder:{signup.pk}")
         Notification.objects.filter(dedupe_key=f"shift-reminder:{signup.pk}").delete()
+        if signup.pk in promoted_ids:
+            signup.status = SignupStatus.CONFIRMED
+            _notify(signup, "signup_promoted")
         if signup.status == SignupStatus.CONFIRMED:
             _remind(signup)
         _notify(signup, "shift_changed")
-        told += 1
-    return told
+    shift.places_taken = PLACES.lock(shift.pk).places_taken
+    return len(active)
 
 
 def shift_message(*, shift: Shift, message: str, by) -> int:
@@ -405,7 +411,7 @@ def signup_check_in(*, signup: ShiftSignup, by=None) -> None:
     themselves, under the rules of ``frivillighet.permissions.check_in_refusal``."""
     refusal = check_in_refusal(by or signup.volunteer, signup)
     if refusal:
-        raise SignupRefused(refusal)
+        raise DomainError(refusal)
     signup.checked_in_at = timezone.now()
     signup.save(update_fields=["checked_in_at"])
 
@@ -413,7 +419,7 @@ def signup_check_in(*, signup: ShiftSignup, by=None) -> None:
 def signup_check_out(*, signup: ShiftSignup, by=None) -> None:
     refusal = check_out_refusal(by or signup.volunteer, signup)
     if refusal:
-        raise SignupRefused(refusal)
+        raise DomainError(refusal)
     signup.checked_out_at = timezone.now()
     seconds = (
         signup.checked_out_at - max(signup.checked_in_at, signup.shift.starts_at)

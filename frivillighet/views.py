@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hubportal import permissions
 from hubportal.core.audit import audit_personal_data
+from hubportal.core.errors import DomainError
 from hubportal.permissions import Action
 from knutepunkt.models import District
 
@@ -106,8 +107,8 @@ def signup(request, shift):
     shift = get_object_or_404(Shift, pk=shift)
     try:
         result = services.shift_signup(shift=shift, volunteer=request.user)
-    except services.SignupRefused as refused:
-        messages.error(request, str(refused))
+    except DomainError as refused:
+        refused.add_to_messages(request)
     else:
         if result.status == SignupStatus.CONFIRMED:
             messages.success(request, _("You are signed up. We have sent you a confirmation."))
@@ -226,8 +227,8 @@ def register_organisation(request):
         districts = data.pop("districts")
         try:
             organisation = services.organisation_register(**data)
-        except services.SignupRefused as refused:
-            form.add_error("org_number", str(refused))
+        except DomainError as refused:
+            refused.add_to_form(form)
         else:
             organisation.districts.set(districts)
             OrganisationMember.objects.create(
@@ -269,7 +270,7 @@ def accept_invitation(request, token):
     if request.method == "POST":
         try:
             member = services.member_accept(token=token, user=request.user)
-        except services.SignupRefused as refused:
+        except DomainError as refused:
             return render(request, "frivillighet/accept.html", {"error": refused}, status=400)
         messages.success(request, _("Welcome to %(name)s!") % {"name": member.organisation.name})
         return redirect(
@@ -306,6 +307,6 @@ def check_in_out(request, signup):
         else:
             services.signup_check_out(signup=signup, by=request.user)
             messages.success(request, _("You are checked out. Thank you!"))
-    except services.SignupRefused as refused:
-        messages.error(request, str(refused))
+    except DomainError as refused:
+        refused.add_to_messages(request)
     return redirect("frivillighet:my_shifts")

@@ -1,9 +1,11 @@
 """Write paths for events: registration, e-mail confirmation for guests, the waiting list
 with automatic promotion, cancellation, and what registrants are told when things change.
 
-Capacity is guarded by PostgreSQL: a place is taken by one conditional UPDATE of the event's
-`places_taken`, and a check constraint keeps it within `capacity`, so concurrent
-registrations can never overfill an event.
+Places and the waiting list are `hubportal.core.capacity`'s (the same engine as volunteer
+shifts): every action locks the event row, counts the confirmed places from the
+registrations and writes the count back, and a check constraint keeps it within
+`capacity`, so concurrent registrations can never overfill an event. A refused action
+raises `DomainError`, its message on the form field it concerns.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from datetime import timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hubportal.core import capacity
+from hubportal.core.errors import DomainError
 from hubportal.notifications.services import (
     Attachment,
     notification_cancel,
@@ -32,9 +35,16 @@ TOKEN_SALT = "innbyggertorg.registration"
 CONFIRM_MAX_AGE = timedelta(days=7)
 REMINDER_BEFORE = timedelta(days=1)
 
-
-class RegistrationError(Exception):
-    """A registration that cannot be made; the message is for the person."""
+# An event's places: confirmed registrations hold them (a group takes its size), the
+# waiting list is promoted in the order people registered.
+PLACES = capacity.Pool(
+    counter=Event,
+    holders=Registration,
+    link="event",
+    holding=RegistrationStatus.CONFIRMED,
+    waiting=RegistrationStatus.WAITLISTED,
+    weight_field="group_size",
+)
 
 
 @dataclass(frozen=True)
@@ -53,14 +63,14 @@ def registration_from_token(
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
     except signing.BadSignature:
-        raise RegistrationError(_("The link is not valid, or it has expired.")) from None
+        raise DomainError(_("The link is not valid, or it has expired.")) from None
     if data.get("a") != action:
-        raise RegistrationError(_("The link is not valid, or it has expired."))
+        raise DomainError(_("The link is not valid, or it has expired."))
     registration = (
         Registration.objects.select_related("event__hub__municipality").filter(pk=data["r"]).first()
     )
     if registration is None:
-        raise RegistrationError(_("This registration no longer exists."))
+        raise DomainError(_("This registration no longer exists."))
     return registration
 
 
@@ -116,51 +126,38 @@ def _schedule_reminder(registration: Registration) -> None:
         )
 
 
-def _take_places(registration: Registration) -> bool:
-    """Take the registration's places if they are free: one conditional UPDATE."""
-    n = registration.group_size
-    return bool(
-        Event.objects.filter(pk=registration.event_id)
-        .filter(Q(capacity__isnull=True) | Q(places_taken__lte=F("capacity") - n))
-        .update(places_taken=F("places_taken") + n)
-    )
-
-
 def _place_or_waitlist(registration: Registration) -> None:
-    has_queue = Registration.objects.filter(
-        event_id=registration.event_id, status=RegistrationStatus.WAITLISTED
-    ).exists()
-    if not has_queue and _take_places(registration):
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.save(update_fields=["status"])
+    """A place if one fits and nobody is waiting; otherwise the waiting list."""
+    if PLACES.take(registration):
         _notify(registration, "registration_confirmed", ics=True)
         _schedule_reminder(registration)
     else:
-        registration.status = RegistrationStatus.WAITLISTED
-        registration.save(update_fields=["status"])
         _notify(registration, "registration_waitlisted")
 
 
 def _check_open(event: Event, group_size: int) -> None:
+    """Whether the event takes this registration now; `event` is locked (PLACES.lock)."""
     if event.registration != RegistrationMode.PORTAL:
-        raise RegistrationError(_("This event has no registration on the portal."))
+        raise DomainError(_("This event has no registration on the portal."))
     if event.status == EventStatus.CANCELLED:
-        raise RegistrationError(_("The event is cancelled."))
+        raise DomainError(_("The event is cancelled."))
     if event.starts_at <= timezone.now():
-        raise RegistrationError(_("The event has already started."))
+        raise DomainError(_("The event has already started."))
     if not 1 <= group_size <= event.max_group_size:
-        raise RegistrationError(
+        raise DomainError(
             _("You can register from 1 to %(max)d people at a time.")
-            % {"max": event.max_group_size}
+            % {"max": event.max_group_size},
+            field="group_size",
         )
-    free = event.free_places
+    free = PLACES.free(event)
     if free is not None and 0 < free < group_size:
-        raise RegistrationError(
+        raise DomainError(
             _(
                 "Only %(free)d places are left. Register fewer people, or wait until the "
                 "event is full to join the waiting list."
             )
-            % {"free": free}
+            % {"free": free},
+            field="group_size",
         )
 
 
@@ -172,12 +169,12 @@ def registration_create(
     they confirm their email address through the link we send. Registering again with the
     same address returns the registration that exists (idempotent)."""
     email = email.strip().lower()
+    event = PLACES.lock(event.pk)  # the checks and the place under one lock
     existing = Registration.objects.filter(
         event=event, email__iexact=email, status__in=RegistrationStatus.active()
     ).first()
     if existing is not None:
         return existing
-    event = Event.objects.get(pk=event.pk)  # current places
     _check_open(event, group_size)
     verified = user is not None and _has_verified_email(user, email)
     registration = Registration(
@@ -187,19 +184,19 @@ def registration_create(
         email=email,
         language=language,
         group_size=group_size,
-        status=RegistrationStatus.CONFIRMED if verified else RegistrationStatus.AWAITING_EMAIL,
+        status=RegistrationStatus.AWAITING_EMAIL,
     )
     try:
-        with transaction.atomic():
-            registration.save()
+        if verified:
+            _place_or_waitlist(registration)
+        else:
+            with transaction.atomic():
+                registration.save()
+            _notify(registration, "registration_confirm_email")
     except IntegrityError:
-        raise RegistrationError(
-            _("This email address is already registered for the event.")
+        raise DomainError(
+            _("This email address is already registered for the event."), field="email"
         ) from None
-    if verified:
-        _place_or_waitlist(registration)
-    else:
-        _notify(registration, "registration_confirm_email")
     return registration
 
 
@@ -212,12 +209,12 @@ def _has_verified_email(user, email: str) -> bool:
 @transaction.atomic
 def registration_confirm_email(*, token: str) -> Registration:
     registration = registration_from_token(token, "confirm", max_age=CONFIRM_MAX_AGE)
-    registration = (
-        Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
-    )
+    event = PLACES.lock(registration.event_id)  # the event before the registration, always
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.event = event
     if registration.status != RegistrationStatus.AWAITING_EMAIL:
         return registration  # a second click changes nothing
-    _check_open(registration.event, registration.group_size)
+    _check_open(event, registration.group_size)
     _place_or_waitlist(registration)
     return registration
 
@@ -225,40 +222,14 @@ def registration_confirm_email(*, token: str) -> Registration:
 @transaction.atomic
 def registration_cancel(*, registration: Registration) -> list[Registration]:
     """Cancel, free the places and promote from the waiting list; returns the promoted."""
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status == RegistrationStatus.CANCELLED:
+    released = PLACES.release(registration, to=RegistrationStatus.CANCELLED)
+    if not released.changed:
         return []
-    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
-    registration.status = RegistrationStatus.CANCELLED
-    registration.save(update_fields=["status"])
     notification_cancel(dedupe_key=f"event-reminder:{registration.pk}")
-    if not was_confirmed:
-        return []
-    Event.objects.filter(pk=registration.event_id).update(
-        places_taken=F("places_taken") - registration.group_size
-    )
-    return _promote_waiting_list(registration.event_id)
-
-
-def _promote_waiting_list(event_id: int) -> list[Registration]:
-    """Strictly first come, first served: promotion stops at the first group that does not
-    fit the free places (it keeps its turn)."""
-    promoted = []
-    waiting = (
-        Registration.objects.select_for_update(skip_locked=True)
-        .select_related("event")
-        .filter(event_id=event_id, status=RegistrationStatus.WAITLISTED)
-        .order_by("created_at")
-    )
-    for candidate in waiting:
-        if not _take_places(candidate):
-            break
-        candidate.status = RegistrationStatus.CONFIRMED
-        candidate.save(update_fields=["status"])
+    for candidate in released.promoted:
         _notify(candidate, "registration_promoted", ics=True)
         _schedule_reminder(candidate)
-        promoted.append(candidate)
-    return promoted
+    return released.promoted
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from hubportal.core.errors import DomainError
 from hubportal.core.ics import ics_response
 from hubportal.core.page_cache import cached_page
 from knutepunkt.models import Hub, Municipality
@@ -99,8 +100,8 @@ def event_page(request, municipality, event):
             registration = services.registration_create(
                 event=event, user=user, language=get_language()[:2], **form.cleaned_data
             )
-        except services.RegistrationError as error:
-            form.add_error(None, str(error))
+        except DomainError as refused:
+            refused.add_to_form(form)
         else:
             return redirect(f"{event.get_absolute_url()}?pameldt={registration.status}")
     context = {
@@ -120,7 +121,7 @@ def registration_confirm(request, token):
         registration = services.registration_from_token(token, "confirm", services.CONFIRM_MAX_AGE)
         if request.method == "POST":
             registration = services.registration_confirm_email(token=token)
-    except services.RegistrationError as error:
+    except DomainError as error:
         return render(request, "innbyggertorg/registration_link.html", {"error": error}, status=400)
     context = {"registration": registration, "action": "confirm", "done": request.method == "POST"}
     return render(request, "innbyggertorg/registration_link.html", context)
@@ -129,7 +130,7 @@ def registration_confirm(request, token):
 def registration_cancel(request, token):
     try:
         registration = services.registration_from_token(token, "cancel")
-    except services.RegistrationError as error:
+    except DomainError as error:
         return render(request, "innbyggertorg/registration_link.html", {"error": error}, status=400)
     if request.method == "POST":
         services.registration_cancel(registration=registration)

@@ -1,6 +1,8 @@
 """Writes for hubs, their opening hours, news and staff. One function per domain action;
 each validates in full, writes in one transaction, and turns a constraint the database
-enforces (a race another check could not see) into a message a person understands."""
+enforces (a race another check could not see) into a message a person understands. A
+refused write raises `DomainError`, each message under the field it concerns (a Django
+`ValidationError`, so the admin's forms read it as they read `full_clean()`)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from typing import Any, NotRequired, TypedDict
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from hubportal.core.errors import DomainError
 
 from .enums import ExceptionKind, SpanState
 from .models import (
@@ -43,19 +47,21 @@ class SpanInput(TypedDict):
 # --------------------------------------------------------------------------- helpers
 
 
-def _explained(error: IntegrityError, model: type[models.Model]) -> ValidationError:
+def _explained(error: IntegrityError, model: type[models.Model]) -> DomainError:
     """The violated constraint's own message (every constraint of this app has one)."""
     constraint_name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
     for constraint in model._meta.constraints:
         if constraint.name == constraint_name:
-            return ValidationError(
-                constraint.get_violation_error_message(), code=constraint.violation_error_code
+            return DomainError.from_validation_error(
+                ValidationError(
+                    constraint.get_violation_error_message(), code=constraint.violation_error_code
+                )
             )
-    return ValidationError(_("The change conflicts with other data; nothing was saved."))
+    return DomainError(_("The change conflicts with other data; nothing was saved."))
 
 
 def _all_problems(*checks: Callable[[], None]) -> None:
-    """Run every check and raise one ValidationError with all their problems, so that a
+    """Run every check and raise one DomainError with all their problems, so that a
     person sees everything wrong at once."""
     errors: dict[str, list[ValidationError]] = {}
     for check in checks:
@@ -70,12 +76,15 @@ def _all_problems(*checks: Callable[[], None]) -> None:
             for field, field_errors in found.items():
                 errors.setdefault(field, []).extend(field_errors)
     if errors:
-        raise ValidationError(errors)
+        raise DomainError.from_validation_error(ValidationError(errors))
 
 
 def _save(instance: models.Model, *, clean: bool = True) -> None:
     if clean:
-        instance.full_clean()
+        try:
+            instance.full_clean()
+        except ValidationError as error:
+            raise DomainError.from_validation_error(error) from error
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction stays usable
             instance.save()
@@ -124,7 +133,7 @@ def opening_hours_period_create(
     spans: Sequence[SpanInput] = (),
 ) -> OpeningHoursPeriod:
     """Regular weekly hours of a hub for a validity period (until further notice when
-    `valid_until` is None). Refused with a ValidationError, nothing saved, when the period
+    `valid_until` is None). Refused with a DomainError, nothing saved, when the period
     overlaps another of the hub's periods or the spans are wrong or overlap."""
     period = OpeningHoursPeriod(hub=hub, name=name, valid_from=valid_from, valid_until=valid_until)
     return _period_saved(period, spans)
@@ -194,8 +203,9 @@ def _exception_saved(
     exception: OpeningHoursException, spans: Sequence[SpanInput]
 ) -> OpeningHoursException:
     if spans and not ExceptionKind(exception.kind).has_hours:
-        raise ValidationError(
-            {"spans": _("A closed exception has no hours; choose special hours to give some.")}
+        raise DomainError(
+            _("A closed exception has no hours; choose special hours to give some."),
+            field="spans",
         )
     rows = [ExceptionSpan(day=span.get("day"), **_span_fields(span)) for span in spans]
 
@@ -236,7 +246,7 @@ def news_item_create(
     elif district is not None:
         municipality = district.municipality
     if municipality is None:
-        raise ValidationError(_("Choose where the news belongs: a municipality, district or hub."))
+        raise DomainError(_("Choose where the news belongs: a municipality, district or hub."))
     item = NewsItem(
         municipality=municipality,
         district=district,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from frivillighet import services
 from frivillighet.enums import SignupStatus
 from frivillighet.models import Activity, OrganisationMember, ShiftSignup, VolunteerProfile
+from hubportal.core.errors import DomainError
 from tests.knutepunkt.factories import DistrictFactory, UserFactory, hub_staff
 
 from .factories import OpportunityFactory, OrganisationFactory, ShiftFactory
@@ -323,7 +324,7 @@ def test_self_check_in__not_allowed_when_the_coordinator_records_attendance():
         status=SignupStatus.CONFIRMED,
         during=(shift.starts_at, shift.ends_at),
     )
-    with pytest.raises(services.SignupRefused):
+    with pytest.raises(DomainError):
         services.signup_check_in(signup=signup)
 
 

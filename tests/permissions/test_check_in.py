@@ -12,6 +12,7 @@ from django.utils import timezone
 from frivillighet import permissions as frivillighet_permissions
 from frivillighet import services
 from frivillighet.enums import SignupStatus
+from hubportal.core.errors import DomainError
 from tests.frivillighet.factories import OpportunityFactory, ShiftFactory
 from tests.knutepunkt.factories import UserFactory
 
@@ -29,7 +30,7 @@ def test_check_in__of_a_sign_up_without_a_place__is_refused_through_the_url(clie
     signup.refresh_from_db()
     assert signup.checked_in_at is None
     assert not frivillighet_permissions.can_check_in(volunteer, signup)
-    with pytest.raises(services.SignupRefused):
+    with pytest.raises(DomainError):
         services.signup_check_in(signup=signup, by=volunteer)
 
 

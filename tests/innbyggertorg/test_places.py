@@ -1,0 +1,84 @@
+"""Event places on the capacity engine, raced on real PostgreSQL: exactly the capacity is
+confirmed, the rest wait in the order they came, and freed places go to them in order."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Sum
+
+from innbyggertorg import services
+from innbyggertorg.enums import RegistrationStatus as S
+from innbyggertorg.models import Event, Registration
+from tests.support.race import race
+
+from .factories import EventFactory
+from .test_registrations import register, verified_user
+
+pytestmark = pytest.mark.django_db
+
+
+def confirmed_places(event) -> int:
+    return (
+        Registration.objects.filter(event=event, status=S.CONFIRMED).aggregate(n=Sum("group_size"))[
+            "n"
+        ]
+        or 0
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_race__groups_for_fewer_places__capacity_confirmed_the_rest_waitlisted_in_order():
+    event = EventFactory(capacity=10, max_group_size=2)
+    users = [verified_user(f"p{n}@example.no") for n in range(14)]
+
+    def sign_up(user):
+        return services.registration_create(
+            event=event, name=user.email, email=user.email, group_size=2, user=user
+        )
+
+    outcomes = race(sign_up, users)
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    confirmed = list(Registration.objects.filter(status=S.CONFIRMED).order_by("created_at"))
+    waiting = list(Registration.objects.filter(status=S.WAITLISTED).order_by("created_at"))
+    assert (len(confirmed), len(waiting)) == (5, 9)
+    assert Event.objects.get(pk=event.pk).places_taken == 10 == confirmed_places(event)
+    # In order: everyone confirmed came before everyone waiting.
+    assert max(r.created_at for r in confirmed) < min(r.created_at for r in waiting)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_race__cancellations_at_once__promote_the_waiting_list_in_order_counter_exact():
+    event = EventFactory(capacity=4, max_group_size=1)
+    holders = [register(event, f"h{n}@example.no") for n in range(4)]
+    waiting = [register(event, f"w{n}@example.no") for n in range(6)]
+    assert {r.status for r in waiting} == {S.WAITLISTED}
+
+    outcomes = race(lambda r: services.registration_cancel(registration=r), holders)
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    promoted = sorted(r.pk for promoted in outcomes for r in promoted)
+    assert promoted == [r.pk for r in waiting[:4]]  # the first four in line, once each
+    assert set(
+        Registration.objects.filter(pk__in=[r.pk for r in waiting[4:]]).values_list(
+            "status", flat=True
+        )
+    ) == {S.WAITLISTED}
+    assert Event.objects.get(pk=event.pk).places_taken == 4 == confirmed_places(event)
+
+
+def test_stale_counter__places_are_counted_from_the_registrations():
+    """A counter that no longer matches (an account deleted with its registration) never
+    decides: the next registration is counted against the registrations themselves."""
+    event = EventFactory(capacity=1)
+    gone = register(event, "gone@example.no")
+    gone.user.delete()  # the registration goes with the account; the counter stayed at 1
+    assert Event.objects.get(pk=event.pk).places_taken == 1
+    assert register(event, "next@example.no").status == S.CONFIRMED
+    assert Event.objects.get(pk=event.pk).places_taken == 1 == confirmed_places(event)
+
+
+def test_stale_counter__too_low_never_overfills():
+    event = EventFactory(capacity=1)
+    register(event, "a@example.no")
+    Event.objects.filter(pk=event.pk).update(places_taken=0)  # wrong, e.g. an old admin form
+    assert register(event, "b@example.no").status == S.WAITLISTED
+    assert Event.objects.get(pk=event.pk).places_taken == 1 == confirmed_places(event)
