@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
+from hubportal.core.admin import CapacityAdminForm, ScopedModelAdmin, ScopedTabularInline
 
 from . import services
 from .enums import ListingStatus
@@ -73,8 +73,13 @@ class SignupInline(ScopedTabularInline):
         return False
 
 
+class ShiftAdminForm(CapacityAdminForm):
+    places = services.PLACES
+
+
 @admin.register(Shift)
 class ShiftAdmin(ScopedModelAdmin):
+    form = ShiftAdminForm
     list_display = ["opportunity", "starts_at", "capacity", "places_taken", "is_cancelled"]
     list_filter = ["is_cancelled"]
     list_select_related = ["opportunity"]
@@ -86,9 +91,11 @@ class ShiftAdmin(ScopedModelAdmin):
         if change and {"starts_at", "ends_at"} & set(form.changed_data):
             # Through the service, so those signed up are told and reminders move.
             services.shift_change_time(shift=obj, starts_at=obj.starts_at, ends_at=obj.ends_at)
-            obj.refresh_from_db()
-            form.changed_data = [f for f in form.changed_data if f not in ("starts_at", "ends_at")]
+        if change:  # the places as counted now, under the lock
+            obj.places_taken = services.PLACES.recount(obj.pk)
         super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            services.shift_change_capacity(shift=obj, capacity=obj.capacity)  # promotes
 
     @admin.action(
         description=_("Cancel the selected shifts and tell those signed up"), permissions=["change"]

@@ -335,6 +335,15 @@ def agreements_remind_expiring(*, within_days: int = 30) -> int:
 
 
 @transaction.atomic
+def shift_change_capacity(*, shift: Shift, capacity: int) -> list[ShiftSignup]:
+    """More volunteers needed: the waiting list moves up in order (they are told); fewer
+    than are signed up is refused on the capacity field. Returns the promoted."""
+    promoted = PLACES.resize(shift, capacity)
+    _promoted(promoted)
+    return promoted
+
+
+@transaction.atomic
 def shift_change_time(*, shift: Shift, starts_at, ends_at) -> int:
     """Move a shift. Everyone signed up is told, and reminders move with it; a volunteer
     who would now hold two overlapping shifts is taken off this one, and told so, and the

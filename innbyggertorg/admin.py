@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
-from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
+from hubportal.core.admin import CapacityAdminForm, ScopedModelAdmin, ScopedTabularInline
 from hubportal.core.audit import audit_personal_data
 from hubportal.permissions import Action
 from knutepunkt.models import Hub
@@ -96,8 +96,13 @@ class RegistrationInline(ScopedTabularInline):
         return False
 
 
+class EventAdminForm(CapacityAdminForm):
+    places = services.PLACES
+
+
 @admin.register(Event)
 class EventAdmin(ScopedModelAdmin):
+    form = EventAdminForm
     list_display = ["title", "hub", "starts_at", "status", "capacity", "places_taken"]
     list_filter = ["status", "category", "audience", "hub__municipality"]
     search_fields = ["title", "description"]
@@ -108,7 +113,11 @@ class EventAdmin(ScopedModelAdmin):
     readonly_fields = ["places_taken"]
 
     def save_model(self, request, obj, form, change):
+        if change:  # the places as counted now, under the lock
+            obj.places_taken = services.PLACES.recount(obj.pk)
         super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            services.event_change_capacity(event=obj, capacity=obj.capacity)  # promotes
         if change:
             # Registrants hear about what affects them (time, place, cancellation).
             services.event_changed(event=obj, changed_fields=set(form.changed_data))

@@ -357,6 +357,8 @@ class Registration(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    # When they joined the waiting list: its order (set by the capacity engine).
+    queued_at = models.DateTimeField(_("on the waiting list since"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")

@@ -36,7 +36,8 @@ CONFIRM_MAX_AGE = timedelta(days=7)
 REMINDER_BEFORE = timedelta(days=1)
 
 # An event's places: confirmed registrations hold them (a group takes its size), the
-# waiting list is promoted in the order people registered.
+# waiting list is promoted in the order people joined it (a guest joins when they confirm
+# their email address, not when they first filled in the form).
 PLACES = capacity.Pool(
     counter=Event,
     holders=Registration,
@@ -44,6 +45,8 @@ PLACES = capacity.Pool(
     holding=RegistrationStatus.CONFIRMED,
     waiting=RegistrationStatus.WAITLISTED,
     weight_field="group_size",
+    order=("queued_at", "created_at", "pk"),
+    queued_field="queued_at",
 )
 
 
@@ -230,6 +233,17 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
         _notify(candidate, "registration_promoted", ics=True)
         _schedule_reminder(candidate)
     return released.promoted
+
+
+@transaction.atomic
+def event_change_capacity(*, event: Event, capacity: int | None) -> list[Registration]:
+    """New places go to the waiting list in order (they are told); a capacity below the
+    places taken is refused on the capacity field. Returns the promoted."""
+    promoted = PLACES.resize(event, capacity)
+    for candidate in promoted:
+        _notify(candidate, "registration_promoted", ics=True)
+        _schedule_reminder(candidate)
+    return promoted
 
 
 @transaction.atomic

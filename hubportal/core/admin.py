@@ -3,6 +3,7 @@ only what their scope allows, and choice lists offer only their own hubs."""
 
 from __future__ import annotations
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,8 @@ from django.db import models
 from django.http import Http404
 
 from hubportal import permissions
+from hubportal.core.capacity import Pool
+from hubportal.core.errors import DomainError
 from hubportal.permissions import Action
 
 
@@ -105,3 +108,21 @@ class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
 
 class ScopedStackedInline(ScopedAdminMixin, admin.StackedInline):
     pass
+
+
+class CapacityAdminForm(forms.ModelForm):
+    """The form of a model with places (an event, a shift): a capacity below the places
+    taken is refused on the field, instead of by the database's check constraint. The
+    check locks the row until the admin's transaction ends, so the save sees the same
+    count."""
+
+    places: Pool  # the app's pool, e.g. innbyggertorg.services.PLACES
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and "capacity" in self.changed_data:
+            try:
+                self.places.check_capacity(self.instance.pk, data.get("capacity"))
+            except DomainError as refused:
+                refused.add_to_form(self)
+        return data

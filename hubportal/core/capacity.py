@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
@@ -47,6 +48,10 @@ class Pool:
     status_field: str = "status"
     weight_field: str | None = None  # e.g. "group_size"; None: each holder takes one place
     order: tuple[str, ...] = ("created_at", "pk")  # the waiting list's order
+    # Where a holder's time of joining the waiting list is written, when it can join later
+    # than it was created (a guest who confirms their email days after registering);
+    # `order` should then start with it.
+    queued_field: str | None = None
     capacity_field: str = "capacity"  # None in a row: no limit
     taken_field: str = "places_taken"
 
@@ -62,6 +67,11 @@ class Pool:
         if self.weight_field is None:
             return holding.count()
         return holding.aggregate(n=Sum(self.weight_field))["n"] or 0
+
+    def recount(self, counter_id: int) -> int:
+        """Lock the counter and count its places: what a save of the counter row must write
+        (never the count read before the lock, which another action may have changed)."""
+        return self.taken(self.lock(counter_id).pk)
 
     def free(self, counter: models.Model) -> int | None:
         """Free places under the lock (None: no limit)."""
@@ -88,11 +98,15 @@ class Pool:
         fits = self._fits(counter, taken, self._weight(holder))
         gets_place = fits and not self.has_queue(counter.pk, besides=holder.pk)
         setattr(holder, self.status_field, self.holding if gets_place else self.waiting)
+        changed = [self.status_field]
+        if not gets_place and self.queued_field:
+            setattr(holder, self.queued_field, timezone.now())
+            changed.append(self.queued_field)
         with transaction.atomic():  # a savepoint: a refused holder leaves nothing behind
             if holder.pk is None:
                 holder.save()
             else:
-                holder.save(update_fields=[self.status_field])
+                holder.save(update_fields=changed)
             self._write(counter, taken + (self._weight(holder) if gets_place else 0))
         return gets_place
 
@@ -138,20 +152,25 @@ class Pool:
         self._write(counter, taken)
         return promoted
 
-    def resize(self, counter: models.Model, capacity: int | None) -> list[models.Model]:
-        """Set a new capacity and promote into any places it adds. Returns the promoted;
-        refused (nothing saved) when more places than that are held."""
-        locked = self.lock(counter.pk)
-        taken = self.taken(locked.pk)
+    def check_capacity(self, counter_id: int, capacity: int | None) -> None:
+        """Refuse a capacity below the places held (DomainError on the capacity field).
+        The counter stays locked until the transaction ends, so a change made after this
+        check in the same transaction (an admin form, then its save) sees the same count."""
+        taken = self.taken(self.lock(counter_id).pk)
         if capacity is not None and capacity < taken:
             raise DomainError(
                 _("%(n)d places are taken, so there must be at least %(n)d.") % {"n": taken},
                 field=self.capacity_field,
             )
-        setattr(counter, self.capacity_field, capacity)
+
+    def resize(self, counter: models.Model, capacity: int | None) -> list[models.Model]:
+        """Set a new capacity and promote into any places it adds; returns the promoted.
+        Refused (nothing saved) when more places than that are held."""
+        self.check_capacity(counter.pk, capacity)
         self.counter.objects.filter(pk=counter.pk).update(**{self.capacity_field: capacity})
+        setattr(counter, self.capacity_field, capacity)
         promoted = self.fill(counter.pk)
-        setattr(counter, self.taken_field, getattr(self.lock(counter.pk), self.taken_field))
+        setattr(counter, self.taken_field, self.taken(counter.pk))
         return promoted
 
     # ----------------------------------------------------------------- helpers

@@ -21,6 +21,7 @@ from innbyggertorg.models import Registration
 from knutepunkt import services as hub_services
 from knutepunkt.opening_hours import OSLO
 from tests.booking.factories import ResourceFactory
+from tests.booking.test_views import evening, form
 from tests.frivillighet.factories import OpportunityFactory, ShiftFactory
 from tests.innbyggertorg.factories import EventFactory
 from tests.innbyggertorg.test_registrations import register
@@ -145,28 +146,9 @@ def citizen(client):
     return user
 
 
-def booking_form(start, **extra):
-    local = timezone.localtime(start)
-    return {
-        "day": local.date().isoformat(),
-        "start": local.strftime("%H:%M"),
-        "minutes": "120",
-        "purpose": "Sjakklubb",
-        "attendees": "10",
-        "repeat": "none",
-        **extra,
-    }
-
-
-def evening(days=3):
-    return (timezone.localtime() + timedelta(days=days)).replace(
-        hour=18, minute=0, second=0, microsecond=0
-    )
-
-
 def test_booking__too_many_people__message_on_the_attendees_field(client, citizen):
     room = ResourceFactory(capacity=20)
-    response = client.post(f"/rom/{room.pk}/book/", booking_form(evening(), attendees="999"))
+    response = client.post(f"/rom/{room.pk}/book/", form(evening(), attendees="999"))
     assert response.status_code == 400
     page = response.content.decode()
     assert field_errors(page, "attendees") == ["Rommet tar høyst 20 personer."]
@@ -183,7 +165,7 @@ def test_booking__a_taken_time__named_by_its_time_at_the_top(client, citizen):
         times=[(start, start + timedelta(hours=2))],
         purpose="Kor",
     )
-    response = client.post(f"/rom/{room.pk}/book/", booking_form(start))
+    response = client.post(f"/rom/{room.pk}/book/", form(start))
     assert response.status_code == 400
     (message,) = form_errors(response.content.decode())
     assert message.startswith(f"{start:%d.%m.%Y} 18:00: Salen er allerede booket")
@@ -197,7 +179,7 @@ def test_booking__over_the_cap__one_message_for_the_whole_booking(client, citize
         times=[(evening(2), evening(2) + timedelta(hours=2))],
         purpose="X",
     )
-    response = client.post(f"/rom/{room.pk}/book/", booking_form(evening(4)))
+    response = client.post(f"/rom/{room.pk}/book/", form(evening(4)))
     assert response.status_code == 400
     assert form_errors(response.content.decode()) == [
         "Du kan ha høyst 1 kommende bookinger av denne ressursen."

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from frivillighet import services
 from frivillighet.enums import SignupStatus as S
 from frivillighet.models import Shift, ShiftSignup, VolunteerProfile
 from hubportal.notifications.models import Notification
-from tests.knutepunkt.factories import UserFactory
+from tests.knutepunkt.factories import UserFactory, hub_staff
+from tests.support.forms import form_data
 from tests.support.race import race
 
 from .factories import ShiftFactory
@@ -143,3 +145,61 @@ def test_withdrawing_a_waitlisted_signup__frees_no_place_and_promotes_nobody():
     assert services.shift_withdraw(signup=ShiftSignup.objects.get(volunteer=first)) == []
     assert status(shift, second) == S.WAITLISTED
     assert places(shift) == (1, 1)
+
+
+# --------------------------------------------------------------------------- the admin
+
+
+def change_shift(client, shift, **changes):
+    url = f"/admin/frivillighet/shift/{shift.pk}/change/"
+    page = client.get(url).content.decode()
+    return client.post(url, form_data(page, "shift_form", **changes))
+
+
+def test_admin__more_volunteers_needed__the_waiting_list_moves_up_and_is_told(client):
+    shift = ShiftFactory(capacity=1)
+    first, waiting = UserFactory(), UserFactory()
+    for user in (first, waiting):
+        services.shift_signup(shift=shift, volunteer=user)
+    client.force_login(hub_staff(shift.opportunity.hub))
+    response = change_shift(client, shift, capacity="2")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert status(shift, waiting) == S.CONFIRMED
+    assert places(shift) == (2, 2)
+    assert told(waiting, "signup_promoted")
+
+
+def test_admin__fewer_than_signed_up__refused_on_the_capacity_field(client):
+    shift = ShiftFactory(capacity=2)
+    for _ in range(2):
+        services.shift_signup(shift=shift, volunteer=UserFactory())
+    client.force_login(hub_staff(shift.opportunity.hub))
+    response = change_shift(client, shift, capacity="1")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["capacity"] == [
+        "2 plasser er tatt, så det må være minst 2."
+    ]
+    assert Shift.objects.get(pk=shift.pk).capacity == 2
+
+
+def test_admin__moved_and_more_volunteers_at_once__both_saved(client):
+    """Moving a shift reloaded it from the database before saving the form, so every other
+    change made with the move (here: the places) was silently lost."""
+    shift = ShiftFactory(capacity=1)
+    client.force_login(hub_staff(shift.opportunity.hub))
+    page = client.get(f"/admin/frivillighet/shift/{shift.pk}/change/").content.decode()
+    data = form_data(page, "shift_form")
+    later = timezone.localtime(shift.starts_at + timedelta(days=1)).replace(microsecond=0)
+    data.update(
+        {
+            "starts_at_0": later.strftime("%Y-%m-%d"),
+            "starts_at_1": later.strftime("%H:%M:%S"),
+            "ends_at_0": later.strftime("%Y-%m-%d"),
+            "ends_at_1": (later + timedelta(hours=2)).strftime("%H:%M:%S"),
+            "capacity": "4",
+        }
+    )
+    response = client.post(f"/admin/frivillighet/shift/{shift.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    shift.refresh_from_db()
+    assert (shift.starts_at, shift.capacity) == (later, 4)

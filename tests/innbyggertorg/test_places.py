@@ -6,9 +6,12 @@ from __future__ import annotations
 import pytest
 from django.db.models import Sum
 
+from hubportal.notifications.models import Notification
 from innbyggertorg import services
 from innbyggertorg.enums import RegistrationStatus as S
 from innbyggertorg.models import Event, Registration
+from tests.knutepunkt.factories import hub_staff
+from tests.support.forms import form_data
 from tests.support.race import race
 
 from .factories import EventFactory
@@ -82,3 +85,53 @@ def test_stale_counter__too_low_never_overfills():
     Event.objects.filter(pk=event.pk).update(places_taken=0)  # wrong, e.g. an old admin form
     assert register(event, "b@example.no").status == S.WAITLISTED
     assert Event.objects.get(pk=event.pk).places_taken == 1 == confirmed_places(event)
+
+
+def test_guest_who_confirms_later__joins_the_waiting_list_behind_those_already_on_it():
+    """The waiting list's order is when one joined it: a guest who confirms their address
+    days after filling in the form does not jump those who were waiting meanwhile."""
+    event = EventFactory(capacity=1)
+    holder = register(event, "a@example.no")
+    guest = register(event, "gjest@example.no", verified=False)  # fills in the form first
+    waiting = register(event, "b@example.no")
+    assert waiting.status == S.WAITLISTED
+    token = services.registration_token(guest, "confirm")
+    assert services.registration_confirm_email(token=token).status == S.WAITLISTED
+    assert [r.pk for r in services.registration_cancel(registration=holder)] == [waiting.pk]
+    assert Registration.objects.get(pk=guest.pk).status == S.WAITLISTED
+
+
+# --------------------------------------------------------------------------- the admin
+
+
+def change_event(client, event, **changes):
+    url = f"/admin/innbyggertorg/event/{event.pk}/change/"
+    page = client.get(url).content.decode()
+    return client.post(url, form_data(page, "event_form", **changes))
+
+
+def test_admin__more_places__the_waiting_list_moves_up_in_order_and_is_told(client):
+    event = EventFactory(capacity=1)
+    register(event, "a@example.no")
+    first, second = register(event, "b@example.no"), register(event, "c@example.no")
+    client.force_login(hub_staff(event.hub))
+    response = change_event(client, event, capacity="2")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Registration.objects.get(pk=first.pk).status == S.CONFIRMED
+    assert Registration.objects.get(pk=second.pk).status == S.WAITLISTED
+    assert Event.objects.get(pk=event.pk).places_taken == 2 == confirmed_places(event)
+    assert Notification.objects.filter(
+        to_address="b@example.no", template="innbyggertorg/email/registration_promoted"
+    ).exists()
+
+
+def test_admin__fewer_places_than_are_taken__refused_on_the_capacity_field(client):
+    event = EventFactory(capacity=3)
+    register(event, "a@example.no", group_size=2)
+    client.force_login(hub_staff(event.hub))
+    response = change_event(client, event, capacity="1")
+    assert response.status_code == 200  # the form again, not an error page
+    assert response.context["adminform"].form.errors["capacity"] == [
+        "2 plasser er tatt, så det må være minst 2."
+    ]
+    assert Event.objects.get(pk=event.pk).capacity == 3
