@@ -3,7 +3,11 @@ savepoint; PostgreSQL's exclusion constraint refuses a clash, and the clash is r
 name and time instead of an error page. A refused booking raises `DomainError` with one
 problem per time. The cap on a person's upcoming bookings of a resource is counted by
 `hubportal.core.capacity.cap_left`, under a lock on (resource, person) in the booking's
-own transaction."""
+own transaction.
+
+Each action that changes which times are free makes the cached week views and free-room
+searches stale itself, after commit (no signal follows saves: cancelling one time of a
+series is an ``.update()``)."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from django.utils.translation import gettext as _
 from frivillighet.selectors import active_agreement
 from hubportal.core import capacity
 from hubportal.core.errors import DomainError, Problem
+from hubportal.core.page_cache import invalidate_after_commit
 from hubportal.notifications.services import (
     Attachment,
     notification_cancel,
@@ -172,6 +177,7 @@ def booking_create(
             _notify_staff(booking)
         else:
             _schedule_reminders(booking)
+        invalidate_after_commit(resource.municipality_id)  # displaced times included
     return result
 
 
@@ -330,6 +336,7 @@ def booking_cancel(
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status"])
     _notify_booking(booking, "booking_cancelled")
+    invalidate_after_commit(booking.resource.municipality_id)
     return len({o.starts_at for o in targets})
 
 
@@ -354,6 +361,7 @@ def booking_decide(*, booking: Booking, by, approve: bool, reason: str = "") -> 
         booking.rejection_reason = reason
     booking.save(update_fields=["status", "rejection_reason"])
     _notify_booking(booking, "booking_approved" if approve else "booking_rejected")
+    invalidate_after_commit(booking.resource.municipality_id)
 
 
 def calendar_feed_renew(*, user) -> str:

@@ -5,7 +5,6 @@ from django.utils.translation import ngettext
 from hubportal.core.admin import CapacityAdminForm, ScopedModelAdmin, ScopedTabularInline
 
 from . import services
-from .enums import ListingStatus
 from .models import (
     Activity,
     CooperationAgreement,
@@ -38,7 +37,7 @@ class OrganisationAdmin(ScopedModelAdmin):
         description=_("List the selected organisations in the directory"), permissions=["change"]
     )
     def approve_listing(self, request, queryset):
-        count = queryset.update(listing=ListingStatus.APPROVED)
+        count = services.organisation_approve_listings(organisations=queryset)
         self.message_user(
             request,
             ngettext("%(n)d organisation listed.", "%(n)d organisations listed.", count)
@@ -87,15 +86,10 @@ class ShiftAdmin(ScopedModelAdmin):
     inlines = [SignupInline]
     actions = ["cancel_shifts"]
 
-    def save_model(self, request, obj, form, change):
-        if change and {"starts_at", "ends_at"} & set(form.changed_data):
-            # Through the service, so those signed up are told and reminders move.
-            services.shift_change_time(shift=obj, starts_at=obj.starts_at, ends_at=obj.ends_at)
-        if change:  # the places as counted now, under the lock
-            obj.places_taken = services.PLACES.recount(obj.pk)
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            services.shift_change_capacity(shift=obj, capacity=obj.capacity)  # promotes
+    def save_object(self, request, obj, form, change):
+        # A new time: those signed up are told and reminders move; places are counted
+        # under the lock; a new capacity promotes from the waiting list.
+        services.shift_save(shift=obj, changed_fields=set(form.changed_data) if change else set())
 
     @admin.action(
         description=_("Cancel the selected shifts and tell those signed up"), permissions=["change"]
@@ -154,6 +148,13 @@ class VolunteerProfileAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self._allowed(request)
+
+    def save_model(self, request, obj, form, change):
+        services.volunteer_profile_record_police_certificate(
+            profile=obj,
+            checked_on=obj.police_certificate_checked_on,
+            valid_until=obj.police_certificate_valid_until,
+        )
 
     def has_view_permission(self, request, obj=None):
         return self._allowed(request)

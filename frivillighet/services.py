@@ -3,7 +3,11 @@ promotion from the waiting list, attendance.
 
 Places and the waiting list are `hubportal.core.capacity`'s (the same engine as event
 registrations): the shift row is locked, confirmed sign-ups are counted, and the count is
-written back. A refused action raises `DomainError`."""
+written back. A refused action raises `DomainError`.
+
+Each action that changes what the public sees (an organisation listed in the directory and
+found by search) makes the cached pages stale and updates the search index itself, after
+commit (no signal follows saves)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import F
@@ -23,11 +28,13 @@ from stdnum.no import orgnr
 
 from hubportal.core import capacity
 from hubportal.core.errors import DomainError
+from hubportal.core.page_cache import invalidate_after_commit
 from hubportal.notifications.models import Notification
 from hubportal.notifications.services import notification_cancel, notification_enqueue
+from hubportal.search.services import search_index_after_commit
 from knutepunkt.opening_hours import localise
 
-from .enums import AgreementStatus, SignupStatus
+from .enums import AgreementStatus, ListingStatus, MemberRole, SignupStatus
 from .models import (
     CooperationAgreement,
     Organisation,
@@ -54,10 +61,19 @@ PLACES = capacity.Pool(
 )
 
 
+@transaction.atomic
 def organisation_register(
-    *, municipality, name: str, org_number: str, kind: str, **fields
+    *,
+    municipality,
+    name: str,
+    org_number: str,
+    kind: str,
+    districts=(),
+    coordinator=None,
+    **fields,
 ) -> Organisation:
-    """An organisation asks to be listed; it shows in the directory once staff approve."""
+    """An organisation asks to be listed; it shows in the directory once staff approve.
+    The person who asks becomes its coordinator, in the same transaction."""
     if not orgnr.is_valid(org_number):
         raise DomainError(
             _("An organisation number has nine digits with a valid check digit, e.g. 974760673."),
@@ -70,9 +86,35 @@ def organisation_register(
         kind=kind,
         **fields,
     )
-    organisation.full_clean()
+    try:
+        organisation.full_clean()  # e.g. an organisation number that is registered already
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error) from error
     organisation.save()
+    organisation.districts.set(districts)
+    if coordinator is not None:
+        OrganisationMember.objects.create(
+            organisation=organisation, user=coordinator, role=MemberRole.COORDINATOR
+        )
     return organisation
+
+
+@transaction.atomic
+def organisation_approve_listings(*, organisations) -> int:
+    """List organisations in the directory (staff approve their requests); they are found by
+    search at once. Returns how many were not listed before."""
+    waiting = list(
+        Organisation.objects.select_for_update()
+        .filter(pk__in=[organisation.pk for organisation in organisations])
+        .exclude(listing=ListingStatus.APPROVED)
+    )
+    for organisation in waiting:
+        organisation.listing = ListingStatus.APPROVED
+        organisation.save(update_fields=["listing"])
+        search_index_after_commit(obj=organisation)
+    if waiting:
+        invalidate_after_commit(*{organisation.municipality_id for organisation in waiting})
+    return len(waiting)
 
 
 def _age_on(birth_date: date, day: date) -> int:
@@ -189,6 +231,7 @@ def _shift_hours(shift: Shift):
     return Decimal(str(round((shift.ends_at - shift.starts_at).total_seconds() / 3600, 2)))
 
 
+@transaction.atomic
 def shifts_from_template(*, template, weeks: int = 4) -> list[Shift]:
     """Create the shifts of the coming weeks from a template (existing ones are kept)."""
     today = timezone.localdate()
@@ -435,3 +478,45 @@ def signup_check_out(*, signup: ShiftSignup, by=None) -> None:
     ).total_seconds()
     signup.hours = Decimal(str(round(max(seconds, 0) / 3600, 2)))
     signup.save(update_fields=["checked_out_at", "hours"])
+
+
+@transaction.atomic
+def shift_save(*, shift: Shift, changed_fields: set[str] = frozenset()) -> Shift:
+    """Create a shift, or save one changed in the admin (with the fields its form changed).
+    A new time goes through shift_change_time (those signed up are told, reminders move);
+    the places are counted under the shift's lock, never taken from the object (read
+    before a volunteer may have taken one); a new capacity promotes from the waiting list."""
+    if shift.pk is None:
+        shift.save()
+        return shift
+    if {"starts_at", "ends_at"} & set(changed_fields):
+        shift_change_time(shift=shift, starts_at=shift.starts_at, ends_at=shift.ends_at)
+    shift.places_taken = PLACES.recount(shift.pk)
+    shift.save()
+    if "capacity" in changed_fields:
+        shift_change_capacity(shift=shift, capacity=shift.capacity)
+    return shift
+
+
+@transaction.atomic
+def volunteer_profile_save(*, user, districts=(), **fields) -> VolunteerProfile:
+    """The volunteer's own profile: skills, languages, districts, availability, consent."""
+    profile = VolunteerProfile.objects.filter(user=user).first() or VolunteerProfile(user=user)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save()
+    profile.districts.set(districts)
+    return profile
+
+
+@transaction.atomic
+def volunteer_profile_record_police_certificate(
+    *, profile: VolunteerProfile, checked_on: date | None, valid_until: date | None
+) -> VolunteerProfile:
+    """A coordinator records that a police certificate was checked, and until when it is
+    valid (never the certificate itself)."""
+    profile.police_certificate_checked_on = checked_on
+    profile.police_certificate_valid_until = valid_until
+    profile.save(update_fields=["police_certificate_checked_on", "police_certificate_valid_until"])
+    return profile

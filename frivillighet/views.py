@@ -23,7 +23,6 @@ from .models import (
     Activity,
     Opportunity,
     Organisation,
-    OrganisationMember,
     Shift,
     ShiftSignup,
     VolunteerProfile,
@@ -210,7 +209,7 @@ def profile(request):
         )
         return redirect("frivillighet:directory")
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.volunteer_profile_save(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your volunteer profile is saved."))
         return redirect("frivillighet:profile")
     return render(
@@ -223,17 +222,11 @@ def register_organisation(request):
     """An association asks to be listed in the directory; staff approve."""
     form = OrganisationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        districts = data.pop("districts")
         try:
-            organisation = services.organisation_register(**data)
+            services.organisation_register(coordinator=request.user, **form.cleaned_data)
         except DomainError as refused:
             refused.add_to_form(form)
         else:
-            organisation.districts.set(districts)
-            OrganisationMember.objects.create(
-                organisation=organisation, user=request.user, role="coordinator"
-            )
             messages.success(
                 request,
                 _(

@@ -112,15 +112,10 @@ class EventAdmin(ScopedModelAdmin):
     actions = ["export_attendees"]
     readonly_fields = ["places_taken"]
 
-    def save_model(self, request, obj, form, change):
-        if change:  # the places as counted now, under the lock
-            obj.places_taken = services.PLACES.recount(obj.pk)
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            services.event_change_capacity(event=obj, capacity=obj.capacity)  # promotes
-        if change:
-            # Registrants hear about what affects them (time, place, cancellation).
-            services.event_changed(event=obj, changed_fields=set(form.changed_data))
+    def save_object(self, request, obj, form, change):
+        # Places are counted under the lock; a new capacity promotes from the waiting list;
+        # registrants hear about what affects them (time, place, cancellation).
+        services.event_save(event=obj, changed_fields=set(form.changed_data) if change else None)
 
     @admin.action(description=_("Download the attendee list (CSV)"))
     def export_attendees(self, request, queryset):

@@ -6,6 +6,9 @@ shifts): every action locks the event row, counts the confirmed places from the
 registrations and writes the count back, and a check constraint keeps it within
 `capacity`, so concurrent registrations can never overfill an event. A refused action
 raises `DomainError`, its message on the form field it concerns.
+
+Each action that changes what the public sees (an event, its free places) makes the cached
+pages stale and updates the search index itself, after commit (no signal follows saves).
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from django.utils.translation import gettext as _
 
 from hubportal.core import capacity
 from hubportal.core.errors import DomainError
+from hubportal.core.page_cache import invalidate_after_commit
 from hubportal.notifications.services import (
     Attachment,
     notification_cancel,
     notification_enqueue,
     notification_reschedule,
 )
+from hubportal.search.services import search_index_after_commit
 
 from .calendar import event_calendar
 from .enums import EventStatus, RegistrationMode, RegistrationStatus
@@ -200,6 +205,8 @@ def registration_create(
         raise DomainError(
             _("This email address is already registered for the event."), field="email"
         ) from None
+    if verified:
+        invalidate_after_commit(event.municipality_id)  # fewer free places
     return registration
 
 
@@ -219,6 +226,7 @@ def registration_confirm_email(*, token: str) -> Registration:
         return registration  # a second click changes nothing
     _check_open(event, registration.group_size)
     _place_or_waitlist(registration)
+    invalidate_after_commit(registration.event.municipality_id)  # fewer free places
     return registration
 
 
@@ -232,6 +240,7 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     for candidate in released.promoted:
         _notify(candidate, "registration_promoted", ics=True)
         _schedule_reminder(candidate)
+    invalidate_after_commit(registration.event.municipality_id)  # places freed, or taken again
     return released.promoted
 
 
@@ -243,7 +252,26 @@ def event_change_capacity(*, event: Event, capacity: int | None) -> list[Registr
     for candidate in promoted:
         _notify(candidate, "registration_promoted", ics=True)
         _schedule_reminder(candidate)
+    invalidate_after_commit(event.municipality_id)  # more (or fewer) free places
     return promoted
+
+
+@transaction.atomic
+def event_save(*, event: Event, changed_fields: set[str] | None = None) -> Event:
+    """Create an event, or save a changed one (the admin passes the event its form filled
+    in, and which fields it changed). The places are counted under the event's lock, never
+    taken from the object (read before a registration may have taken one); a new capacity
+    promotes from the waiting list; registrants are told what affects them."""
+    if event.pk is not None:
+        event.places_taken = PLACES.recount(event.pk)
+    event.save()
+    if changed_fields and "capacity" in changed_fields:
+        event_change_capacity(event=event, capacity=event.capacity)
+    invalidate_after_commit(event.municipality_id)
+    search_index_after_commit(obj=event)
+    if changed_fields is not None:
+        event_changed(event=event, changed_fields=changed_fields)
+    return event
 
 
 @transaction.atomic

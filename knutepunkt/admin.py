@@ -10,6 +10,7 @@ from hubportal import permissions
 from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
 from hubportal.permissions import Action
 
+from . import services
 from .models import (
     District,
     ExceptionSpan,
@@ -182,11 +183,11 @@ class NewsItemAdmin(ScopedModelAdmin):
             form.base_fields["hub"].required = True
         return form
 
-    def save_model(self, request, obj, form, change):
-        if obj.hub_id:
-            obj.district_id = obj.hub.district_id
-            obj.municipality_id = obj.hub.municipality_id
-        super().save_model(request, obj, form, change)
+    def save_object(self, request, obj, form, change):
+        services.news_item_save(item=obj)  # a hub's news belongs to its district and municipality
+
+    def delete_object(self, request, obj):
+        services.news_item_delete(item=obj)
 
 
 class StaffMembershipForm(forms.ModelForm):
@@ -215,15 +216,6 @@ class StaffMembershipForm(forms.ModelForm):
         self.instance.user = user
         return email
 
-    def save(self, commit=True):
-        membership = super().save(commit=False)
-        if not membership.user.is_staff:
-            membership.user.is_staff = True
-            membership.user.save(update_fields=["is_staff"])
-        if commit:
-            membership.save()
-        return membership
-
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(ScopedModelAdmin):
@@ -232,3 +224,9 @@ class StaffMembershipAdmin(ScopedModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user", "municipality", "hub"]
+
+    def save_object(self, request, obj, form, change):
+        services.staff_membership_save(membership=obj)  # the person gets access to the admin
+
+    def delete_object(self, request, obj):
+        services.staff_membership_revoke(membership=obj)

@@ -2,7 +2,10 @@
 each validates in full, writes in one transaction, and turns a constraint the database
 enforces (a race another check could not see) into a message a person understands. A
 refused write raises `DomainError`, each message under the field it concerns (a Django
-`ValidationError`, so the admin's forms read it as they read `full_clean()`)."""
+`ValidationError`, so the admin's forms read it as they read `full_clean()`).
+
+Each action that changes what the public sees makes the municipality's cached pages stale
+and updates the search index itself, after commit (no signal follows saves)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from hubportal.core.errors import DomainError
+from hubportal.core.page_cache import invalidate_after_commit
+from hubportal.search.services import search_index_after_commit
 
 from .enums import ExceptionKind, SpanState
 from .models import (
@@ -160,7 +165,8 @@ def _period_saved(period: OpeningHoursPeriod, spans: Sequence[SpanInput]) -> Ope
     period.spans.all().delete()
     for row in rows:
         row.period = period
-    OpeningHoursSpan.objects.bulk_create(rows)  # saving the period told the page cache
+    OpeningHoursSpan.objects.bulk_create(rows)
+    invalidate_after_commit(period.hub.municipality_id)
     return period
 
 
@@ -221,7 +227,8 @@ def _exception_saved(
     exception.spans.all().delete()
     for row in rows:
         row.exception = exception
-    ExceptionSpan.objects.bulk_create(rows)  # saving the exception told the page cache
+    ExceptionSpan.objects.bulk_create(rows)
+    invalidate_after_commit(exception.hub.municipality_id)
     return exception
 
 
@@ -241,12 +248,6 @@ def news_item_create(
 ) -> NewsItem:
     """News for a whole municipality, a district or a hub. The narrowest scope given
     decides the wider ones (a hub's news belongs to its district and municipality)."""
-    if hub is not None:
-        district, municipality = hub.district, hub.municipality
-    elif district is not None:
-        municipality = district.municipality
-    if municipality is None:
-        raise DomainError(_("Choose where the news belongs: a municipality, district or hub."))
     item = NewsItem(
         municipality=municipality,
         district=district,
@@ -256,8 +257,30 @@ def news_item_create(
         publish_from=publish_from,
         publish_until=publish_until,
     )
+    return news_item_save(item=item)
+
+
+@transaction.atomic
+def news_item_save(*, item: NewsItem) -> NewsItem:
+    """Publish a new news item or save a changed one (the admin passes the item its form
+    filled in). The narrowest scope decides the wider ones, whatever the item said."""
+    if item.hub_id is not None:
+        item.district_id, item.municipality_id = item.hub.district_id, item.hub.municipality_id
+    elif item.district_id is not None:
+        item.municipality_id = item.district.municipality_id
+    if item.municipality_id is None:
+        raise DomainError(_("Choose where the news belongs: a municipality, district or hub."))
     _save(item)
+    invalidate_after_commit(item.municipality_id)
+    search_index_after_commit(obj=item)
     return item
+
+
+@transaction.atomic
+def news_item_delete(*, item: NewsItem) -> None:
+    invalidate_after_commit(item.municipality_id)
+    search_index_after_commit(obj=item)  # finds the row gone after commit: removed
+    item.delete()
 
 
 # --------------------------------------------------------------------------- staff
@@ -276,12 +299,30 @@ def staff_membership_grant(
     existing = StaffMembership.objects.filter(
         user=user, role=role, municipality=municipality, hub=hub
     ).first()
-    membership = existing or StaffMembership(
-        user=user, role=role, municipality=municipality, hub=hub
+    if existing is not None:
+        _admit_to_admin(user)
+        return existing
+    return staff_membership_save(
+        membership=StaffMembership(user=user, role=role, municipality=municipality, hub=hub)
     )
-    if existing is None:
-        _save(membership)
+
+
+@transaction.atomic
+def staff_membership_save(*, membership: StaffMembership) -> StaffMembership:
+    """Appoint (or change the appointment of) a member of staff, as the admin's form filled
+    it in; the person gets access to the admin."""
+    _save(membership)
+    _admit_to_admin(membership.user)
+    return membership
+
+
+@transaction.atomic
+def staff_membership_revoke(*, membership: StaffMembership) -> None:
+    """End an appointment. The person keeps their account (and any other membership)."""
+    membership.delete()
+
+
+def _admit_to_admin(user: Any) -> None:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    return membership

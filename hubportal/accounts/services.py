@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from hubportal.core.page_cache import invalidate_after_commit
+
 PersonalDataSection = Callable[[object], dict]
 _sections: dict[str, PersonalDataSection] = {}
 
@@ -72,3 +74,5 @@ def user_delete(*, user) -> None:
     Messages to the person, sent or waiting, go with it."""
     user.notifications.all().delete()
     user.delete()
+    # Their bookings and registrations went with the account: times and places are free.
+    invalidate_after_commit()

@@ -7,13 +7,15 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 
 from hubportal import permissions
 from hubportal.core.capacity import Pool
 from hubportal.core.errors import DomainError
 from hubportal.permissions import Action
+
+from . import services
 
 
 class ScopedAdminMixin:
@@ -78,28 +80,47 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
             raise Http404
         return obj
 
+    # Writes go through services, which own their side effects (page cache, search index).
+    # An admin whose model has a domain service overrides save_object / delete_object to
+    # call it; the permission checks stay here.
+
     def save_model(self, request, obj, form, change):
         action = Action.CHANGE if change else Action.ADD
         if not permissions.can(request.user, action, obj):
             raise PermissionDenied
-        super().save_model(request, obj, form, change)
+        self.save_object(request, obj, form, change)
+
+    def save_object(self, request, obj, form, change):
+        services.content_save(obj=obj)
 
     def save_formset(self, request, form, formset, change):
-        for instance in formset.save(commit=False):
+        instances = formset.save(commit=False)  # builds the rows, writes nothing
+        for instance in instances:
             action = Action.CHANGE if instance.pk else Action.ADD
             if not permissions.can(request.user, action, instance):
                 raise PermissionDenied
-        super().save_formset(request, form, formset, change)
+        if any(
+            not permissions.can(request.user, Action.DELETE, o) for o in formset.deleted_objects
+        ):
+            raise PermissionDenied
+        services.contents_save(saved=instances, deleted=formset.deleted_objects)
+        formset.save_m2m()
 
     def delete_model(self, request, obj):
         if not permissions.can(request.user, Action.DELETE, obj):
             raise PermissionDenied
-        super().delete_model(request, obj)
+        self.delete_object(request, obj)
+
+    def delete_object(self, request, obj):
+        services.content_delete(obj=obj)
 
     def delete_queryset(self, request, queryset):
-        if any(not permissions.can(request.user, Action.DELETE, obj) for obj in queryset):
+        objs = list(queryset)
+        if any(not permissions.can(request.user, Action.DELETE, obj) for obj in objs):
             raise PermissionDenied
-        super().delete_queryset(request, queryset)
+        with transaction.atomic():  # all or nothing, as Django's own bulk delete
+            for obj in objs:
+                self.delete_object(request, obj)
 
 
 class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):

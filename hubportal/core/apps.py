@@ -9,7 +9,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Hubportal"
 
     def ready(self):
-        from . import signals  # connects to models: imported once the apps are ready
-
-        permissions.autodiscover()  # each app's permissions.py registers its rules
-        signals.connect()
+        # Each app's permissions.py registers its rules. No signal follows saves: the
+        # services that change what the public sees invalidate the page cache themselves.
+        permissions.autodiscover()

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from hubportal.core.page_cache import invalidate_after_commit
+from hubportal.search.services import search_rebuild
+
 DEMO_PASSWORD = "demo-passord-2026"
 
 
@@ -70,4 +73,8 @@ def load_demo_data() -> DemoReport:
     with transaction.atomic():
         for loader in _loaders:
             loader(report)
+        # The loaders write rows directly (idempotently); what the public sees is brought
+        # in step once, at the end: the whole search index, and every cached page.
+        search_rebuild()
+        invalidate_after_commit()
     return report

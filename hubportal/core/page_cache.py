@@ -4,6 +4,9 @@ A cached page is keyed by its address, language and the *content versions* of wh
 shows. Any change a member of staff makes bumps the version of its municipality (and the
 installation-wide version), so the next request renders afresh: edits show at once. A page
 that shows "open now" is cached only until the next opening or closing time on it.
+
+The services that change what the public sees call :func:`invalidate_after_commit`
+themselves (no signal follows saves: an ``.update()`` or a bulk action would slip past it).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -50,6 +54,16 @@ def bump_content_version(*scopes) -> None:
             cache.incr(key)
         except ValueError:  # not cached yet: any new value differs from what pages used
             cache.set(key, int(timezone.now().timestamp() * 1000), timeout=None)
+
+
+def invalidate_after_commit(*municipality_ids: int | None) -> None:
+    """Once the current transaction commits, every cached page that shows content of these
+    municipalities (and every installation-wide page) is stale. Nothing happens if it rolls
+    back. Called by each service that changes what the public sees."""
+    scopes = tuple(municipality_ids)
+    # robust: the write is committed; a cache that cannot be told must not turn it into an
+    # error page (the failure is logged).
+    transaction.on_commit(lambda: bump_content_version(*scopes), robust=True)
 
 
 def cached_page(

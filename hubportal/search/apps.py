@@ -10,7 +10,6 @@ class SearchConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import signals
-
-        autodiscover_modules("search_documents")  # each app's providers register themselves
-        signals.connect()
+        # Each app's providers register themselves. No signal follows saves: the services
+        # that change something findable index it themselves, after commit.
+        autodiscover_modules("search_documents")

@@ -1,4 +1,8 @@
-"""Keep the search index in step with the objects it describes."""
+"""Keep the search index in step with the objects it describes.
+
+The services that change something findable call :func:`search_index_after_commit`
+themselves; no signal follows saves (an ``.update()`` or a bulk action would slip past it).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Func, QuerySet
 from django.utils import translation
+
+from hubportal.core.page_cache import bump_content_version
 
 from .models import SearchDocument
 from .registry import SearchEntry, provider_for, providers
@@ -73,7 +79,7 @@ def _write_text(pairs: list[tuple[int, SearchEntry]]) -> None:
         )
 
 
-def search_index_object(*, obj) -> SearchDocument | None:
+def search_index_object(*, obj, with_dependents: bool = True) -> SearchDocument | None:
     """Write (or remove) the search document of one object, and those of its dependents."""
     provider = provider_for(type(obj))
     if provider is None:
@@ -89,9 +95,37 @@ def search_index_object(*, obj) -> SearchDocument | None:
             content_type=content_type, object_id=obj.pk, defaults=_document_fields(entry)
         )
         _write_text([(document.pk, entry)])
-    for dependent in provider.dependents(obj):
-        search_index_object(obj=dependent)
+    if with_dependents:
+        for dependent in provider.dependents(obj):
+            search_index_object(obj=dependent)
     return document
+
+
+def search_index_after_commit(*, obj) -> None:
+    """Once the current transaction commits, rewrite the search document of the object (and
+    of its dependents) from its row as committed: removed if the row is gone or no longer
+    public. Then cached pages (search results among them) are stale. Nothing happens if the
+    transaction rolls back, or for a model nobody made findable.
+
+    The row is read again after commit, so a caller that changed it with ``.update()`` (or
+    is about to delete it) may pass the object it holds."""
+    provider = provider_for(type(obj))
+    if provider is None:
+        return
+    model, pk = type(obj), obj.pk
+    # Now, while the object still exists: it may be deleted before the commit.
+    dependents = [(type(dependent), dependent.pk) for dependent in provider.dependents(obj)]
+
+    def index() -> None:
+        for each_model, each_pk in [(model, pk), *dependents]:
+            current = each_model._default_manager.filter(pk=each_pk).first()
+            if current is None:
+                search_remove_object(model=each_model, pk=each_pk)
+            else:
+                search_index_object(obj=current, with_dependents=False)
+        bump_content_version()  # after the index: a cached result page is never older
+
+    transaction.on_commit(index, robust=True)
 
 
 def search_remove_object(*, model, pk) -> None:

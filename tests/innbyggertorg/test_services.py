@@ -12,6 +12,7 @@ from innbyggertorg.enums import OfferLevel, Recurrence, ServiceCategory
 from innbyggertorg.models import ServiceOffer, ServiceSchedule
 from knutepunkt.selectors import local_today
 from tests.knutepunkt.factories import DistrictFactory, HubFactory, hub_staff
+from tests.support.admin import admin_submit
 
 from .factories import ScheduleFactory, ServiceOfferFactory, ServiceTypeFactory
 
@@ -158,6 +159,20 @@ def test_admin__base_modules_view_lists_what_each_hub_lacks(client):
 def test_search__service_found_by_the_hub_where_it_visits(client):
     hub = HubFactory(name="Heggedal innbyggertorg")
     service = ServiceTypeFactory(municipality=hub.municipality, name="Startlån")
-    ScheduleFactory(hub=hub, service_type=service)  # committed: the index follows at once
+    client.force_login(hub_staff(hub))
+    added = admin_submit(  # committed: the index follows at once
+        client,
+        "/admin/innbyggertorg/serviceschedule/add/",
+        hub=hub.pk,
+        service_type=service.pk,
+        recurrence=Recurrence.WEEKLY,
+        weekday=1,
+        start_date="2026-01-01",
+        end_date="2028-12-31",
+        opens="12:00",
+        closes="15:00",
+    )
+    assert added.status_code == 302
+    client.logout()
     page = client.get("/sok/", {"q": "startlån heggedal"}).content.decode()
     assert page.count("Startlån") >= 1 and service.get_absolute_url() in page
