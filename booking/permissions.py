@@ -22,6 +22,9 @@ register(
 register(
     "booking.occurrence", Policy(municipality=("resource__municipality",), hub=("resource__hub",))
 )
+register(
+    "booking.blackout", Policy(municipality=("resource__municipality",), hub=("resource__hub",))
+)
 
 
 def books_as_staff(user, resource) -> bool:

@@ -1,3 +1,5 @@
+from allauth.socialaccount.admin import SocialAccountAdmin as AllauthSocialAccountAdmin
+from allauth.socialaccount.models import SocialAccount
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -36,3 +38,14 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return permissions.is_installation_admin(request.user)
+
+
+admin.site.unregister(SocialAccount)
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(AllauthSocialAccountAdmin):
+    """Linked logins (e.g. ID-porten). The claims the identity provider sent are a record,
+    not something to edit by hand; and a login that sent none must not block saving."""
+
+    readonly_fields = ["extra_data"]

@@ -1,0 +1,385 @@
+"""One fixture world for the role walk: two municipalities, so that every role has objects
+inside its scope and objects outside it.
+
+    Municipality A (walk-a)                       Municipality B (walk-b)
+      district A1 - hub A1  <- hub staff            district B1 - hub B1
+      district A2 - hub A2                           (nobody of ours works here)
+      the municipality administrator: all of A
+
+Every kind of object exists at hub A1 (inside every staff role's scope), at hub A2 (inside
+the municipality administrator's, outside the hub staff's) and at hub B1 (outside every
+scope but the superuser's). The citizen owns a booking, a registration and a calendar
+feed; the volunteer holds a sign-up and a profile; the coordinator coordinates
+organisation A. Another citizen ("other") owns the same things elsewhere, so that "yours"
+and "someone else's" can both be asked for.
+
+Objects are made through the services where there is one (bookings, registrations,
+sign-ups), so the world has what the real paths make (claims, counters, outbox rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from booking import services as booking_services
+from booking.enums import ApprovalRule, Repeat, ResourceKind
+from booking.models import Blackout, CalendarFeed, Resource
+from booking.recurrence import series_times
+from frivillighet import services as frivillighet_services
+from frivillighet.enums import MemberRole
+from frivillighet.models import (
+    Activity,
+    CooperationAgreement,
+    OrganisationMember,
+    ShiftTemplate,
+    VolunteerProfile,
+)
+from innbyggertorg import services as innbyggertorg_services
+from innbyggertorg.models import ScheduleCancellation
+from knutepunkt.enums import ExceptionKind
+from knutepunkt.models import StaffMembership
+from knutepunkt.opening_hours import localise
+from tests.booking.factories import ResourceFactory
+from tests.frivillighet.factories import OpportunityFactory, OrganisationFactory, ShiftFactory
+from tests.innbyggertorg.factories import (
+    EventFactory,
+    ScheduleFactory,
+    ServiceOfferFactory,
+    ServiceTypeFactory,
+)
+from tests.knutepunkt.factories import (
+    DistrictFactory,
+    ExceptionFactory,
+    ExceptionSpanFactory,
+    HubFactory,
+    MunicipalityFactory,
+    NewsFactory,
+    UserFactory,
+    hub_staff,
+    municipality_admin,
+    weekday_hours,
+)
+
+ROLES = (
+    "anonymous",
+    "citizen",
+    "volunteer",
+    "coordinator",
+    "hub_staff",
+    "municipality_admin",
+    "superuser",
+)
+STAFF_ROLES = ("hub_staff", "municipality_admin", "superuser")
+# Where an object sits: inside the hub staff's hub, elsewhere in their municipality, or in
+# the other municipality.
+PLACES = ("a1", "a2", "b1")
+# Valid organisation numbers (mod-11), one per organisation.
+ORG_NUMBERS = {"a1": "974760673", "a2": "971524960", "b1": "983887457"}
+
+
+@dataclass
+class World:
+    users: dict[str, object] = field(default_factory=dict)
+    municipality: dict[str, object] = field(default_factory=dict)  # "a", "b"
+    district: dict[str, object] = field(default_factory=dict)  # "a1", "a2", "b1"
+    hub: dict[str, object] = field(default_factory=dict)
+    # model label -> place -> an object of that model at that place
+    objects: dict[str, dict[str, object]] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def add(self, place: str, obj) -> object:
+        self.objects.setdefault(obj._meta.label_lower, {})[place] = obj
+        return obj
+
+    def at(self, label: str, place: str):
+        return self.objects[label][place]
+
+    def user(self, role: str):
+        return self.users.get(role)
+
+
+def _verified(user):
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _next_weekday_evening(days: int, hour: int = 18):
+    return localise(timezone.localdate() + timedelta(days=days), time(hour))
+
+
+def build_world() -> World:
+    world = World()
+    users = world.users
+    users["citizen"] = _verified(UserFactory(email="innbygger@walk.example.no", full_name="Ina"))
+    users["other"] = _verified(UserFactory(email="annen@walk.example.no", full_name="Ola"))
+    users["volunteer"] = _verified(UserFactory(email="frivillig@walk.example.no"))
+    users["volunteer_b"] = _verified(UserFactory(email="frivillig-b@walk.example.no"))
+    users["coordinator"] = _verified(UserFactory(email="koordinator@walk.example.no"))
+    users["superuser"] = _verified(
+        UserFactory(email="super@walk.example.no", is_staff=True, is_superuser=True)
+    )
+
+    for key, slug in (("a", "walk-a"), ("b", "walk-b")):
+        world.municipality[key] = MunicipalityFactory(name=f"Kommune {key.upper()}", slug=slug)
+    for place in PLACES:
+        municipality = world.municipality[place[0]]
+        district = DistrictFactory(
+            municipality=municipality, name=f"Bydel {place.upper()}", slug=f"bydel-{place}"
+        )
+        hub = HubFactory(district=district, name=f"Knutepunkt {place.upper()}", slug=f"kp-{place}")
+        world.district[place] = world.add(place, district)
+        world.hub[place] = world.add(place, hub)
+        _furnish_hub(world, place)
+    world.add("a1", world.municipality["a"])
+    world.add("b1", world.municipality["b"])
+
+    users["hub_staff"] = _verified(hub_staff(world.hub["a1"], email="ansatt@walk.example.no"))
+    users["municipality_admin"] = _verified(
+        municipality_admin(world.municipality["a"], email="admin@walk.example.no")
+    )
+    # Staff appointments: at hub A1, A2 (for the municipality admin to see) and B1.
+    world.add("a1", StaffMembership.objects.get(user=users["hub_staff"]))
+    for place in ("a2", "b1"):
+        colleague = _verified(UserFactory(email=f"ansatt-{place}@walk.example.no", is_staff=True))
+        hub_staff(world.hub[place], email=colleague.email)
+        world.add(place, StaffMembership.objects.get(user=colleague))
+
+    _volunteering(world)
+    _bookings(world)
+    _events(world)
+    _accounts(world)
+    return world
+
+
+def _furnish_hub(world: World, place: str) -> None:
+    hub = world.hub[place]
+    municipality = hub.municipality
+    world.add(place, weekday_hours(hub, opens=time(8), closes=time(22)))
+    exception = ExceptionFactory(
+        hub=hub,
+        start_date=date(2027, 12, 24),
+        end_date=date(2027, 12, 26),
+        kind=ExceptionKind.CLOSED,
+    )
+    world.add(place, exception)
+    ExceptionSpanFactory(exception=ExceptionFactory(hub=hub, kind=ExceptionKind.SPECIAL_HOURS))
+    world.add(place, NewsFactory(municipality=municipality, hub=hub, district=hub.district))
+    if place != "a2":  # one service catalogue per municipality
+        service = ServiceTypeFactory(
+            municipality=municipality, name=f"Bostøtte {place}", slug=f"bostotte-{place}"
+        )
+        world.add(place, service)
+    service = world.objects["innbyggertorg.servicetype"][place.replace("a2", "a1")]
+    world.add(place, ServiceOfferFactory(hub=hub, service_type=service))
+    schedule = world.add(place, ScheduleFactory(hub=hub, service_type=service))
+    ScheduleCancellation.objects.create(schedule=schedule, date=date(2027, 3, 2), reason="Syk")
+
+    room = world.add(
+        place,
+        ResourceFactory(
+            hub=hub, name=f"Møterom {place.upper()}", min_notice_hours=0, horizon_days=400
+        ),
+    )
+    Blackout.objects.create(
+        resource=room,
+        starts_at=localise(date(2027, 7, 1), time(0)),
+        ends_at=localise(date(2027, 7, 31), time(0)),
+        reason="Oppussing",
+    )
+    if place == "a1":
+        hall = ResourceFactory(hub=hub, name="Storsal", kind=ResourceKind.HALL, capacity=200)
+        ResourceFactory(hub=hub, name="Storsal nord", kind=ResourceKind.HALL, parent=hall)
+        ResourceFactory(hub=hub, name="Storsal sør", kind=ResourceKind.HALL, parent=hall)
+        ResourceFactory(hub=hub, name="Projektor", kind=ResourceKind.EQUIPMENT, capacity=None)
+        ResourceFactory(
+            hub=hub, name="Rom med godkjenning", approval=ApprovalRule.APPROVAL, capacity=8
+        )
+
+
+def _bookings(world: World) -> None:
+    citizen, other = world.users["citizen"], world.users["other"]
+    for place, booker in (("a1", citizen), ("a2", other), ("b1", other)):
+        room = world.at("booking.resource", place)
+        result = booking_services.booking_create(
+            booker=booker,
+            by=booker,
+            resource=room,
+            times=[
+                (start, start + timedelta(hours=2))
+                for start in (_next_weekday_evening(3), _next_weekday_evening(10))
+            ],
+            purpose=f"Sjakklubb {place}",
+            attendees=6,
+            is_public=True,
+            repeat=Repeat.WEEKLY,
+        )
+        world.add(place, result.booking)
+        world.add(place, result.booking.occurrences.first())
+    # A series of the citizen's at hub B1 (a booking of theirs outside every staff scope),
+    # and a request waiting for approval at hub A1.
+    room_b1 = world.at("booking.resource", "b1")
+    first = _next_weekday_evening(5, hour=10)
+    series = booking_services.booking_create(
+        booker=citizen,
+        by=citizen,
+        resource=room_b1,
+        times=series_times(
+            first_day=timezone.localtime(first).date(),
+            start_time=time(10),
+            duration=timedelta(hours=1),
+            repeat=Repeat.WEEKLY,
+            count=4,
+        ),
+        purpose="Strikkekafé",
+        attendees=4,
+        repeat=Repeat.WEEKLY,
+    )
+    world.objects["booking.booking"]["citizen_b1"] = series.booking
+    world.objects["booking.booking"]["other_a1"] = booking_services.booking_create(
+        booker=other,
+        by=other,
+        resource=Resource.objects.get(name="Rom med godkjenning"),
+        times=[(_next_weekday_evening(4), _next_weekday_evening(4) + timedelta(hours=1))],
+        purpose="Styremøte",
+        attendees=5,
+    ).booking
+    world.tokens["feed"] = booking_services.calendar_feed_renew(user=citizen)
+    world.tokens["other_feed"] = booking_services.calendar_feed_renew(user=other)
+    assert CalendarFeed.objects.filter(user=citizen).exists()
+
+
+def _events(world: World) -> None:
+    citizen, other = world.users["citizen"], world.users["other"]
+    for place in PLACES:
+        hub = world.hub[place]
+        event = world.add(place, EventFactory(hub=hub, title=f"Språkkafé {place}", capacity=5))
+        registration = innbyggertorg_services.registration_create(
+            event=event,
+            name=citizen.full_name if place == "a1" else other.full_name,
+            email=citizen.email if place == "a1" else other.email,
+            user=citizen if place == "a1" else other,
+        )
+        world.add(place, registration)
+    # A guest registration waiting for its email to be confirmed: its links have tokens.
+    guest = innbyggertorg_services.registration_create(
+        event=world.at("innbyggertorg.event", "a1"), name="Gjest", email="gjest@example.no"
+    )
+    world.tokens["confirm"] = innbyggertorg_services.registration_token(guest, "confirm")
+    world.tokens["cancel"] = innbyggertorg_services.registration_token(guest, "cancel")
+
+
+def _volunteering(world: World) -> None:
+    volunteers = {
+        "a1": world.users["volunteer"],
+        "a2": world.users["other"],
+        "b1": world.users["volunteer_b"],
+    }
+    other = world.users["other"]
+    coordinator = world.users["coordinator"]
+    for place in PLACES:
+        hub = world.hub[place]
+        organisation = world.add(
+            place,
+            OrganisationFactory(
+                municipality=hub.municipality,
+                name=f"Sjakklubben {place.upper()}",
+                org_number=ORG_NUMBERS[place],
+                categories=["sjakk"],
+            ),
+        )
+        organisation.districts.add(hub.district)
+        world.add(
+            place,
+            Activity.objects.create(
+                organisation=organisation,
+                name=f"Sjakk for barn {place}",
+                age_groups=["children"],
+                free_for_children=True,
+                district=hub.district,
+            ),
+        )
+        world.add(
+            place,
+            CooperationAgreement.objects.create(
+                organisation=organisation,
+                municipality=hub.municipality,
+                hub=hub,
+                starts_on=date(2026, 1, 1),
+                ends_on=date(2028, 12, 31),
+                status="active",
+                free_room_use=True,
+            ),
+        )
+        opportunity = world.add(
+            place, OpportunityFactory(hub=hub, organisation=organisation, title=f"Vert {place}")
+        )
+        world.add(
+            place,
+            ShiftTemplate.objects.create(
+                opportunity=opportunity, weekday=2, starts=time(17), minutes=120, capacity=2
+            ),
+        )
+        shift = world.add(
+            place,
+            ShiftFactory(
+                opportunity=opportunity,
+                starts_at=_next_weekday_evening(6 + PLACES.index(place)),
+                ends_at=_next_weekday_evening(6 + PLACES.index(place), hour=20),
+            ),
+        )
+        signup = frivillighet_services.shift_signup(shift=shift, volunteer=volunteers[place])
+        world.add(place, signup)
+        member = OrganisationMember.objects.create(
+            organisation=organisation,
+            user=coordinator if place == "a1" else other,
+            role=MemberRole.COORDINATOR,
+        )
+        world.add(place, member)
+    profile = VolunteerProfile.objects.create(
+        user=volunteers["a1"], skills=["kaffe"], languages=["norsk"], consent_to_contact=True
+    )
+    world.add("a1", profile)
+    world.add("b1", VolunteerProfile.objects.create(user=volunteers["b1"], consent_to_contact=True))
+    world.tokens["invitation"] = _invitation_token(world)
+
+
+def _invitation_token(world: World) -> str:
+    from django.core import signing
+
+    organisation = world.at("frivillighet.organisation", "a1")
+    return signing.dumps(
+        {"o": organisation.pk, "e": world.users["citizen"].email, "r": MemberRole.MEMBER},
+        salt=frivillighet_services.INVITE_SALT,
+    )
+
+
+def _accounts(world: World) -> None:
+    citizen = world.users["citizen"]
+    world.add("a1", Group.objects.create(name="Redaktører"))
+    world.add("a1", EmailAddress.objects.get(user=citizen))
+    app = world.add(
+        "a1",
+        SocialApp.objects.create(
+            provider="openid_connect",
+            provider_id="idporten",
+            name="ID-porten",
+            client_id="walk-client",
+            settings={"server_url": "https://idporten.example.invalid"},
+        ),
+    )
+    account = world.add(
+        "a1", SocialAccount.objects.create(user=citizen, provider="idporten", uid="12345")
+    )
+    world.add("a1", SocialToken.objects.create(app=app, account=account, token="t"))
+    world.add("a1", citizen)
+    from hubportal.notifications.models import Notification
+
+    world.add("a1", Notification.objects.order_by("pk").first())
