@@ -7,6 +7,11 @@ that shows "open now" is cached only until the next opening or closing time on i
 
 The services that change what the public sees call :func:`invalidate_after_commit`
 themselves (no signal follows saves: an ``.update()`` or a bulk action would slip past it).
+
+The pages live in the ``pages`` cache (Redis, hubportal.core.cache.FailSafeRedisCache). While
+Redis is away every page is built afresh and nothing is stored; a version bump that could not
+reach Redis is remembered by the process and made as soon as Redis answers again, so that no
+copy cached before the outage is served after it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -30,6 +35,15 @@ from .templatetags.personal import region
 
 MAX_TIMEOUT = 300  # seconds
 GLOBAL = "all"
+CACHE_ALIAS = "pages"
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def _cache_available() -> bool:
+    return getattr(_cache(), "available", True)
 
 
 def _version_key(scope) -> str:
@@ -37,6 +51,7 @@ def _version_key(scope) -> str:
 
 
 def content_version(scope=GLOBAL) -> int:
+    cache = _cache()
     key = _version_key(scope)
     version = cache.get(key)
     if version is None:
@@ -46,14 +61,31 @@ def content_version(scope=GLOBAL) -> int:
     return version
 
 
+# Scopes whose bump could not reach the cache in this process (Redis was away).
+_lost_bumps: set = set()
+
+
 def bump_content_version(*scopes) -> None:
     """Invalidate every cached page that shows content of these municipalities."""
-    for scope in {GLOBAL, *(s for s in scopes if s is not None)}:
+    cache = _cache()
+    scopes = {GLOBAL, *(s for s in scopes if s is not None)}
+    scopes |= _lost_bumps
+    for scope in scopes:
         key = _version_key(scope)
         try:
             cache.incr(key)
         except ValueError:  # not cached yet: any new value differs from what pages used
             cache.set(key, int(timezone.now().timestamp() * 1000), timeout=None)
+    if _cache_available():
+        _lost_bumps.difference_update(scopes)
+    else:
+        _lost_bumps.update(scopes)
+
+
+def _make_lost_bumps() -> None:
+    """Bump what could not be bumped while Redis was away, once it can be."""
+    if _lost_bumps and _cache_available():
+        bump_content_version()
 
 
 def invalidate_after_commit(*municipality_ids: int | None) -> None:
@@ -84,6 +116,8 @@ def cached_page(
     if request.method != "GET" or (request.user.is_authenticated and not same_for_everyone):
         response, _valid_until = build()
         return response
+    _make_lost_bumps()
+    cache = _cache()
     scopes = (GLOBAL, *scopes)
     known = cache.get_many([_version_key(scope) for scope in scopes])  # one round trip
     versions = ".".join(
@@ -170,8 +204,9 @@ def early_response(request: HttpRequest) -> HttpResponse | None:
     """The cached page for a cookieless GET, if it is still current (one Redis round trip)."""
     if request.method != "GET" or request.COOKIES:
         return None
+    _make_lost_bumps()
     key = _early_key(request)
-    found = cache.get_many([key, _version_key(GLOBAL)])
+    found = _cache().get_many([key, _version_key(GLOBAL)])
     entry = found.get(key)
     if entry is None or entry[0] != found.get(_version_key(GLOBAL)):
         return None

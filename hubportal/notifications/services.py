@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -193,11 +194,21 @@ def notification_dispatch_if_soon(*, notification_id: int, due: datetime) -> boo
     return _hand_to_broker([notification_id], due=due) == 1
 
 
+# After the broker failed, this process leaves rows to the dispatcher for this long instead of
+# making each request that queues a message wait for the broker's timeout again.
+BROKER_RETRY_SECONDS = 15.0
+_broker_away_until: dict[str, float] = {}  # broker URL -> time.monotonic()
+
+
 def _hand_to_broker(notification_ids: list[int], *, due: datetime | None = None) -> int:
     """Ask the worker to deliver. A broker that is down is not an error: the row waits in
     the outbox and the dispatcher hands it over again."""
     from .tasks import deliver_notification
 
+    broker = deliver_notification.app.conf.broker_url
+    if time.monotonic() < _broker_away_until.get(broker, 0.0):
+        logger.info("broker unavailable, %d notification(s) wait", len(notification_ids))
+        return 0
     handed = []
     for notification_id in notification_ids:
         countdown = max(0.0, (due - timezone.now()).total_seconds()) if due else 0
@@ -207,9 +218,11 @@ def _hand_to_broker(notification_ids: list[int], *, due: datetime | None = None)
             )
         except Exception as exc:  # kombu raises several types when Redis is unreachable
             logger.warning("broker unavailable, notification %s waits: %s", notification_id, exc)
+            _broker_away_until[broker] = time.monotonic() + BROKER_RETRY_SECONDS
             break
         handed.append(notification_id)
     if handed:
+        _broker_away_until.pop(broker, None)
         Notification.objects.filter(pk__in=handed, status=Status.PENDING).update(
             dispatched_at=timezone.now()
         )

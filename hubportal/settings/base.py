@@ -197,16 +197,26 @@ STORAGES = {
     },
 }
 
-# --- Sessions live in the database, so web processes keep no state; reads come from the
-# cache (Redis), so a signed-in page does not pay a database round trip for its session.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# --- Sessions live in the database only. They are not read through the cache: a session
+# changed while Redis was away (a logout, a login) would come back stale from Redis after it.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# --- Redis is a cache, never the source of truth: while it is away (down, frozen, refusing)
+# pages are built afresh and rate limits count in each process's memory (hubportal.core.cache).
 CACHES = {
+    # django-allauth's rate limits (it uses the default cache) and anything small and local.
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "hubportal.core.cache.LocalFallbackRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "hubportal",
         "TIMEOUT": 300,
-    }
+    },
+    # The page cache (hubportal.core.page_cache): shared copies and their content versions.
+    "pages": {
+        "BACKEND": "hubportal.core.cache.FailSafeRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "hubportal",
+        "TIMEOUT": 300,
+    },
 }
 
 # --- Email.
@@ -235,7 +245,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # A broker that is down or frozen must not hold up the request that hands a message
+    # over (the outbox keeps it; the dispatcher hands it over later): one immediate retry
+    # for a stale pooled connection, then give up, and short socket timeouts (BRPOP polls
+    # every second, well inside them). The worker's own reconnection is not affected.
+    "max_retries": 1,
+    "interval_start": 0,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 3,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-notifications": {

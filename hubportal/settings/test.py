@@ -24,5 +24,11 @@ if os.environ.get("HUBPORTAL_TEST_EMAIL_DIR"):
     EMAIL_BACKEND = "tests.support.mail.JsonFileEmailBackend"
     EMAIL_FILE_PATH = os.environ["HUBPORTAL_TEST_EMAIL_DIR"]
 SMS_BACKEND = "hubportal.notifications.sms.LocmemSmsBackend"
-# Each test process gets a cache of its own so that tests never see each other's keys.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each test process gets a cache of its own so that tests never see each other's keys (one
+# store for both aliases, so that clearing the default cache clears the pages too). A server
+# process started by the resilience tests keeps the Redis caches of base.py instead.
+if os.environ.get("HUBPORTAL_TEST_REDIS_CACHES") != "1":
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"}
+        for alias in ("default", "pages")
+    }

@@ -8,8 +8,8 @@ DEAD_BROKER_URL = "redis://127.0.0.1:9/0"  # the discard port: nothing answers t
 
 
 @contextlib.contextmanager
-def broker_down():
-    """Point Celery's producers at a port where no Redis answers, as when Redis is down."""
+def broker_at(url: str, *, queue: str | None = None):
+    """Point Celery's producers in this process at another broker (and queue)."""
     from hubportal.celery import app
 
     def forget_connections():
@@ -17,11 +17,19 @@ def broker_down():
         app._pool = None
         app.amqp._producer_pool = None
 
-    original = app.conf.broker_url
-    app.conf.broker_url = DEAD_BROKER_URL
+    original_url, original_queue = app.conf.broker_url, app.conf.task_default_queue
+    app.conf.broker_url = url
+    app.conf.task_default_queue = queue or original_queue
     forget_connections()
     try:
         yield
     finally:
-        app.conf.broker_url = original
+        app.conf.broker_url, app.conf.task_default_queue = original_url, original_queue
         forget_connections()
+
+
+@contextlib.contextmanager
+def broker_down():
+    """Point Celery's producers at a port where no Redis answers, as when Redis is down."""
+    with broker_at(DEAD_BROKER_URL):
+        yield
