@@ -136,7 +136,9 @@ def search_remove_object(*, model, pk) -> None:
 @transaction.atomic
 def search_rebuild(*, batch_size: int = 2000) -> int:
     """Rebuild the whole index from the registered providers, in batches: a few statements
-    per thousand documents (a national installation has some 80,000)."""
+    per thousand documents (a national installation has some 80,000). Cached pages (search
+    results among them) are stale once it commits."""
+    transaction.on_commit(bump_content_version, robust=True)
     SearchDocument.objects.all().delete()
     count = 0
     with translation.override(settings.LANGUAGE_CODE):  # addresses are stored unprefixed

@@ -5,7 +5,9 @@ first (so it is cached), writes through a real URL, and reads it again."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from innbyggertorg import services
@@ -129,3 +131,18 @@ def test_event_save__a_new_event_is_found_once_committed(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         services.event_save(event=event)
     assert "Sommerkonsert" in Client().get("/sok/", {"q": "sommerkonsert"}).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_purge_past_registrations__one_statement_for_any_number(count):
+    """No signal follows deletions any more, so Django deletes the rows in one statement
+    (before: a query per registration to find its municipality for the page cache)."""
+    past = timezone.now() - timedelta(days=40)
+    event = EventFactory(starts_at=past, ends_at=past + timedelta(hours=1), capacity=None)
+    Registration.objects.bulk_create(
+        Registration(event=event, name=f"P{n}", email=f"p{n}@example.no", status="confirmed")
+        for n in range(count)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert services.registrations_purge_past() == count
+    assert len(queries) == 1
