@@ -15,8 +15,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", knutepunkt_views.front_page, name="home"),
     path("admin/", admin.site.urls),
+    path("konto/", include("hubportal.accounts.urls")),  # first: it answers some of allauth's
     path("konto/", include("allauth.urls")),
-    path("konto/", include("hubportal.accounts.urls")),
     path("", include("innbyggertorg.urls")),
     path("", include("booking.urls")),
     path("", include("frivillighet.urls")),

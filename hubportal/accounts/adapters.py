@@ -1,11 +1,19 @@
 """django-allauth adapters: account emails go through the notification outbox, in the
-recipient's language, and a new account remembers the language it was created in."""
+recipient's language, and a new account remembers the language it was created in. An
+identity provider that does not answer, or answers nonsense, gets the reader a clear page."""
 
 from __future__ import annotations
 
+import logging
+from http import HTTPStatus
+
+import requests
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 
 from hubportal.notifications.services import notification_enqueue
@@ -34,7 +42,62 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
 
+logger = logging.getLogger(__name__)
+
+# What an identity provider that is down, hangs or answers nonsense makes the login raise:
+# no connection, a timeout, a 5xx answer (see _raise_for_server_error), a body that is not
+# JSON, or a discovery document without the endpoints.
+IDENTITY_PROVIDER_UNAVAILABLE = (requests.RequestException, KeyError, ValueError)
+
+
+def _raise_for_server_error(response, *args, **kwargs):
+    if response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        response.raise_for_status()
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_requests_session(self):
+        """allauth's session (with SOCIALACCOUNT_REQUESTS_TIMEOUT on every request) that
+        also treats a 5xx answer as the provider being unavailable, wherever allauth asks."""
+        session = super().get_requests_session()
+        session.hooks["response"].append(_raise_for_server_error)
+        return session
+
+    def identity_provider_unavailable(
+        self, request, *, provider_name: str, error: Exception
+    ) -> HttpResponse:
+        """The page for a login that the identity provider cannot complete right now."""
+        logger.warning(
+            "identity provider %s unavailable at %s: %s: %s",
+            provider_name,
+            request.path,
+            type(error).__name__,
+            error,
+        )
+        return render(
+            request,
+            "socialaccount/provider_unavailable.html",
+            {"provider_name": provider_name},
+            status=HTTPStatus.SERVICE_UNAVAILABLE,
+        )
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ):
+        """allauth catches the provider's failures at the callback; an unavailable provider
+        gets the same page as at the start of the login. Other failures (a forged or stale
+        state, a refused token) get socialaccount/authentication_error.html."""
+        if isinstance(exception, IDENTITY_PROVIDER_UNAVAILABLE):
+            raise ImmediateHttpResponse(
+                self.identity_provider_unavailable(
+                    request, provider_name=provider.name, error=exception
+                )
+            )
+        logger.info("login with %s not completed: %s %r", provider.id, error, exception)
+        return super().on_authentication_error(
+            request, provider, error=error, exception=exception, extra_context=extra_context
+        )
+
     def save_user(self, request, sociallogin, form=None):
         sociallogin.user.language = (translation.get_language() or "nb")[:2]
         return super().save_user(request, sociallogin, form)

@@ -36,6 +36,9 @@ try:
     OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", "")
     OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", "")
     OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", "")
+    # Each request to the identity provider (discovery, token, userinfo) gives up after this
+    # long: a provider that hangs gets a clear page, not a request that waits for ever.
+    OIDC_TIMEOUT_SECONDS = env.int("OIDC_TIMEOUT_SECONDS", default=5)
     SMS_BACKEND = env.str("HUBPORTAL_SMS_BACKEND", "hubportal.notifications.sms.ConsoleSmsBackend")
     MEDIA_STORAGE_BACKEND = env.str(
         "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
@@ -152,6 +155,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "hubportal.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "hubportal.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = OIDC_TIMEOUT_SECONDS
 SOCIALACCOUNT_PROVIDERS: dict = {}
 if OIDC_PROVIDER_ID:
     # A generic OpenID Connect provider, e.g. the national ID-porten login.
