@@ -112,11 +112,21 @@ class Booking(models.Model):
     resource = models.ForeignKey(
         Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="bookings"
     )
+    # SET_NULL: when the booker's account is deleted, their past use of the premises stays
+    # in the usage statistics, anonymised (booker_kind keeps the kind of booker).
     booker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("booked by"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="bookings",
+    )
+    booker_kind = models.CharField(
+        _("kind of booker"),
+        max_length=20,
+        blank=True,
+        editable=False,
+        help_text=_("Kept for the usage statistics when the booker's account is deleted."),
     )
     purpose = models.CharField(_("purpose"), max_length=200)
     attendees = models.PositiveIntegerField(_("expected attendees"), default=1)

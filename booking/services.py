@@ -29,12 +29,13 @@ from hubportal.notifications.services import (
     notification_cancel,
     notification_enqueue,
 )
+from knutepunkt.models import StaffMembership
 from knutepunkt.selectors import hub_schedules
 
 from . import permissions as booking_permissions
 from . import rules
 from .calendar import booking_calendar
-from .enums import BookingStatus
+from .enums import ApprovalRule, BookingStatus
 from .models import Booking, CalendarFeed, Occurrence, Resource, SpaceClaim
 from .spaces import atomic_spaces, claims_overlapping
 
@@ -287,16 +288,28 @@ def _schedule_reminders(booking: Booking) -> None:
 
 
 def _notify_staff(
-    booking: Booking, template: str = "staff_request_waiting", key: str = "booking-request"
+    booking: Booking,
+    template: str = "staff_request_waiting",
+    key: str = "booking-request",
+    *,
+    context: dict | None = None,
+    not_to=None,
 ) -> None:
     """Hub staff (or, where the hub has none, the municipality's administrators) hear
-    about a request waiting for them."""
+    about a request waiting for them (or another template's news about a booking)."""
     hub = booking.resource.hub
     staff = booking_permissions.staff_to_tell(booking)
+    if not_to is not None:
+        staff = staff.exclude(pk=not_to.pk)
     for user in staff:
         notification_enqueue(
             template=f"booking/email/{template}",
-            context={"booking": booking, "resource": booking.resource, "hub": hub},
+            context={
+                "booking": booking,
+                "resource": booking.resource,
+                "hub": hub,
+                **(context or {}),
+            },
             recipient=user,
             dedupe_key=f"{key}:{booking.pk}:staff:{user.pk}",
         )
@@ -327,6 +340,14 @@ def booking_cancel(
             _("Bookings can be cancelled until %(n)d hours before they start.")
             % {"n": booking.resource.cancellation_deadline_hours}
         )
+    targets = _cancel_times(booking, targets)
+    _notify_booking(booking, "booking_cancelled")
+    return len({o.starts_at for o in targets})
+
+
+def _cancel_times(booking: Booking, targets) -> list[Occurrence]:
+    """Release the times (others may book them at once), drop their reminders, and cancel
+    the booking when nothing of it holds time any longer."""
     targets = list(targets)
     _release(targets)
     for target in targets:
@@ -335,9 +356,45 @@ def booking_cancel(
     if not booking.occurrences.filter(status__in=BookingStatus.holding_time()).exists():
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status"])
-    _notify_booking(booking, "booking_cancelled")
-    invalidate_after_commit(booking.resource.municipality_id)
-    return len({o.starts_at for o in targets})
+    invalidate_after_commit(booking.resource.municipality_id)  # the times are free
+    return targets
+
+
+@transaction.atomic
+def booking_erase_person(*, user) -> int:
+    """The booker's account is deleted. Every booked time that has not started is
+    cancelled as the booker would cancel it (the cancellation deadline does not hold: the
+    person will not come), so the time is bookable again at once. Where staff approve the
+    resource's bookings, they hear which approved (or still requested) times are free
+    again. Every booking of the person then stays only anonymised: no booker, no purpose,
+    not public; times, status, attendees, organisation and no-shows stay, with the kind of
+    booker, because the usage statistics document the activity in the premises. Returns
+    the number of times released."""
+    now = timezone.now()
+    released = 0
+    bookings = Booking.objects.filter(booker=user).select_related("resource__hub")
+    for booking in bookings.order_by("pk"):
+        times = _cancel_times(
+            booking,
+            booking.occurrences.filter(
+                status__in=BookingStatus.holding_time(), starts_at__gt=now
+            ).order_by("starts_at"),
+        )
+        freed = [o for o in times if o.resource_id == booking.resource_id]
+        released += len(freed)
+        if freed and booking.resource.approval != ApprovalRule.INSTANT:
+            _notify_staff(
+                booking,
+                template="staff_booking_released",
+                key="booking-released",
+                context={"occurrences": freed},
+                not_to=user,
+            )
+    kind = "staff" if StaffMembership.objects.filter(user=user).exists() else "citizen"
+    Booking.objects.filter(booker=user).update(
+        booker=None, booker_kind=kind, purpose="", rejection_reason="", is_public=False
+    )
+    return released
 
 
 @transaction.atomic
@@ -369,6 +426,13 @@ def calendar_feed_renew(*, user) -> str:
     token = secrets.token_urlsafe(32)
     CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
     return token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user) -> bool:
+    """Revoke the person's private calendar address (their calendar app gets nothing more)."""
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)
 
 
 def booking_remind_stale_requests(*, older_than: timedelta) -> int:

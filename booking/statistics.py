@@ -68,6 +68,8 @@ def usage(*, resources, month: date) -> list[ResourceMonth]:
         row.hours_booked += (occurrence.ends_at - occurrence.starts_at).total_seconds() / 3600
         if occurrence.booking.organisation_id:
             kind = "association"
+        elif occurrence.booking.booker_id is None:  # the booker's account is deleted
+            kind = occurrence.booking.booker_kind or "citizen"
         elif occurrence.booking.booker_id in staff_ids:
             kind = "staff"
         else:

@@ -268,6 +268,17 @@ def shift_cancel(*, shift: Shift, reason: str = "") -> int:
     return len(affected)
 
 
+def _withdraw_upcoming(*, user) -> list[ShiftSignup]:
+    """Withdraw the person from every shift that has not started, as they would themselves:
+    each freed place goes to the first on the waiting list. Returns the promoted."""
+    promoted = []
+    for signup in ShiftSignup.objects.filter(  # in shift order: the engine locks in order
+        volunteer=user, status__in=SignupStatus.active(), shift__starts_at__gt=timezone.now()
+    ).order_by("shift_id"):
+        promoted += shift_withdraw(signup=signup)
+    return promoted
+
+
 def volunteer_delete_profile(*, user) -> None:
     """Delete the volunteer profile; hours already given stay for statistics, anonymised.
     The person's account and other data are untouched (they delete those separately)."""
@@ -284,6 +295,26 @@ def volunteer_delete_profile(*, user) -> None:
         for signup in coming:
             notification_cancel(dedupe_key=f"shift-reminder:{signup.pk}")
             _promoted(PLACES.release(signup, to=SignupStatus.WITHDRAWN).promoted)
+
+
+@transaction.atomic
+def organisation_member_remove(*, member: OrganisationMember) -> None:
+    """The person is no longer a member (or coordinator) of the organisation."""
+    OrganisationMember.objects.filter(pk=member.pk).delete()
+
+
+@transaction.atomic
+def volunteer_erase_person(*, user) -> list[ShiftSignup]:
+    """The person is deleted: withdrawn from every shift that has not started (places
+    freed and promoted, in order), every sign-up left (hours given, shifts under way)
+    kept anonymised for the statistics, the volunteer profile deleted, and their
+    memberships of organisations ended. Returns the promoted sign-ups."""
+    promoted = _withdraw_upcoming(user=user)
+    ShiftSignup.objects.filter(volunteer=user).update(volunteer=None)
+    VolunteerProfile.objects.filter(user=user).delete()
+    for member in OrganisationMember.objects.filter(user=user):
+        organisation_member_remove(member=member)
+    return promoted
 
 
 def weekly_digest() -> int:

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from knutepunkt.opening_hours import OSLO
 
-from .models import ScheduleCancellation, ServiceOffer, ServiceSchedule, ServiceType
+from .models import Registration, ScheduleCancellation, ServiceOffer, ServiceSchedule, ServiceType
 from .recurrence import Occurrence, ScheduleRule, next_occurrence, occurrences
 
 UPCOMING_DAYS = 60
@@ -174,3 +174,12 @@ def hub_events(*, hubs: Sequence, at: datetime | None = None, per_hub: int = 3) 
     for event in events:
         result[event.hub_id].append(event)
     return dict(result)
+
+
+def person_registrations(*, user, addresses) -> QuerySet[Registration]:
+    """The person's registrations: with their account, and as a guest with one of their
+    verified addresses."""
+    guest = Q(pk__in=[])
+    for address in addresses:
+        guest |= Q(email__iexact=address)
+    return Registration.objects.filter(Q(user=user) | (Q(user__isnull=True) & guest))

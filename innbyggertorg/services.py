@@ -35,6 +35,7 @@ from hubportal.search.services import search_index_after_commit
 from .calendar import event_calendar
 from .enums import EventStatus, RegistrationMode, RegistrationStatus
 from .models import Event, Registration
+from .selectors import person_registrations
 
 TOKEN_SALT = "innbyggertorg.registration"
 CONFIRM_MAX_AGE = timedelta(days=7)
@@ -320,6 +321,22 @@ def attendee_rows(*, event: Event) -> list[list[str]]:
             ]
         )
     return rows
+
+
+@transaction.atomic
+def registration_erase_person(*, user, addresses) -> list[Registration]:
+    """The person is deleted: every registration for an event that has not started is
+    cancelled exactly as through the cancellation link (places freed, the waiting list
+    promoted in order, the promoted told), then all their registrations are deleted, as the
+    monthly purge would (attendance figures stay on the event). Returns the promoted."""
+    promoted = []
+    upcoming = person_registrations(user=user, addresses=addresses).filter(
+        status__in=RegistrationStatus.active(), event__starts_at__gt=timezone.now()
+    )
+    for registration in upcoming.order_by("event_id", "pk"):  # the engine locks in order
+        promoted += registration_cancel(registration=registration)
+    person_registrations(user=user, addresses=addresses).delete()
+    return promoted
 
 
 def registrations_purge_past(*, older_than: timedelta = timedelta(days=30)) -> int:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,7 @@ class AccountsConfig(AppConfig):
     name = "hubportal.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        # Each app declares what it holds about a person in its personal_data.py.
+        autodiscover_modules("personal_data")

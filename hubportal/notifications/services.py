@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from .enums import Channel, Status
 from .models import Notification
+from .selectors import notifications_to_person
 from .sms import get_sms_backend
 
 logger = logging.getLogger(__name__)
@@ -165,15 +166,17 @@ def notification_cancel(*, dedupe_key: str) -> bool:
 def notification_retry(*, notification: Notification) -> bool:
     """Staff send a failed (or cancelled) message again, from the admin."""
     with transaction.atomic():
-        updated = Notification.objects.filter(
-            pk=notification.pk, status__in=Status.retryable()
-        ).update(
-            status=Status.PENDING,
-            attempts=0,
-            last_error="",
-            next_attempt_at=timezone.now(),
-            dispatched_at=None,
-            updated_at=timezone.now(),
+        updated = (
+            Notification.objects.filter(pk=notification.pk, status__in=Status.retryable())
+            .exclude(to_address="")  # erased with its recipient: nobody to send it to
+            .update(
+                status=Status.PENDING,
+                attempts=0,
+                last_error="",
+                next_attempt_at=timezone.now(),
+                dispatched_at=None,
+                updated_at=timezone.now(),
+            )
         )
         if updated:
             _dispatch_on_commit(notification.pk, timezone.now())
@@ -352,6 +355,30 @@ def _record_failure(notification: Notification, exc: Exception) -> DeliveryResul
         ]
     )
     return result
+
+
+@transaction.atomic
+def notification_erase_person(*, user, addresses) -> int:
+    """The person is deleted: messages not yet sent are cancelled (the worker skips them),
+    and every message to them loses its address and its content. What stays is the
+    outbox's record that a message of a kind was sent or cancelled at a time (channel,
+    template, status, times), with nothing that identifies the person; it is purged with
+    every other message after 180 days. Returns the number of messages erased."""
+    now = timezone.now()
+    messages = notifications_to_person(user=user, addresses=addresses)
+    messages.filter(status__in=[Status.PENDING, Status.FAILED]).update(
+        status=Status.CANCELLED, updated_at=now
+    )
+    return messages.update(
+        recipient=None,
+        to_address="",
+        subject="",
+        body_text="",
+        body_html="",
+        attachments=[],
+        last_error="",
+        updated_at=now,
+    )
 
 
 def notification_purge_old(*, older_than: timedelta = timedelta(days=180)) -> int:

@@ -1,0 +1,108 @@
+"""Every model that holds a reference to a person is answered for by a personal-data
+section: shown in the download and handled on deletion. A model added later with a user
+reference and no section fails here."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+
+from booking.services import booking_create, calendar_feed_renew
+from frivillighet.models import OrganisationMember, VolunteerProfile
+from frivillighet.services import shift_signup
+from hubportal.accounts import registry
+from hubportal.core.audit import audit_personal_data
+from innbyggertorg.services import registration_create
+from knutepunkt.enums import StaffRole
+from knutepunkt.models import StaffMembership
+from tests.booking.factories import ResourceFactory
+from tests.frivillighet.factories import OrganisationFactory, ShiftFactory
+from tests.innbyggertorg.factories import EventFactory
+from tests.privacy.helpers import delete_account, download, person
+
+
+def user_references() -> dict[str, tuple[type, list[str]]]:
+    """Every model (the many-to-many tables included) with a ForeignKey or OneToOneField to
+    the user model, and the names of those fields."""
+    User = get_user_model()
+    found = {}
+    for model in apps.get_models(include_auto_created=True):
+        fields = [
+            field.name
+            for field in model._meta.get_fields()
+            if (field.many_to_one or field.one_to_one)
+            and field.concrete
+            and field.related_model is User
+        ]
+        if fields:
+            found[model._meta.label_lower] = (model, fields)
+    return found
+
+
+def test_every_model_with_a_user_reference_has_a_section_that_exports_and_erases_it():
+    references = user_references()
+    assert "innbyggertorg.registration" in references  # the walk finds the apps' models
+    declared = {}
+    for section in registry.sections():
+        assert callable(section.export) and callable(section.erase), section.name
+        assert set(section.retains) <= set(section.models), section.name
+        for label in section.models:
+            assert label not in declared, f"{label} is claimed by {declared[label]} too"
+            declared[label] = section.name
+    unanswered = sorted(set(references) - set(declared))
+    assert not unanswered, (
+        f"{unanswered} hold a reference to a person, but no personal-data section exports "
+        "and erases them: declare them in the app's personal_data.py"
+    )
+    stale = sorted(set(declared) - set(references))
+    assert not stale, f"sections name models without a user reference: {stale}"
+
+
+@pytest.mark.django_db
+def test_a_person_in_every_model__shown_in_the_download_and_no_reference_left(client):
+    kari = person()
+    kari.groups.add(Group.objects.create(name="Redaktører"))
+    kari.user_permissions.add(Permission.objects.get(codename="view_event"))
+    SocialAccount.objects.create(user=kari, provider="idporten", uid="sub-1", extra_data={})
+    room = ResourceFactory()
+    start = (timezone.localtime() + timedelta(days=4)).replace(hour=18, minute=0, second=0)
+    booking_create(
+        booker=kari, resource=room, times=[(start, start + timedelta(hours=1))], purpose="Møte"
+    )
+    calendar_feed_renew(user=kari)
+    event = EventFactory(hub=room.hub)
+    registration_create(event=event, name="Kari", email=kari.email, user=kari)
+    StaffMembership.objects.create(user=kari, role=StaffRole.HUB_STAFF, hub=room.hub)
+    organisation = OrganisationFactory(municipality=room.hub.municipality)
+    OrganisationMember.objects.create(organisation=organisation, user=kari, role="coordinator")
+    VolunteerProfile.objects.create(user=kari, skills=["kaffe"])
+    shift_signup(shift=ShiftFactory(), volunteer=kari)
+    audit_personal_data(kari, "Exported attendee lists (CSV)", [event])
+
+    references = user_references()
+    for label, (model, fields) in references.items():
+        held = sum(model._default_manager.filter(**{f: kari}).count() for f in fields)
+        assert held, f"the person of this test holds no {label}: give them one above"
+
+    data = download(client, kari)
+    for section in registry.sections():
+        assert data[section.name], f"the download's {section.name!r} section is empty"
+
+    delete_account(client, kari)
+
+    # Kari made an audit entry, so her account stays as a nameless placeholder: nothing
+    # cascaded away with it, and every reference is gone because a section removed it.
+    assert get_user_model().objects.filter(pk=kari.pk, is_active=False).exists()
+    retained = {label for section in registry.sections() for label in section.retains}
+    for label, (model, fields) in references.items():
+        if label in retained:
+            continue
+        for field in fields:
+            left = model._default_manager.filter(**{f"{field}_id": kari.pk}).count()
+            assert not left, f"{left} {label} still refer to the deleted person"
