@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import smtplib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -334,9 +335,22 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
         mail.close()
 
 
+def _refused_for_good(exc: Exception) -> bool:
+    """The mail server refused this message with a permanent (5xx) reply: no such
+    recipient, or the message itself rejected (RFC 5321, 4.2.1). Sending it again would only
+    delay the failure that staff see. Anything else — no connection, a dropped connection, a
+    timeout, a 4xx reply (try again later), a refused login or sender, which a corrected
+    configuration cures — is retried with backoff."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _reply in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return False
+
+
 def _record_failure(notification: Notification, exc: Exception) -> DeliveryResult:
     notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if notification.attempts >= notification.max_attempts:
+    if notification.attempts >= notification.max_attempts or _refused_for_good(exc):
         notification.status = Status.FAILED
         result = DeliveryResult("failed")
         logger.error("notification %s failed for good: %s", notification.pk, exc)

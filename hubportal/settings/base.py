@@ -223,8 +223,10 @@ CACHES = {
     },
 }
 
-# --- Email.
+# --- Email. A mail server that accepts the connection and then says nothing must not hold a
+# worker for ever: 20 s unless EMAIL_URL says otherwise (`?timeout=5`).
 EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
+EMAIL_TIMEOUT = int(_email.pop("OPTIONS", {}).get("TIMEOUT", 20))
 for _key, _value in _email.items():
     globals()[_key] = _value
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
