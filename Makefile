@@ -10,7 +10,7 @@ ARGS   ?=
 help:
 	@echo "make run    - a running, populated portal on http://127.0.0.1:8000/"
 	@echo "make test   - the whole test suite (PostgreSQL, Redis, Celery worker, Chromium)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff, and the dependency-direction contracts (import-linter)"
 	@echo "make bench  - the national-scale benchmark (SCALE=small for a quick run)"
 
 install: $(VENV)/.installed
@@ -55,6 +55,7 @@ bench: install messages
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -10,7 +10,7 @@ from hubportal.core.demo import DemoReport, demo_loader
 from knutepunkt.models import Hub, Municipality
 
 from .enums import AttendanceMode, OfferLevel, Recurrence, ServiceCategory
-from .models import ServiceOffer, ServiceSchedule, ServiceType
+from .models import Event, ServiceOffer, ServiceSchedule, ServiceType
 
 CATALOGUE = [  # slug, name, category, base module, keywords, description
     (
@@ -166,8 +166,6 @@ EVENTS = [
 
 @demo_loader
 def load_events(report: DemoReport) -> None:
-    from .models import Event
-
     now = timezone.localtime()
     for hub in Hub.objects.filter(municipality__slug__in=["asker", "drammen"]):
         for (

@@ -7,12 +7,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from knutepunkt.opening_hours import OSLO
 
-from .models import Registration, ScheduleCancellation, ServiceOffer, ServiceSchedule, ServiceType
+from .enums import EventStatus
+from .models import (
+    Event,
+    Registration,
+    ScheduleCancellation,
+    ServiceOffer,
+    ServiceSchedule,
+    ServiceType,
+)
 from .recurrence import Occurrence, ScheduleRule, next_occurrence, occurrences
 
 UPCOMING_DAYS = 60
@@ -124,12 +133,6 @@ def missing_base_modules(*, hubs: Sequence) -> dict[int, list[ServiceType]]:
 def upcoming_events(
     *, municipality, filters: dict | None = None, at: datetime | None = None
 ) -> QuerySet:
-    from django.db.models import F as _F
-    from django.db.models import Q as _Q
-
-    from .enums import EventStatus
-    from .models import Event
-
     at = at or timezone.now()
     filters = filters or {}
     events = Event.objects.filter(municipality=municipality, ends_at__gt=at).select_related(
@@ -147,25 +150,19 @@ def upcoming_events(
         events = events.filter(category=filters["category"])
     if filters.get("free"):
         events = events.filter(status=EventStatus.SCHEDULED).filter(
-            _Q(capacity__isnull=True) | _Q(places_taken__lt=_F("capacity"))
+            Q(capacity__isnull=True) | Q(places_taken__lt=F("capacity"))
         )
     return events.order_by("starts_at")
 
 
 def hub_events(*, hubs: Sequence, at: datetime | None = None, per_hub: int = 3) -> dict[int, list]:
     """The next events of each hub, in one query for any number of hubs."""
-    from django.db.models import F as _F
-    from django.db.models import Window
-    from django.db.models.functions import RowNumber
-
-    from .models import Event
-
     at = at or timezone.now()
     result: dict[int, list] = defaultdict(list)
     events = (
         Event.objects.filter(hub__in=[h.pk for h in hubs], ends_at__gt=at)
         .annotate(
-            rank=Window(RowNumber(), partition_by=[_F("hub_id")], order_by=_F("starts_at").asc())
+            rank=Window(RowNumber(), partition_by=[F("hub_id")], order_by=F("starts_at").asc())
         )
         .filter(rank__lte=per_hub)
         .select_related("hub__municipality")

@@ -16,8 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,9 +87,6 @@ def registration_from_token(
 
 
 def _context(registration: Registration) -> dict:
-    from django.conf import settings
-    from django.urls import reverse
-
     event = registration.event
     return {
         "registration": registration,
@@ -212,8 +212,6 @@ def registration_create(
 
 
 def _has_verified_email(user, email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 

@@ -3,6 +3,7 @@ hubportal.permissions: staff never see or change another hub's data."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -205,8 +206,6 @@ class StaffMembershipForm(forms.ModelForm):
             self.fields["email"].initial = self.instance.user.email
 
     def clean_email(self):
-        from django.contrib.auth import get_user_model
-
         email = self.cleaned_data["email"]
         user = get_user_model().objects.filter(email__iexact=email).first()
         if user is None:

@@ -243,3 +243,17 @@ def published_news(
         .select_related("hub")
         .order_by("-publish_from")[:limit]
     )
+
+
+_municipality_ids: dict[str, int | None] = {}
+
+
+def municipality_scope(slug: str) -> int | None:
+    """The municipality id for an address slug, remembered in the process (slugs are the
+    addresses themselves and practically never change), so a cached page is found without
+    touching the database."""
+    if slug not in _municipality_ids:
+        _municipality_ids[slug] = (
+            Municipality.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        )
+    return _municipality_ids[slug]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from hubportal.core.page_cache import cached_page, municipality_scope
+from hubportal.core.page_cache import cached_page
 from hubportal.search.registry import kind_label
 from hubportal.search.selectors import search_documents
 
@@ -109,7 +109,7 @@ def district_page(request, municipality, district):
         }
         return render(request, "knutepunkt/district.html", context), valid_until
 
-    return cached_page(request, scopes=(municipality_scope(municipality),), build=build)
+    return cached_page(request, scopes=(selectors.municipality_scope(municipality),), build=build)
 
 
 @require_GET
@@ -135,7 +135,7 @@ def hub_page(request, municipality, hub):
         }
         return render(request, "knutepunkt/hub.html", context), valid_until
 
-    return cached_page(request, scopes=(municipality_scope(municipality),), build=build)
+    return cached_page(request, scopes=(selectors.municipality_scope(municipality),), build=build)
 
 
 @require_GET

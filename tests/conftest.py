@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from tests.support.celery import broker_down
 
@@ -22,7 +23,6 @@ def dead_broker():
 @pytest.fixture(autouse=True)
 def _fresh_page_cache():
     """Every test starts with an empty cache (the page cache lives in it)."""
-    from django.core.cache import cache
 
     cache.clear()
     yield

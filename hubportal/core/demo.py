@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from hubportal.core.page_cache import invalidate_after_commit
 from hubportal.search.services import search_rebuild
@@ -43,8 +45,6 @@ def ensure_demo_user(report: DemoReport, *, email: str, role: str, **fields) -> 
 
 
 def _verify_email(user) -> None:
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
@@ -66,8 +66,6 @@ def load_superuser(report: DemoReport) -> None:
 
 
 def load_demo_data() -> DemoReport:
-    from django.utils.module_loading import autodiscover_modules
-
     autodiscover_modules("demo")  # each app's demo.py registers its loaders
     report = DemoReport()
     with transaction.atomic():

@@ -14,6 +14,8 @@ from django.urls import translate_url
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
 
+from .page_cache import early_response
+
 
 class PreferredLanguageRedirectMiddleware:
     def __init__(self, get_response):
@@ -46,6 +48,4 @@ class EarlyPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .page_cache import early_response
-
         return early_response(request) or self.get_response(request)

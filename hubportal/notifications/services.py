@@ -22,6 +22,9 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+# tasks.py imports this module too (thin tasks call services); each only uses the other's
+# names inside functions, so either may be imported first.
+from . import tasks
 from .enums import Channel, Status
 from .models import Notification
 from .selectors import notifications_to_person
@@ -207,9 +210,7 @@ _broker_away_until: dict[str, float] = {}  # broker URL -> time.monotonic()
 def _hand_to_broker(notification_ids: list[int], *, due: datetime | None = None) -> int:
     """Ask the worker to deliver. A broker that is down is not an error: the row waits in
     the outbox and the dispatcher hands it over again."""
-    from .tasks import deliver_notification
-
-    broker = deliver_notification.app.conf.broker_url
+    broker = tasks.deliver_notification.app.conf.broker_url
     if time.monotonic() < _broker_away_until.get(broker, 0.0):
         logger.info("broker unavailable, %d notification(s) wait", len(notification_ids))
         return 0
@@ -217,7 +218,7 @@ def _hand_to_broker(notification_ids: list[int], *, due: datetime | None = None)
     for notification_id in notification_ids:
         countdown = max(0.0, (due - timezone.now()).total_seconds()) if due else 0
         try:
-            deliver_notification.apply_async(
+            tasks.deliver_notification.apply_async(
                 args=[notification_id], countdown=countdown, retry=False
             )
         except Exception as exc:  # kombu raises several types when Redis is unreachable

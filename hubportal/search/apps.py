@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
-
         # Each app's providers register themselves. No signal follows saves: the services
         # that change something findable index it themselves, after commit.
         autodiscover_modules("search_documents")

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 
 from .models import SearchDocument
-from .services import SEARCH_CONFIG, Unaccent
+from .text import SEARCH_CONFIG, Unaccent
 
 MAX_QUERY_LENGTH = 200
 

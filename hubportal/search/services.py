@@ -12,20 +12,14 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Func, QuerySet
+from django.db.models import QuerySet
 from django.utils import translation
 
 from hubportal.core.page_cache import bump_content_version
 
 from .models import SearchDocument
 from .registry import SearchEntry, provider_for, providers
-
-SEARCH_CONFIG = "norwegian"
-
-
-class Unaccent(Func):
-    function = "unaccent"
-
+from .text import SEARCH_CONFIG
 
 # The text columns of documents, written from their entries in one statement for any
 # number of documents: the weighted full-text vector, and the lower-cased, unaccented text

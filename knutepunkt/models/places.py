@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
@@ -47,8 +50,6 @@ colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use the form #RRGGBB,
 
 
 def validate_not_reserved(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
     if value in RESERVED_SLUGS:
         raise ValidationError(_("This address is reserved by the portal; choose another."))
 
@@ -262,8 +263,6 @@ class Hub(models.Model):
 
     @property
     def map_url(self) -> str:
-        from urllib.parse import quote
-
         if self.latitude is not None and self.longitude is not None:
             return f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}#map=17/{self.latitude}/{self.longitude}"
         return "https://www.openstreetmap.org/search?query=" + quote(
@@ -324,8 +323,6 @@ class NewsItem(models.Model):
         return self.title
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.hub_id:  # the hub decides where the news belongs
             self.district_id = self.hub.district_id
             self.municipality_id = self.hub.municipality_id

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import IntegrityError
 
 from hubportal.notifications.models import Notification
-from hubportal.notifications.services import notification_deliver
+from hubportal.notifications.services import notification_deliver, notification_enqueue
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -118,8 +118,6 @@ def test_delete__wrong_password__keeps_the_account(client, verified_user):
 
 
 def test_delete__right_password__removes_account_and_empties_messages(client, verified_user):
-    from hubportal.notifications.services import notification_enqueue
-
     notification_enqueue(template="notifications/test_message", context={}, recipient=verified_user)
     client.force_login(verified_user)
     response = client.post("/konto/slett/", {"password": PASSWORD})

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.run import add_ratios, flatness
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -86,8 +88,6 @@ def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
 
 
 def test_flatness__ratios_of_ratios_and_equal_query_budgets():
-    from bench.run import flatness
-
     def scale(rps_page, ms, queries):
         rows = [
             {"page": "bare view", "mode": "cookieless", "connections": 10, "ratio_to_bare": 1.0},
@@ -117,8 +117,6 @@ def test_flatness__ratios_of_ratios_and_equal_query_budgets():
 
 
 def test_ratios__each_kind_of_reader_against_its_own_bare_view():
-    from bench.run import add_ratios
-
     rows = [
         {"page": "bare view", "mode": "cookieless", "connections": 10, "rps": 1000.0},
         {"page": "bare view", "mode": "signed in", "connections": 10, "rps": 2000.0},

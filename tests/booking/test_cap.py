@@ -8,7 +8,7 @@ import pytest
 from booking import services
 from booking.models import Occurrence
 from hubportal.core.errors import DomainError
-from tests.knutepunkt.factories import UserFactory
+from tests.knutepunkt.factories import UserFactory, hub_staff
 from tests.support.race import race
 
 from .factories import ResourceFactory
@@ -51,8 +51,6 @@ def test_cap__a_series_counts_every_time_and_is_refused_whole():
 
 
 def test_cap__staff_are_not_capped():
-    from tests.knutepunkt.factories import hub_staff
-
     room = ResourceFactory(max_active_per_booker=1)
     staff = hub_staff(room.hub)
     book(room, [slot(days=2)], user=staff)

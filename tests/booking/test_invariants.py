@@ -10,12 +10,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from booking import services
-from booking.enums import BookingStatus, Repeat
-from booking.models import Occurrence, SpaceClaim
+from booking.enums import ApprovalRule, BookingStatus, Repeat, ResourceKind, WhoMayBook
+from booking.models import Blackout, Booking, Occurrence, SpaceClaim
 from booking.recurrence import series_times
 from hubportal.core.errors import DomainError
+from hubportal.notifications.models import Notification
 from knutepunkt.opening_hours import OSLO
-from tests.knutepunkt.factories import UserFactory
+from tests.knutepunkt.factories import UserFactory, hub_staff, weekday_hours
 
 from .factories import ResourceFactory
 
@@ -147,10 +148,6 @@ def test_cancelled_time__is_free_again():
 
 
 def test_notifications__reminder_per_time_and_staff_told_about_requests():
-    from booking.enums import ApprovalRule
-    from hubportal.notifications.models import Notification
-    from tests.knutepunkt.factories import hub_staff
-
     room = ResourceFactory(cancellation_deadline_hours=0)
     user = UserFactory()
     start, end = slot(days=5)
@@ -176,9 +173,6 @@ def test_notifications__reminder_per_time_and_staff_told_about_requests():
 
 
 def test_staff_override__displaces_the_booking_in_the_way_and_tells_its_booker():
-    from hubportal.notifications.models import Notification
-    from tests.knutepunkt.factories import hub_staff
-
     room = ResourceFactory(name="Salen")
     citizen = UserFactory()
     standing = book(room, [slot()], user=citizen)
@@ -194,19 +188,12 @@ def test_staff_override__displaces_the_booking_in_the_way_and_tells_its_booker()
 
 
 def test_unanswered_requests__staff_reminded_once():
-    from datetime import timedelta as td
-
-    from booking.enums import ApprovalRule
-    from booking.models import Booking
-    from hubportal.notifications.models import Notification
-    from tests.knutepunkt.factories import hub_staff
-
     room = ResourceFactory(approval=ApprovalRule.APPROVAL)
     staff = hub_staff(room.hub)
     book(room, [slot()])
-    Booking.objects.update(created_at=timezone.now() - td(hours=72))
-    assert services.booking_remind_stale_requests(older_than=td(hours=48)) == 1
-    services.booking_remind_stale_requests(older_than=td(hours=48))
+    Booking.objects.update(created_at=timezone.now() - timedelta(hours=72))
+    assert services.booking_remind_stale_requests(older_than=timedelta(hours=48)) == 1
+    services.booking_remind_stale_requests(older_than=timedelta(hours=48))
     assert (
         Notification.objects.filter(
             recipient=staff, template="booking/email/staff_request_reminder"
@@ -216,13 +203,8 @@ def test_unanswered_requests__staff_reminded_once():
 
 
 def test_mixed_approval__instant_in_staffed_hours_request_outside():
-    from datetime import time as t
-
-    from booking.enums import ApprovalRule
-    from tests.knutepunkt.factories import weekday_hours
-
     room = ResourceFactory(approval=ApprovalRule.MIXED)
-    weekday_hours(room.hub, opens=t(9), closes=t(16))
+    weekday_hours(room.hub, opens=time(9), closes=time(16))
     inside = book(room, [slot(hour=10, hours=2)])
     outside = book(room, [slot(hour=18, hours=2)])
     assert inside.booking.status == BookingStatus.CONFIRMED
@@ -240,15 +222,11 @@ def test_per_person_cap__refuses_more_upcoming_bookings():
 
 
 def test_staff_only_resource__citizens_refused():
-    from booking.enums import WhoMayBook
-
     with pytest.raises(DomainError, match="kan ikke booke denne ressursen"):
         book(ResourceFactory(who_may_book=WhoMayBook.STAFF), [slot()])
 
 
 def test_add_on__booked_atomically_with_the_room():
-    from booking.enums import ResourceKind
-
     room = ResourceFactory()
     technician = ResourceFactory(hub=room.hub, kind=ResourceKind.TECHNICIAN, name="Lydtekniker")
     other_room = ResourceFactory(hub=room.hub)
@@ -259,8 +237,6 @@ def test_add_on__booked_atomically_with_the_room():
 
 
 def test_blackout__no_bookings_in_a_blackout_period():
-    from booking.models import Blackout
-
     room = ResourceFactory()
     start, end = slot()
     Blackout.objects.create(
@@ -271,8 +247,6 @@ def test_blackout__no_bookings_in_a_blackout_period():
 
 
 def test_confirmation__carries_the_times_as_an_ics_attachment():
-    from hubportal.notifications.models import Notification
-
     book(ResourceFactory(), [slot()])
     confirmation = Notification.objects.get(template="booking/email/booking_confirmed")
     assert "BEGIN:VEVENT" in confirmation.attachments[0]["content"]

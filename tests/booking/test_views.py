@@ -5,12 +5,16 @@ import re
 from datetime import time, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from icalendar import Calendar
 
 from booking import services
 from booking.enums import ApprovalRule, BookingStatus
 from booking.models import Booking, Occurrence
 from hubportal.notifications.models import Notification
+from knutepunkt.models import OpeningHoursPeriod
 from tests.knutepunkt.factories import (
     HubFactory,
     PeriodFactory,
@@ -235,8 +239,6 @@ def test_district_page__lists_rooms_and_public_bookings_only(client):
 
 
 def test_feeds__public_without_personal_data_private_by_revocable_token(client, citizen):
-    from icalendar import Calendar
-
     room = ResourceFactory()
     start = evening()
     services.booking_create(
@@ -311,8 +313,6 @@ def test_check_first__lists_each_time_free_or_taken_and_books_nothing(client, ci
 
 
 def test_series_over_months__opening_hours_of_later_periods_are_used(client, citizen):
-    from knutepunkt.models import OpeningHoursPeriod
-
     hub = HubFactory()
     weekday_hours(hub, opens=time(8), closes=time(22))
     OpeningHoursPeriod.objects.update(valid_until=timezone.localdate() + timedelta(days=30))
@@ -363,9 +363,6 @@ def test_week_view__a_fixed_number_of_queries(client, django_assert_max_num_quer
 
 
 def test_find_room__same_number_of_queries_for_2_and_30_rooms(client, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     start = evening()
     params = {"day": start.date().isoformat(), "start": "18:00", "minutes": "120"}
     counts = []

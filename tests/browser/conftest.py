@@ -9,6 +9,8 @@ import os
 import shutil
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are ordinary synchronous calls.
@@ -47,8 +49,6 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=chromium_path(),
@@ -80,7 +80,6 @@ def no_js_page(browser, live_server):
 @pytest.fixture
 def assert_accessible():
     """Run axe-core on the page: zero WCAG 2.1 A/AA violations allowed."""
-    from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
 

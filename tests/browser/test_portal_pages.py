@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from hubportal.core.demo import DEMO_PASSWORD, load_demo_data
 from hubportal.search.services import search_rebuild
+from knutepunkt.models import Hub
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,10 +80,6 @@ def test_district_page__english(page, demo, assert_accessible):
 
 
 def test_hub_staff__logs_in_and_cannot_open_another_hub_in_the_admin(page, demo, login):
-    from django.contrib.auth import get_user_model
-
-    from knutepunkt.models import Hub
-
     staff = get_user_model().objects.get(email="ansatt.heggedal@demo.hubportal.no")
     login(staff, DEMO_PASSWORD)
     holmen = Hub.objects.get(slug="holmen")

@@ -1,5 +1,6 @@
 """docker-compose.yml wires the production services: it parses and says what it must."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -44,8 +45,6 @@ def test_compose__data_lives_in_named_volumes():
 
 
 def test_env_example__documents_every_variable_the_settings_read():
-    import re
-
     settings_source = (ROOT / "hubportal" / "settings" / "base.py").read_text()
     read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', settings_source))
     documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -73,8 +74,6 @@ def test_startup__debug_off__secret_key_missing_is_refused_but_debug_on_is_not()
 
 @pytest.mark.django_db
 def test_oidc__configured_from_the_environment__offers_the_provider_on_the_login_page():
-    from django.db import connection
-
     db = connection.settings_dict  # the test database: migrated, unlike the portal's own
     script = (
         "from django.test import Client;"

@@ -1,6 +1,8 @@
 """GET /healthz: JSON status of database and broker, 200 when both answer, else 503."""
 
 import pytest
+from django.db import connection
+from django.db.utils import OperationalError
 
 from tests.support.celery import DEAD_BROKER_URL
 
@@ -25,9 +27,6 @@ def test_healthz__broker_down__503_names_the_broker(client, settings):
 
 
 def test_healthz__database_down__503_names_the_database(client, monkeypatch):
-    from django.db import connection
-    from django.db.utils import OperationalError
-
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 

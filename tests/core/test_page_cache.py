@@ -2,6 +2,7 @@
 menu, CSRF header, messages) are each reader's own."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -9,8 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.knutepunkt.factories import HubFactory, UserFactory
+from tests.booking.factories import ResourceFactory
+from tests.knutepunkt.factories import HubFactory, UserFactory, hub_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -71,12 +74,6 @@ def test_messages__shown_to_their_reader_only_and_never_cached(url):
 
 
 def _week_beyond_the_horizon():
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from tests.booking.factories import ResourceFactory
-
     resource = ResourceFactory(horizon_days=7)
     monday = timezone.localdate() + timedelta(days=21)
     monday -= timedelta(days=monday.weekday())
@@ -94,8 +91,6 @@ def test_week_view__signed_in_citizens_share_one_copy():
 
 
 def test_week_view__hub_staff_get_their_own_free_times_not_the_citizens_copy():
-    from tests.knutepunkt.factories import hub_staff
-
     resource, url = _week_beyond_the_horizon()
     _signed_in(UserFactory()).get(url)  # the citizens' copy is in the cache
     staff = _signed_in(hub_staff(resource.hub))

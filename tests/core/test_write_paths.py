@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib import admin
 
+from hubportal.notifications.models import Notification
 from tests.knutepunkt.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,8 +133,6 @@ def test_every_project_admin__saves_and_deletes_through_a_service(model_admin, r
 
 
 def test_the_outbox_admin_is_read_only():
-    from hubportal.notifications.models import Notification
-
     model_admin = admin.site._registry[Notification]
     assert set(model_admin.readonly_fields) == {f.name for f in Notification._meta.fields}
     assert not model_admin.has_add_permission(None)

@@ -1,16 +1,26 @@
 """Volunteering through its URLs: directory filters, sign-up, dashboards, boundaries, privacy."""
 
 import json
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
 from frivillighet import services
 from frivillighet.enums import SignupStatus
-from frivillighet.models import Activity, OrganisationMember, ShiftSignup, VolunteerProfile
+from frivillighet.models import (
+    Activity,
+    CooperationAgreement,
+    Organisation,
+    OrganisationMember,
+    ShiftSignup,
+    ShiftTemplate,
+    VolunteerProfile,
+)
 from hubportal.core.errors import DomainError
-from tests.knutepunkt.factories import DistrictFactory, UserFactory, hub_staff
+from hubportal.notifications.models import Notification
+from tests.knutepunkt.factories import DistrictFactory, UserFactory, hub_staff, municipality_admin
 
 from .factories import OpportunityFactory, OrganisationFactory, ShiftFactory
 
@@ -118,8 +128,6 @@ def test_profile__consent_can_be_withdrawn(client):
 
 
 def test_weekly_digest__only_coordinators_with_unfilled_shifts_and_once_a_week():
-    from hubportal.notifications.models import Notification
-
     organisation = OrganisationFactory()
     ShiftFactory(
         opportunity=OpportunityFactory(organisation=organisation),
@@ -137,8 +145,6 @@ def test_weekly_digest__only_coordinators_with_unfilled_shifts_and_once_a_week()
 
 
 def test_shift_cancelled__only_those_signed_up_are_told():
-    from hubportal.notifications.models import Notification
-
     shift = ShiftFactory()
     services.shift_signup(shift=shift, volunteer=UserFactory(email="pa@example.no"))
     services.shift_signup(shift=ShiftFactory(), volunteer=UserFactory(email="annen@example.no"))
@@ -150,10 +156,6 @@ def test_shift_cancelled__only_those_signed_up_are_told():
 
 
 def test_templates__create_the_coming_weeks_shifts_once():
-    from datetime import time
-
-    from frivillighet.models import ShiftTemplate
-
     template = ShiftTemplate.objects.create(
         opportunity=OpportunityFactory(), weekday=(date.today().weekday() + 1) % 7, starts=time(18)
     )
@@ -162,8 +164,6 @@ def test_templates__create_the_coming_weeks_shifts_once():
 
 
 def test_register__association_asks_to_be_listed_and_waits_for_approval(client):
-    from frivillighet.models import Organisation
-
     district = DistrictFactory()
     user = UserFactory()
     client.force_login(user)
@@ -186,8 +186,6 @@ def test_register__association_asks_to_be_listed_and_waits_for_approval(client):
 
 
 def test_invitation__coordinator_invites_and_the_invitee_accepts(client):
-    from hubportal.notifications.models import Notification
-
     organisation = OrganisationFactory()
     coordinator = UserFactory()
     OrganisationMember.objects.create(
@@ -219,10 +217,6 @@ def test_invitation__other_organisations_coordinator_cannot_invite(client):
 
 
 def test_agreement_expiring__staff_told_once():
-    from frivillighet.models import CooperationAgreement
-    from hubportal.notifications.models import Notification
-    from tests.knutepunkt.factories import municipality_admin
-
     organisation = OrganisationFactory()
     admin = municipality_admin(organisation.municipality)
     today = timezone.localdate()
@@ -244,8 +238,6 @@ def test_agreement_expiring__staff_told_once():
 
 
 def test_audit__csv_export_of_hours_is_logged(client):
-    from django.contrib.admin.models import LogEntry
-
     staff = hub_staff(ShiftFactory().opportunity.hub)
     client.force_login(staff)
     client.get("/frivillighet/koordinator/", {"format": "csv"})
@@ -253,8 +245,6 @@ def test_audit__csv_export_of_hours_is_logged(client):
 
 
 def test_shift_moved__volunteers_told_reminder_moves_and_a_clash_takes_one_off():
-    from hubportal.notifications.models import Notification
-
     shift = ShiftFactory(capacity=3, starts_at=timezone.now() + timedelta(days=5))
     keen, busy = UserFactory(), UserFactory()
     keen_signup = services.shift_signup(shift=shift, volunteer=keen)
@@ -276,8 +266,6 @@ def test_shift_moved__volunteers_told_reminder_moves_and_a_clash_takes_one_off()
 
 
 def test_message_everyone_on_a_shift__coordinators_only(client):
-    from hubportal.notifications.models import Notification
-
     organisation = OrganisationFactory()
     shift = ShiftFactory(opportunity=OpportunityFactory(organisation=organisation))
     services.shift_signup(shift=shift, volunteer=UserFactory(email="v@example.no"))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from knutepunkt.models import OpeningHoursException
+from knutepunkt.models import OpeningHoursException, OpeningHoursPeriod
 
 from .factories import HubFactory, UserFactory
 
@@ -38,8 +38,6 @@ def _span_rows(prefix, rows):
 
 
 def test_admin__overlapping_weekly_hours__named_on_the_row_nothing_saved(client):
-    from knutepunkt.models import OpeningHoursPeriod
-
     hub = HubFactory()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     rows = [

@@ -5,11 +5,25 @@ from datetime import date, time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from knutepunkt.enums import StaffRole
-from knutepunkt.models import OpeningHoursPeriod, OpeningHoursSpan, StaffMembership
+from knutepunkt.models import (
+    ExceptionSpan,
+    OpeningHoursException,
+    OpeningHoursPeriod,
+    OpeningHoursSpan,
+    StaffMembership,
+)
 
-from .factories import ExceptionFactory, HubFactory, PeriodFactory, UserFactory
+from .factories import (
+    DistrictFactory,
+    ExceptionFactory,
+    HubFactory,
+    MunicipalityFactory,
+    PeriodFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +84,6 @@ def test_hub__takes_its_municipality_from_the_district():
 
 
 def _english_messages(instance) -> list[str]:
-    from django.utils import translation
-
     with translation.override("en"):
         with pytest.raises(ValidationError) as caught:
             instance.full_clean()
@@ -79,8 +91,6 @@ def _english_messages(instance) -> list[str]:
 
 
 def test_exception__ending_before_it_starts__explained_by_validation_not_a_database_error():
-    from knutepunkt.models import OpeningHoursException
-
     exception = OpeningHoursException(
         hub=HubFactory(), start_date=date(2027, 1, 8), end_date=date(2027, 1, 4), reason="Feil"
     )
@@ -95,8 +105,6 @@ def test_period__ending_before_it_starts__explained_by_validation():
 
 
 def test_exception_span__date_outside_its_exception__refused():
-    from knutepunkt.models import ExceptionSpan
-
     span = ExceptionSpan(
         exception=ExceptionFactory(start_date=date(2027, 12, 23), end_date=date(2027, 12, 24)),
         day=date(2027, 12, 27),
@@ -120,21 +128,15 @@ def test_exception_span__date_outside_its_exception__refused():
     ],
 )
 def test_municipality__malformed_values__refused_by_the_database(fields):
-    from .factories import MunicipalityFactory
-
     with pytest.raises(IntegrityError), transaction.atomic():
         MunicipalityFactory(**fields)
 
 
 def test_municipality__closes_on_christmas_eve_new_years_eve_and_easter_eve_by_default():
-    from .factories import MunicipalityFactory
-
     assert MunicipalityFactory().closed_eves == ["christmas_eve", "new_years_eve", "easter_eve"]
 
 
 def test_district__malformed_postcode__refused_by_the_database():
-    from .factories import DistrictFactory
-
     with pytest.raises(IntegrityError), transaction.atomic():
         DistrictFactory(postcodes=["1389", "139"])
 

@@ -4,6 +4,7 @@ import pytest
 
 from knutepunkt import selectors
 from knutepunkt.models import Hub
+from knutepunkt.opening_hours import OSLO
 from knutepunkt.selectors import PostcodeMalformed
 
 from .factories import (
@@ -64,8 +65,6 @@ def test_nearest_hubs__orders_by_distance():
 
 
 def _oslo(*args):
-    from knutepunkt.opening_hours import OSLO
-
     return datetime(*args, tzinfo=OSLO)
 
 

@@ -2,7 +2,7 @@
 shows on the cached public pages and in search at once. Each test reads the page first (so
 it is cached), writes through the admin or a service, and reads it again."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.test import Client
@@ -142,8 +142,6 @@ def test_exception_through_the_service__the_cached_district_page_shows_the_hub_c
 def test_period_through_the_service__the_cached_district_page_shows_the_new_hours(
     django_capture_on_commit_callbacks,
 ):
-    from datetime import time
-
     hub = HubFactory()
     reader = Client()
     assert "07:15" not in reader.get(_district_url(hub)).content.decode()

@@ -6,6 +6,7 @@ import itertools
 import threading
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -226,8 +227,6 @@ def test_purge_old__removes_delivered_messages_only():
 
 @pytest.mark.django_db(transaction=True)
 def test_dispatch_due__second_dispatcher_at_the_same_time__does_nothing(monkeypatch):
-    import psycopg
-
     monkeypatch.setattr(
         "hubportal.notifications.tasks.deliver_notification.apply_async", lambda *a, **k: None
     )

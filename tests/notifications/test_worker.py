@@ -18,9 +18,11 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
+from hubportal.celery import app
 from hubportal.notifications import services
 from hubportal.notifications.enums import Status
 from hubportal.notifications.models import Notification
+from hubportal.notifications.tasks import deliver_notification
 from tests.support.celery import broker_down
 from tests.support.mail import FAILURES_FILE, sent_messages
 
@@ -48,7 +50,6 @@ def mail_dir(tmp_path_factory):
 def celery_worker_process(django_db_setup, django_db_blocker, mail_dir):
     """A real `celery worker` process on the test database and the test Redis, consuming a
     queue of its own so that parallel test processes never take each other's tasks."""
-    from hubportal.celery import app
 
     queue_name = f"hubportal-test-{uuid.uuid4().hex[:12]}"
     original_queue = app.conf.task_default_queue
@@ -153,8 +154,6 @@ def test_worker__broker_down_at_commit__dispatcher_delivers_later(celery_worker_
 
 
 def test_worker__same_task_queued_three_times__sends_once(celery_worker_process, mail_dir):
-    from hubportal.notifications.tasks import deliver_notification
-
     notification = queue("once@example.no")
     for _ in range(3):
         deliver_notification.delay(notification.pk)

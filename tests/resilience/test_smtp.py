@@ -18,7 +18,9 @@ from hubportal.accounts.models import User
 from hubportal.notifications.enums import Status
 from hubportal.notifications.models import Notification
 from hubportal.notifications.services import notification_deliver
+from tests.core.test_configuration import manage
 from tests.resilience.mail_server import ACCEPT, DROP, REFUSALS, MailServer, SilentServer
+from tests.resilience.servers import free_port
 
 pytestmark = [pytest.mark.servers, pytest.mark.django_db]
 
@@ -136,8 +138,6 @@ def test_password_reset__mail_server_refusing__the_page_says_it_is_sent(client, 
 
 
 def test_nothing_listening__retried(client, smtp_settings):
-    from tests.resilience.servers import free_port
-
     smtp_settings.EMAIL_PORT = free_port()
     verification = sign_up(client)
     assert attempt(verification)[0] == "retry"
@@ -150,7 +150,6 @@ def test_nothing_listening__retried(client, smtp_settings):
 )
 def test_production_settings__a_mail_server_is_never_waited_for_without_end(email_url, timeout):
     """Django's SMTP backend waits for ever by default; the settings give it a limit."""
-    from tests.core.test_configuration import manage
 
     result = manage(
         "shell",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 
+from hubportal.celery import app
+
 DEAD_BROKER_URL = "redis://127.0.0.1:9/0"  # the discard port: nothing answers there
 
 
 @contextlib.contextmanager
 def broker_at(url: str, *, queue: str | None = None):
     """Point Celery's producers in this process at another broker (and queue)."""
-    from hubportal.celery import app
 
     def forget_connections():
         # Celery caches a connection pool and a producer pool built from broker_url.

@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from hypothesis import HealthCheck, settings
 
 from .world import build_world
@@ -39,7 +40,6 @@ def world(django_db_setup, django_db_blocker):
 @pytest.fixture
 def as_role(client, world, db):
     """as_role(role) -> the test client signed in as that role (or anonymous)."""
-    from django.test import Client
 
     def sign_in(role: str) -> Client:
         browser = Client(raise_request_exception=False)

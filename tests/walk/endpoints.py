@@ -15,7 +15,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 
@@ -159,8 +163,6 @@ def token(name: str, key: str) -> Fill:
 
 
 def _confirm_email_key(world: World) -> dict:
-    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
-
     address, _created = EmailAddress.objects.get_or_create(
         user=world.users["other"], email="ny-adresse@walk.example.no", defaults={"verified": False}
     )
@@ -168,9 +170,6 @@ def _confirm_email_key(world: World) -> dict:
 
 
 def _password_reset_key(world: World) -> dict:
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-
     user = world.users["other"]
     return {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
 
@@ -323,8 +322,6 @@ SITE: dict[str, list[Variant]] = {
 
 
 def _view_on_site(world: World) -> dict:
-    from django.contrib.contenttypes.models import ContentType
-
     room = world.at("booking.resource", "a1")
     return {"content_type_id": ContentType.objects.get_for_model(room).pk, "object_id": room.pk}
 

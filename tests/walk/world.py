@@ -25,6 +25,7 @@ from datetime import date, time, timedelta
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib.auth.models import Group
+from django.core import signing
 from django.utils import timezone
 
 from booking import services as booking_services
@@ -40,6 +41,7 @@ from frivillighet.models import (
     ShiftTemplate,
     VolunteerProfile,
 )
+from hubportal.notifications.models import Notification
 from innbyggertorg import services as innbyggertorg_services
 from innbyggertorg.models import ScheduleCancellation
 from knutepunkt.enums import ExceptionKind
@@ -352,8 +354,6 @@ def _volunteering(world: World) -> None:
 
 
 def _invitation_token(world: World) -> str:
-    from django.core import signing
-
     organisation = world.at("frivillighet.organisation", "a1")
     return signing.dumps(
         {"o": organisation.pk, "e": world.users["citizen"].email, "r": MemberRole.MEMBER},
@@ -380,6 +380,5 @@ def _accounts(world: World) -> None:
     )
     world.add("a1", SocialToken.objects.create(app=app, account=account, token="t"))
     world.add("a1", citizen)
-    from hubportal.notifications.models import Notification
 
     world.add("a1", Notification.objects.order_by("pk").first())
