@@ -1,4 +1,7 @@
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import translate_url
@@ -9,6 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hubportal.core import health
+
+# What a database connection that went away raises (django.db's wrappers of psycopg's).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 @require_GET
@@ -27,6 +33,13 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    """The page for an unhandled error. A lost database connection (PostgreSQL restarted, a
+    failover, a backend terminated) is a 503 that asks to try again: the next request
+    reconnects. Both pages are static, so they render with no database and no cache."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "10"
+        return response
     return render(request, "500.html", status=500)
 
 
