@@ -7,7 +7,10 @@ README.md and .env.example.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from hubportal.config import BASE_DIR, ConfigError, StrictEnv, fail
@@ -57,6 +60,16 @@ try:
     )
     # Staff are reminded of booking requests nobody has answered after this many hours.
     BOOKING_REQUEST_REMINDER_HOURS = env.int("HUBPORTAL_BOOKING_REQUEST_REMINDER_HOURS", default=48)
+    # Other origins images may come from (uploads on an S3 storage), e.g. https://bilder.example.no
+    _csp_image_origins = env.list("DJANGO_CSP_IMAGE_ORIGINS", default=[])
+    for _origin in _csp_image_origins:
+        _parts = urlsplit(_origin)
+        if _parts.scheme != "https" or not _parts.netloc or _parts.path not in ("", "/"):
+            raise ConfigError(
+                f"DJANGO_CSP_IMAGE_ORIGINS must be https origins (https://host), got {_origin!r}"
+            )
+    # Where browsers report violations of the Content-Security-Policy (off unless set).
+    _csp_report_uri = env.str("DJANGO_CSP_REPORT_URI", "")
     if OIDC_PROVIDER_ID and not (OIDC_CLIENT_ID and OIDC_SERVER_URL):
         raise ConfigError(
             "OIDC_PROVIDER_ID is set, so OIDC_CLIENT_ID and OIDC_SERVER_URL are required"
@@ -78,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -92,8 +106,12 @@ INSTALLED_APPS = [
     "frivillighet",
 ]
 
+# The security headers come first: a response the early page cache or WhiteNoise answers
+# passes back through them too.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hubportal.core.middleware.EarlyPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,7 +121,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -241,6 +258,30 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): only what the portal serves itself. No inline
+# scripts or styles anywhere (templates keep them in static/), so no nonces either: one
+# cached copy of a page serves every reader. The login form may lead to the identity
+# provider (browsers check form-action on the redirect after a form too).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *_csp_image_origins],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF]
+        + (
+            [f"{urlsplit(OIDC_SERVER_URL).scheme}://{urlsplit(OIDC_SERVER_URL).netloc}"]
+            if OIDC_PROVIDER_ID
+            else []
+        ),
+        **({"report-uri": _csp_report_uri} if _csp_report_uri else {}),
+    }
+}
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -59,6 +59,66 @@ def browser():
         instance.close()
 
 
+# Every page reports what its Content-Security-Policy refused, as it happens (so that a
+# violation on a page the test has already left is not lost).
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} on ${event.documentURI}` +
+      (event.sample ? `: ${event.sample}` : "")
+  );
+});
+"""
+
+
+class PolicyWatch:
+    """What the Content-Security-Policy refused on any page of a browser context, and the
+    script errors there; the test fails at the end if there were any."""
+
+    def __init__(self, context):
+        self.violations: list[str] = []
+        self.errors: list[str] = []
+        context.expose_function("reportCspViolation", self._violation)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self._console)
+        context.on("weberror", lambda web_error: self.errors.append(str(web_error.error)))
+
+    def _violation(self, description: str) -> None:
+        self.violations.append(description)
+
+    def _console(self, message):
+        # Chromium also logs each refusal to the console (before any page script may run).
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.violations.append(f"console: {message.text}")
+
+    def assert_clean(self):
+        problems = [f"CSP violation: {v}" for v in self.violations]
+        problems += [f"script error: {e}" for e in self.errors]
+        assert not problems, "the browser reported:\n" + "\n".join(problems)
+
+
+@pytest.fixture(autouse=True)
+def policy_watches(request, monkeypatch):
+    """Watch every browser context a browser test opens (the page fixtures' and the test's
+    own): a CSP violation or a script error on any of its pages fails the test."""
+    watches: list[PolicyWatch] = []
+    if request.node.get_closest_marker("browser") is None or not chromium_path():
+        yield watches
+        return
+    browser = request.getfixturevalue("browser")
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        watches.append(PolicyWatch(context))
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield watches
+    for watch in watches:
+        watch.assert_clean()
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="nb-NO")

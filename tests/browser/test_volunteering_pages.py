@@ -22,9 +22,7 @@ def test_directory__free_childrens_activities_in_heggedal(page, demo, assert_acc
     assert_accessible(page)
     page.get_by_label("Aldersgruppe").select_option("children")
     page.get_by_label("Gratis eller rimelig for barn").check()
-    page.wait_for_function(
-        "document.querySelector('[role=status]').innerText.includes('organisasjon')"
-    )
+    expect(page.locator("[role=status]").first).to_contain_text("organisasjon")
     page.get_by_role("link", name="Heggedal Idrettslag (demo)").wait_for()
     assert_accessible(page)
 

@@ -50,6 +50,7 @@ def test_check_deploy__production_defaults__reports_nothing():
         ("REDIS_URL", "localhost:6379", "REDIS_URL must be a redis:// URL"),
         ("DJANGO_CONN_MAX_AGE", "a minute", "DJANGO_CONN_MAX_AGE must be an integer"),
         ("OIDC_PROVIDER_ID", "idporten", "OIDC_CLIENT_ID and OIDC_SERVER_URL are required"),
+        ("DJANGO_CSP_IMAGE_ORIGINS", "http://bilder.example.no", "must be https origins"),
     ],
 )
 def test_startup__bad_variable__stops_with_one_line_naming_it(variable, value, message):

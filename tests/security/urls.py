@@ -1,0 +1,15 @@
+"""The portal's URL conf plus one view that fails, to see the 500 page production serves."""
+
+from django.urls import path
+
+from hubportal.urls import handler404, handler500
+from hubportal.urls import urlpatterns as portal_urlpatterns
+
+__all__ = ["handler404", "handler500", "urlpatterns"]
+
+
+def failing_view(request):
+    raise RuntimeError("a bug in a view")
+
+
+urlpatterns = [path("__test__/feil/", failing_view), *portal_urlpatterns]
