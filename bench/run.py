@@ -189,6 +189,23 @@ def peak_memory_mb(pids: list[int]) -> float:
     return round(max(peaks), 1) if peaks else float("nan")
 
 
+def warm_up(wrk: str, headers: list[str], url: str, attempts: int = 10) -> None:
+    """Load the page until it answers within the warm-up run (caches, connections, imports).
+
+    A worker's first request imports the views and opens its connections, which can take
+    longer than a one-second run on a loaded machine; measuring then would count nothing.
+    """
+    for _ in range(attempts):
+        output = subprocess.run(
+            [wrk, "-t1", "-c2", "-d1s", *headers, url],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        if parse_wrk(output)["rps"] > 0:
+            return
+
+
 def serve_and_measure(
     urls: dict[str, str], cookie: str, duration: int, environment: dict
 ) -> tuple[dict, float]:
@@ -228,12 +245,7 @@ def serve_and_measure(
             for mode in modes_of(name):
                 headers = ["-H", f"Cookie: {cookie}"] if mode == SIGNED_IN else []
                 for connections in levels(mode):
-                    subprocess.run(  # warm up: caches, connections, imports
-                        [wrk, "-t1", "-c2", "-d1s", *headers, f"http://127.0.0.1:{port}{url}"],
-                        capture_output=True,
-                        text=True,
-                        check=False,
-                    )
+                    warm_up(wrk, headers, f"http://127.0.0.1:{port}{url}")
                     output = subprocess.run(
                         [
                             wrk,
@@ -248,7 +260,11 @@ def serve_and_measure(
                         text=True,
                         check=True,
                     ).stdout
-                    results.setdefault((name, mode), {})[connections] = parse_wrk(output)
+                    measured = parse_wrk(output)
+                    if not measured["rps"]:
+                        print(f"bench: {name} ({mode}) answered nothing:", file=sys.stderr)
+                        print(output, file=sys.stderr)
+                    results.setdefault((name, mode), {})[connections] = measured
         from bench.contention import event_race, race, shift_race
 
         results["_contention"] = {
