@@ -98,6 +98,38 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             request, provider, error=error, exception=exception, extra_context=extra_context
         )
 
+    def pre_social_login(self, request, sociallogin):
+        """Claims the portal has no use for are not kept (see UNKEPT_CLAIMS). allauth has
+        already stored a returning person's claims at this point: they are stored again
+        without them, in the same request; a new account is saved after this, without."""
+        super().pre_social_login(request, sociallogin)
+        account = sociallogin.account
+        kept = _without_unkept_claims(account.extra_data)
+        if kept != account.extra_data:
+            account.extra_data = kept
+            if account.pk:
+                account.save(update_fields=["extra_data"])
+
     def save_user(self, request, sociallogin, form=None):
         sociallogin.user.language = (translation.get_language() or "nb")[:2]
         return super().save_user(request, sociallogin, form)
+
+
+# Claims an identity provider sends that the portal must not keep: ID-porten's `pid` is the
+# national identity number (sensitive personal data), and nothing in the portal needs it
+# (the account is found by the provider's `sub`).
+UNKEPT_CLAIMS = frozenset({"pid"})
+
+
+def _without_unkept_claims(data):
+    """The stored claims (allauth keeps them per source: userinfo, id_token) without the
+    unkept ones, at any depth."""
+    if isinstance(data, dict):
+        return {
+            key: _without_unkept_claims(value)
+            for key, value in data.items()
+            if key not in UNKEPT_CLAIMS
+        }
+    if isinstance(data, list):
+        return [_without_unkept_claims(value) for value in data]
+    return data

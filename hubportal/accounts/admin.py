@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
 
+from . import services
 from .models import User
 
 
@@ -38,6 +39,15 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return permissions.is_installation_admin(request.user)
+
+    def delete_model(self, request, obj):
+        """Deleting someone in the admin is the same deletion as their own: every app
+        erases through its services (places freed, waiting lists promoted)."""
+        services.user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.user_delete(user=user)
 
 
 admin.site.unregister(SocialAccount)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from hubportal.notifications.enums import Status
@@ -131,3 +132,27 @@ def test_events__deletion_frees_places_and_promotes_the_waiting_list_in_order(cl
     assert Event.objects.get(pk=past.pk).places_taken == 4
     assert not Registration.objects.filter(email__iexact="kari@example.no").exists()
     assert not messages_to(kari)
+
+
+@pytest.mark.parametrize("how", ["change page", "bulk action"])
+def test_events__a_superuser_deleting_the_account_in_the_admin_frees_the_places_too(
+    client, kari, how
+):
+    concert = EventFactory(capacity=1)
+    register(concert, kari)
+    waiting = register(concert, person("per@example.no", full_name="Per"))
+    root = get_user_model().objects.create_superuser("root@example.no", "et-langt-passord-2026")
+    client.force_login(root)
+    if how == "change page":
+        response = client.post(f"/admin/accounts/user/{kari.pk}/delete/", {"post": "yes"})
+    else:
+        response = client.post(
+            "/admin/accounts/user/",
+            {"action": "delete_selected", "_selected_action": [kari.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=kari.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
+    assert Event.objects.get(pk=concert.pk).places_taken == 1
+    assert messages_to("per@example.no", "innbyggertorg/email/registration_promoted")
