@@ -15,7 +15,7 @@ from hubportal.core.errors import DomainError
 from hubportal.permissions import Action
 
 from . import services, statistics
-from .enums import BookingStatus
+from .enums import BookingStatus, ResourceKind
 from .models import Blackout, Booking, Occurrence, Resource
 
 
@@ -84,7 +84,7 @@ class BookingAdmin(ScopedModelAdmin):
             request.user, Action.VIEW, Resource.objects.all()
         ).select_related("hub")
         rows = statistics.usage(
-            resources=resources.exclude(kind__in=["equipment", "technician"]), month=month
+            resources=resources.exclude(kind__in=ResourceKind.add_ons()), month=month
         )
         if request.GET.get("format") == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")

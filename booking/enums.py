@@ -10,9 +10,10 @@ class ResourceKind(models.TextChoices):
     EQUIPMENT = "equipment", _("Equipment")
     TECHNICIAN = "technician", _("Technician")
 
-    @property
-    def is_add_on(self) -> bool:
-        return self in (ResourceKind.EQUIPMENT, ResourceKind.TECHNICIAN)
+    @classmethod
+    def add_ons(cls) -> list[str]:
+        """Kinds booked only together with a room (never found or shown as rooms)."""
+        return [cls.EQUIPMENT, cls.TECHNICIAN]
 
 
 class Facility(models.TextChoices):

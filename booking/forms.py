@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Facility, Repeat
+from .enums import Facility, Repeat, ResourceKind
 from .models import Resource
 from .recurrence import series_times
 
@@ -64,7 +64,7 @@ class BookingForm(forms.Form):
                 required=False,
             )
         self.fields["add_ons"].queryset = Resource.objects.filter(
-            hub=resource.hub, kind__in=["equipment", "technician"]
+            hub=resource.hub, kind__in=ResourceKind.add_ons()
         )
 
     def clean(self):

@@ -189,6 +189,11 @@ class Occurrence(models.Model):
     def __str__(self):
         return f"{self.resource.name} {self.starts_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def holds_its_time(self) -> bool:
+        """Requested or confirmed: the time is taken, and can still be cancelled."""
+        return self.status in BookingStatus.holding_time()
+
 
 class SpaceClaim(models.Model):
     """The time an occurrence holds on one atomic space, buffers included."""

@@ -14,7 +14,7 @@ from knutepunkt.opening_hours import OSLO, localise
 from knutepunkt.selectors import hub_schedules
 
 from . import rules
-from .enums import BookingStatus
+from .enums import BookingStatus, ResourceKind
 from .models import Occurrence, Resource
 from .permissions import books_as_staff
 from .spaces import atomic_spaces, claims_overlapping
@@ -92,7 +92,7 @@ def week_view(resource: Resource, user, monday: date) -> list[dict]:
 def find_free_rooms(
     *, hubs, start: datetime, end: datetime, people=None, facilities=(), user=None
 ) -> list[Resource]:
-    resources = Resource.objects.filter(hub__in=hubs).exclude(kind__in=["equipment", "technician"])
+    resources = Resource.objects.filter(hub__in=hubs).exclude(kind__in=ResourceKind.add_ons())
     if people:
         resources = resources.filter(Q(capacity__isnull=True) | Q(capacity__gte=people))
     if facilities:
@@ -144,7 +144,7 @@ def hub_rooms(*, hubs) -> dict[int, dict]:
     result: dict[int, dict] = {}
     for resource in (
         Resource.objects.filter(hub_id__in=hub_ids, parent__isnull=True)
-        .exclude(kind__in=["equipment", "technician"])
+        .exclude(kind__in=ResourceKind.add_ons())
         .order_by("name")
     ):
         result.setdefault(resource.hub_id, {"rooms": [], "public": []})["rooms"].append(resource)

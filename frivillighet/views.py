@@ -17,7 +17,14 @@ from hubportal.permissions import Action
 from knutepunkt.models import District
 
 from . import selectors, services
-from .enums import AgeGroup, ListingStatus, OrganisationKind, SignupStatus
+from .enums import (
+    AgeGroup,
+    AgreementStatus,
+    ListingStatus,
+    MemberRole,
+    OrganisationKind,
+    SignupStatus,
+)
 from .forms import InviteForm, OrganisationRequestForm, ShiftMessageForm, VolunteerProfileForm
 from .models import (
     Activity,
@@ -73,7 +80,7 @@ def organisation_page(request, organisation):
     context = {
         "organisation": organisation,
         "activities": organisation.activities.all(),
-        "agreements": organisation.agreements.filter(status="active").select_related(
+        "agreements": organisation.agreements.filter(status=AgreementStatus.ACTIVE).select_related(
             "hub", "municipality"
         ),
     }
@@ -267,7 +274,9 @@ def accept_invitation(request, token):
             return render(request, "frivillighet/accept.html", {"error": refused}, status=400)
         messages.success(request, _("Welcome to %(name)s!") % {"name": member.organisation.name})
         return redirect(
-            "frivillighet:dashboard" if member.role == "coordinator" else "frivillighet:directory"
+            "frivillighet:dashboard"
+            if member.role == MemberRole.COORDINATOR
+            else "frivillighet:directory"
         )
     return render(request, "frivillighet/accept.html", {})
 

@@ -135,11 +135,6 @@ def scope_of(user) -> Scope:
     return cached
 
 
-def forget_scope(user) -> None:
-    """Call after changing a user's memberships within the same request."""
-    user.__dict__.pop("_hubportal_scope", None)
-
-
 def roles_of(user) -> set[Role]:
     return scope_of(user).roles
 
@@ -232,11 +227,6 @@ def policy_for(model) -> Policy:
         return _policies[label]
     except KeyError:
         raise LookupError(f"no permission policy registered for {label}") from None
-
-
-def is_scoped(model) -> bool:
-    """Whether a policy is registered for the model."""
-    return model._meta.label_lower in _policies
 
 
 def registered_models() -> Iterable[str]:

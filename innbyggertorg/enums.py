@@ -37,10 +37,6 @@ class Recurrence(models.TextChoices):
     MONTHLY_WEEKDAY = "monthly_weekday", _("A weekday of the month (e.g. the first Tuesday)")
     SINGLE_DATES = "single_dates", _("Single dates")
 
-    @property
-    def needs_weekday(self) -> bool:
-        return self != Recurrence.SINGLE_DATES
-
 
 class AttendanceMode(models.TextChoices):
     DROP_IN = "drop_in", _("Drop in")
@@ -94,3 +90,20 @@ class RegistrationStatus(models.TextChoices):
     @classmethod
     def active(cls) -> list[str]:
         return [cls.AWAITING_EMAIL, cls.CONFIRMED, cls.WAITLISTED]
+
+    @property
+    def outcome(self):
+        """What the person is told about their registration in this status."""
+        return {
+            RegistrationStatus.AWAITING_EMAIL: _(
+                "Almost done: open the email we sent you and confirm your address."
+            ),
+            RegistrationStatus.CONFIRMED: _(
+                "You are registered. We have sent you a confirmation by email."
+            ),
+            RegistrationStatus.WAITLISTED: _(
+                "The event is full, so you are on the waiting list. "
+                "We will email you if you get a place."
+            ),
+            RegistrationStatus.CANCELLED: _("This registration is cancelled."),
+        }[self]

@@ -199,6 +199,10 @@ class ServiceSchedule(models.Model):
     def __str__(self):
         return f"{self.service_type} @ {self.hub}"
 
+    @property
+    def by_appointment(self) -> bool:
+        return self.mode == AttendanceMode.BY_APPOINTMENT
+
     def clean(self):
         if (
             self.hub_id
@@ -337,6 +341,20 @@ class Event(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
 
+    @property
+    def counts_places(self) -> bool:
+        """Registration on the portal with a limited number of places (free places are
+        counted and a waiting list kept)."""
+        return self.registration == RegistrationMode.PORTAL and bool(self.capacity)
+
+    @property
+    def registers_on_portal(self) -> bool:
+        return self.registration == RegistrationMode.PORTAL
+
+    @property
+    def registers_elsewhere(self) -> bool:
+        return self.registration == RegistrationMode.EXTERNAL
+
 
 class Registration(models.Model):
     event = models.ForeignKey(
@@ -381,3 +399,16 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.group_size})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == RegistrationStatus.CANCELLED
+
+    @property
+    def awaits_email(self) -> bool:
+        return self.status == RegistrationStatus.AWAITING_EMAIL
+
+    @property
+    def outcome(self):
+        """What the person is told about their registration now."""
+        return RegistrationStatus(self.status).outcome

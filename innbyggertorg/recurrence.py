@@ -5,7 +5,7 @@ so citizens see why."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -110,7 +110,3 @@ def next_occurrence(
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min)
-
-
-def soonest_first(items: Iterable[tuple[object, Occurrence]]) -> list[tuple[object, Occurrence]]:
-    return sorted(items, key=lambda pair: pair[1].interval.start)

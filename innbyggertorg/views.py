@@ -10,7 +10,7 @@ from knutepunkt.models import Hub, Municipality
 
 from . import selectors, services
 from .calendar import event_calendar, events_calendar, visits_calendar
-from .enums import ServiceCategory
+from .enums import RegistrationStatus, ServiceCategory
 from .forms import EventFilterForm, RegistrationForm
 from .models import Event, ServiceType
 
@@ -110,9 +110,14 @@ def event_page(request, municipality, event):
         "hub": event.hub,
         "event": event,
         "form": form,
-        "result": request.GET.get("pameldt"),
+        "result": _outcome(request.GET.get("pameldt")),
     }
     return render(request, "innbyggertorg/event.html", context, status=400 if form.errors else 200)
+
+
+def _outcome(status: str | None):
+    """What a person just registered is told, from the status in the address."""
+    return RegistrationStatus(status).outcome if status in RegistrationStatus.values else None
 
 
 def registration_confirm(request, token):

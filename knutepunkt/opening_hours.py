@@ -27,7 +27,7 @@ The same pieces serve anything that recurs at a place: rotating service hours re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -186,6 +186,10 @@ class Interval:
         return SpanState(self.state).is_open
 
     @property
+    def state_label(self):
+        return SpanState(self.state).short_label
+
+    @property
     def duration(self) -> timedelta:
         return self.end.astimezone(UTC) - self.start.astimezone(UTC)
 
@@ -223,6 +227,14 @@ class OpeningStatus:
     closes_at: datetime | None = None  # end of the continuous open stretch
     next_opening: Interval | None = None  # when closed: the next open interval
     current: Interval | None = None
+
+    @property
+    def is_self_service(self) -> bool:
+        return self.state == SpanState.SELF_SERVICE
+
+    @property
+    def is_staffed(self) -> bool:
+        return self.state == SpanState.STAFFED
 
     @property
     def valid_until(self) -> datetime | None:
@@ -409,7 +421,3 @@ def span_problems(spans: Iterable[TimeSpan]) -> list[SpanProblem]:
                 if any(a_start < b_end + s and b_start + s < a_end for s in shifts):
                     problems.append(SpanProblem(b_index, "overlap", a_index))
     return sorted(problems, key=lambda problem: problem.index)
-
-
-def as_mapping(days: Iterable[DayHours]) -> Mapping[date, DayHours]:
-    return {day.day: day for day in days}
