@@ -8,7 +8,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
+from django.db.models import signals
 
 from hubportal.notifications.models import Notification
 from tests.knutepunkt.factories import UserFactory
@@ -137,3 +139,17 @@ def test_the_outbox_admin_is_read_only():
     assert set(model_admin.readonly_fields) == {f.name for f in Notification._meta.fields}
     assert not model_admin.has_add_permission(None)
     assert not model_admin.has_delete_permission(None)
+
+
+def test_no_signal_follows_the_project_models():
+    """Side effects belong to the services: a receiver on post_save would miss every
+    `.update()` and bulk action (and makes Django delete row by row). A signal may follow a
+    third-party model only, where no service of ours writes it."""
+    followed = [
+        f"{name} → {model._meta.label}"
+        for model in apps.get_models()
+        if model.__module__.split(".")[0] in PACKAGES
+        for name in ("pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed")
+        if getattr(signals, name).has_listeners(model)
+    ]
+    assert followed == []
