@@ -12,6 +12,7 @@ from django.utils import timezone
 from booking import services
 from booking.enums import BookingStatus
 from tests.knutepunkt.factories import UserFactory, hub_staff
+from tests.support.admin import admin_submit
 
 from .factories import ResourceFactory
 
@@ -136,3 +137,22 @@ def test_account_deleted__its_bookings_go_and_the_cached_week_view_shows_the_tim
         response = _signed_in(citizen).post("/konto/slett/", {"password": "passord-2026"})
     assert response.status_code == 302
     assert _busy(reader.get(url).content.decode()) == []
+
+
+@pytest.mark.django_db
+def test_room_renamed_in_the_admin__the_cached_week_view_shows_the_new_name(
+    django_capture_on_commit_callbacks,
+):
+    room = ResourceFactory(name="Lille sal")
+    url = f"/rom/{room.pk}/"
+    reader = Client()
+    assert "Lille sal" in reader.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_submit(
+            _signed_in(hub_staff(room.hub)),
+            f"/admin/booking/resource/{room.pk}/change/",
+            name="Verkstedet",
+        )
+    assert response.status_code == 302
+    page = reader.get(url).content.decode()
+    assert "Verkstedet" in page and "Lille sal" not in page

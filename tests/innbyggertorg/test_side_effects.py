@@ -146,3 +146,19 @@ def test_purge_past_registrations__one_statement_for_any_number(count):
     with CaptureQueriesContext(connection) as queries:
         assert services.registrations_purge_past() == count
     assert len(queries) == 1
+
+
+def test_capacity_raised_in_the_admin__the_cached_event_list_shows_the_new_places(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=10)
+    reader = Client()
+    assert "10 ledige plasser" in reader.get(_list_url(event)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_submit(
+            _signed_in(hub_staff(event.hub)),
+            f"/admin/innbyggertorg/event/{event.pk}/change/",
+            capacity=25,
+        )
+    assert response.status_code == 302
+    assert "25 ledige plasser" in reader.get(_list_url(event)).content.decode()
