@@ -295,13 +295,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     # A broker that is down or frozen must not hold up the request that hands a message
-    # over (the outbox keeps it; the dispatcher hands it over later): one immediate retry
-    # for a stale pooled connection, then give up, and short socket timeouts (BRPOP polls
-    # every second, well inside them). The worker's own reconnection is not affected.
-    "max_retries": 1,
-    "interval_start": 0,
+    # over (the outbox keeps it; the dispatcher hands it over later): no connection retries
+    # (redis-py itself replaces a pooled connection that a restarted Redis closed) and short
+    # socket timeouts (BRPOP polls every second, inside them). The worker's own
+    # reconnection (broker_connection_retry) is not affected.
+    "max_retries": 0,
     "socket_connect_timeout": 1,
-    "socket_timeout": 3,
+    "socket_timeout": 2,
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

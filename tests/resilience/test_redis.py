@@ -119,8 +119,12 @@ def test_redis_frozen_during_an_edit__no_stale_page_after_it_returns(portal, red
     reader = Browser(portal.url)
     assert "18:00–20:00" not in reader.get(week).text  # cached: the evening is free
     redis_up.freeze()
-    response = browser.post(f"/rom/{site['room'].pk}/book/", booking_form(start))
+    response, seconds = timed(
+        lambda: browser.post(f"/rom/{site['room'].pk}/book/", booking_form(start))
+    )
     assert response.status_code == 302, portal.log_tail()
+    # At most one wait for the frozen broker (2 s socket timeout) and one for the cache (0.5 s).
+    assert seconds < 5, seconds
     redis_up.thaw()
     assert Booking.objects.filter(booker=user).exists()
     # The lost bump is made as soon as Redis answers again (within its retry window).
