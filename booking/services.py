@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from frivillighet.selectors import active_agreement
+from hubportal import permissions
 from hubportal.core import capacity
 from hubportal.core.errors import DomainError, Problem
 from hubportal.core.page_cache import invalidate_after_commit
@@ -29,7 +30,6 @@ from hubportal.notifications.services import (
     notification_cancel,
     notification_enqueue,
 )
-from knutepunkt.models import StaffMembership
 from knutepunkt.selectors import hub_schedules
 
 from . import permissions as booking_permissions
@@ -390,7 +390,7 @@ def booking_erase_person(*, user) -> int:
                 context={"occurrences": freed},
                 not_to=user,
             )
-    kind = "staff" if StaffMembership.objects.filter(user=user).exists() else "citizen"
+    kind = "staff" if permissions.is_staff_member(user) else "citizen"
     Booking.objects.filter(booker=user).update(
         booker=None, booker_kind=kind, purpose="", rejection_reason="", is_public=False
     )

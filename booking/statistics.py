@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import F
 
-from knutepunkt.models import StaffMembership
+from hubportal import permissions
 from knutepunkt.opening_hours import localise
 from knutepunkt.selectors import hub_schedules
 
@@ -51,7 +51,7 @@ def usage(*, resources, month: date) -> list[ResourceMonth]:
                 if interval.is_open:
                     total += interval.end.astimezone(UTC) - interval.start.astimezone(UTC)
         open_hours[hub.pk] = total.total_seconds() / 3600
-    staff_ids = set(StaffMembership.objects.values_list("user_id", flat=True))
+    staff_ids = set(permissions.staff_members().values_list("pk", flat=True))
     occurrences = Occurrence.objects.filter(
         resource__in=resources,
         starts_at__gte=start,

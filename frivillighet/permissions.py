@@ -22,12 +22,13 @@ from .models import Organisation, OrganisationMember, ShiftSignup
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
 
 
-def _coordinators(kind: str, ids: set[int]) -> QuerySet | None:
+def _coordinators(kind: str, ids: set[int] | None) -> QuerySet | None:
     if kind != "organisation_ids":
         return None
-    return OrganisationMember.objects.filter(
-        organisation_id__in=ids, role=MemberRole.COORDINATOR
-    ).values("user_id")
+    found = OrganisationMember.objects.filter(role=MemberRole.COORDINATOR)
+    if ids is not None:
+        found = found.filter(organisation_id__in=ids)
+    return found.values("user_id")
 
 
 @permissions.membership_source(members=_coordinators)

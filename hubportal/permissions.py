@@ -103,16 +103,17 @@ class MembershipSource:
     """Where memberships are stored. ``add_to_scope(user, scope)`` adds a user's ids to
     their scope; ``members(kind, ids)`` answers the reverse: a queryset of the ids of the
     users holding a membership of that kind (a :class:`Scope` field name, e.g.
-    "hub_ids") in any of the ids, or None when the source keeps no such memberships."""
+    "hub_ids") in any of the ids (anywhere, when ids is None), or None when the source
+    keeps no such memberships."""
 
     add_to_scope: Callable[[object, Scope], None]
-    members: Callable[[str, set[int]], QuerySet | None]
+    members: Callable[[str, set[int] | None], QuerySet | None]
 
 
 _membership_sources: list[MembershipSource] = []
 
 
-def membership_source(*, members: Callable[[str, set[int]], QuerySet | None]):
+def membership_source(*, members: Callable[[str, set[int] | None], QuerySet | None]):
     """Decorate ``add_to_scope(user, scope)`` as a membership source; ``members`` lists
     the members of given municipalities, hubs or organisations (see MembershipSource)."""
 
@@ -300,6 +301,27 @@ def is_staff_anywhere(user) -> bool:
     """Hub staff, a municipality administrator or a superuser: someone who works in the
     admin and may act outside the citizens' rules somewhere."""
     return scope_of(user).is_staff_anywhere
+
+
+def is_staff_member(user) -> bool:
+    """Hub staff or a municipality administrator somewhere (a membership; superusers as
+    such are not staff members)."""
+    scope = scope_of(user)
+    return bool(scope.municipality_ids or scope.hub_ids)
+
+
+def staff_members() -> QuerySet:
+    """Every user who is hub staff or a municipality administrator somewhere."""
+    found = [
+        members
+        for source in _membership_sources
+        for kind in ("municipality_ids", "hub_ids")
+        if (members := source.members(kind, None)) is not None
+    ]
+    users = get_user_model().objects.all()
+    if not found:
+        return users.none()
+    return users.filter(reduce(or_, (Q(pk__in=members) for members in found)))
 
 
 def is_staff_or_coordinator_anywhere(user) -> bool:

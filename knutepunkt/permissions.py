@@ -13,15 +13,19 @@ from .enums import StaffRole
 from .models import StaffMembership
 
 
-def _staff_members(kind: str, ids: set[int]) -> QuerySet | None:
+def _staff_members(kind: str, ids: set[int] | None) -> QuerySet | None:
     memberships = {
-        "municipality_ids": {"role": StaffRole.MUNICIPALITY_ADMIN, "municipality_id__in": ids},
-        "hub_ids": {"role": StaffRole.HUB_STAFF, "hub_id__in": ids},
-        "hub_municipality_ids": {"role": StaffRole.HUB_STAFF, "hub__municipality_id__in": ids},
+        "municipality_ids": (StaffRole.MUNICIPALITY_ADMIN, "municipality_id__in"),
+        "hub_ids": (StaffRole.HUB_STAFF, "hub_id__in"),
+        "hub_municipality_ids": (StaffRole.HUB_STAFF, "hub__municipality_id__in"),
     }
     if kind not in memberships:
         return None
-    return StaffMembership.objects.filter(**memberships[kind]).values("user_id")
+    role, lookup = memberships[kind]
+    found = StaffMembership.objects.filter(role=role)
+    if ids is not None:
+        found = found.filter(**{lookup: ids})
+    return found.values("user_id")
 
 
 @permissions.membership_source(members=_staff_members)

@@ -106,6 +106,14 @@ QUESTIONS = {
         STAFF_ANYWHERE | {"coordinator"},
     ),
     "is_installation_admin": (lambda w, u: permissions.is_installation_admin(u), {"superuser"}),
+    "is_staff_member (a membership; superusers as such are not)": (
+        lambda w, u: permissions.is_staff_member(u),
+        STAFF_ANYWHERE - {"superuser"},
+    ),
+    "staff_members lists them": (
+        lambda w, u: u.is_authenticated and permissions.staff_members().filter(pk=u.pk).exists(),
+        STAFF_ANYWHERE - {"superuser"},
+    ),
     "can change the hub": (
         lambda w, u: permissions.can(u, permissions.Action.CHANGE, w.heggedal),
         STAFF_HERE,
