@@ -1,5 +1,4 @@
 import csv
-from datetime import date
 
 from django.contrib import admin, messages
 from django.http import HttpResponse
@@ -12,6 +11,7 @@ from django.utils.translation import ngettext
 from hubportal import permissions
 from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
 from hubportal.core.errors import DomainError
+from hubportal.core.params import date_param
 from hubportal.permissions import Action
 
 from . import services, statistics
@@ -76,10 +76,9 @@ class BookingAdmin(ScopedModelAdmin):
 
     def usage_view(self, request):
         """Hours booked, occupancy, bookers, cancellations and no-shows per resource."""
-        try:
-            month = date.fromisoformat(request.GET.get("maaned", "") + "-01")
-        except ValueError:
-            month = timezone.localdate().replace(day=1)
+        month = date_param(
+            request, "maaned", default=timezone.localdate().replace(day=1), month=True
+        )
         resources = permissions.scoped(
             request.user, Action.VIEW, Resource.objects.all()
         ).select_related("hub")

@@ -4,13 +4,19 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from hubportal.core.params import within_calendar
+
 from .enums import Facility, Repeat, ResourceKind
 from .models import Resource
-from .recurrence import series_times
+from .recurrence import MAX_OCCURRENCES, series_length, series_times
 
 
 class FindRoomForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[within_calendar],
+    )
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     minutes = forms.IntegerField(label=_("Minutes"), min_value=15, max_value=24 * 60, initial=120)
     people = forms.IntegerField(label=_("People"), min_value=1, required=False)
@@ -23,7 +29,11 @@ class FindRoomForm(forms.Form):
 
 
 class BookingForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[within_calendar],
+    )
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     minutes = forms.IntegerField(label=_("Length in minutes"), min_value=1, max_value=24 * 60)
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
@@ -36,7 +46,10 @@ class BookingForm(forms.Form):
     )
     repeat = forms.ChoiceField(label=_("Repeat"), choices=Repeat.choices, initial=Repeat.NONE)
     until = forms.DateField(
-        label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Repeat until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[within_calendar],
     )
     count = forms.IntegerField(
         label=_("Or: number of times"), min_value=1, max_value=104, required=False
@@ -80,6 +93,20 @@ class BookingForm(forms.Form):
             self.add_error("until", _("Say until when the booking repeats, or how many times."))
         if data.get("until") and data.get("day") and data["until"] < data["day"]:
             self.add_error("until", _("The last date is before the first."))
+        elif data.get("until") and data.get("day") and data.get("repeat"):
+            length = series_length(
+                first_day=data["day"], repeat=data["repeat"], until=data["until"]
+            )
+            if length > MAX_OCCURRENCES:
+                # Said, not cut short silently: the person chooses what to book.
+                self.add_error(
+                    "until",
+                    _(
+                        "A series can have at most %(most)d times; until this date it would "
+                        "have %(n)d. Choose an earlier last date, or book the rest later."
+                    )
+                    % {"most": MAX_OCCURRENCES, "n": length},
+                )
         return data
 
     @property

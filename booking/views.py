@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,9 @@ from frivillighet.permissions import organisations_coordinated_by
 from hubportal import permissions
 from hubportal.core.errors import DomainError
 from hubportal.core.ics import ics_response
+from hubportal.core.lists import capped
 from hubportal.core.page_cache import cached_page
+from hubportal.core.params import date_param, id_param, slug_param
 from knutepunkt.models import Hub, Municipality
 from knutepunkt.opening_hours import OSLO, localise
 
@@ -44,7 +46,8 @@ def _sees_citizens_free_times(user) -> bool:
 
 def _find_room(request):
     form = FindRoomForm(request.GET or None)
-    municipality = Municipality.objects.filter(slug=request.GET.get("kommune")).first()
+    slug = slug_param(request.GET.get("kommune"), "kommune")
+    municipality = Municipality.objects.filter(slug=slug).first() if slug else None
     # Plain (slug, name) pairs: the list has every municipality of the installation.
     municipalities = Municipality.objects.order_by("name").values_list("slug", "name")
     rooms = None
@@ -92,10 +95,7 @@ def resource_page(request, resource):
 
 def _resource_page(request, resource):
     resource = get_object_or_404(Resource.objects.select_related("hub__municipality"), pk=resource)
-    try:
-        start = date.fromisoformat(request.GET.get("uke", ""))
-    except ValueError:
-        start = timezone.localdate()
+    start = date_param(request, "uke", default=timezone.localdate())
     monday = start - timedelta(days=start.weekday())
     context = {
         "resource": resource,
@@ -122,8 +122,8 @@ def book(request, resource):
                 "start": moment.time(),
                 "minutes": resource.min_minutes,
             }
-        except ValueError:
-            pass
+        except (ValueError, OverflowError):
+            pass  # a suggestion only: the form asks for the time
     form = BookingForm(
         request.POST or None,
         resource=resource,
@@ -191,7 +191,8 @@ def booking_page(request, booking):
 @require_POST
 def booking_cancel(request, booking):
     booking = _booking_for(request, booking)
-    occurrence = booking.occurrences.filter(pk=request.POST.get("occurrence")).first()
+    occurrence_id = id_param(request.POST.get("occurrence"), "occurrence")
+    occurrence = booking.occurrences.filter(pk=occurrence_id).first()
     try:
         count = services.booking_cancel(
             booking=booking,
@@ -206,6 +207,10 @@ def booking_cancel(request, booking):
     return redirect(booking.get_absolute_url())
 
 
+MY_UPCOMING_LIMIT = 100
+MY_PAST_LIMIT = 20
+
+
 @login_required
 @require_GET
 def my_bookings(request):
@@ -214,10 +219,18 @@ def my_bookings(request):
     occurrences = selectors.my_occurrences(request.user).select_related(None)
     occurrences = occurrences.select_related("booking", "resource")
     feed = CalendarFeed.objects.filter(user=request.user).first()
+    # Limited in SQL (a busy coordinator has hundreds of times); the page says so.
+    upcoming, upcoming_more = capped(occurrences.filter(ends_at__gt=now), MY_UPCOMING_LIMIT)
+    past, past_more = capped(
+        occurrences.filter(ends_at__lte=now).order_by("-starts_at"), MY_PAST_LIMIT
+    )
     context = {
-        # Limited in SQL: a busy coordinator has hundreds of times.
-        "upcoming": list(occurrences.filter(ends_at__gt=now)[:100]),
-        "past": list(occurrences.filter(ends_at__lte=now).order_by("-starts_at")[:20]),
+        "upcoming": upcoming,
+        "upcoming_more": upcoming_more,
+        "upcoming_limit": MY_UPCOMING_LIMIT,
+        "past": past,
+        "past_more": past_more,
+        "past_limit": MY_PAST_LIMIT,
         "feed_url": request.build_absolute_uri(reverse("booking:private_feed", args=[feed.token]))
         if feed
         else None,

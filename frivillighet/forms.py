@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
 from django.utils.translation import gettext_lazy as _
 
+from hubportal.core.params import within_calendar
 from knutepunkt.models import District, Municipality
 
 from .enums import MemberRole, OrganisationKind
@@ -30,6 +31,10 @@ class VolunteerProfileForm(forms.ModelForm):
             "birth_date": forms.DateInput(attrs={"type": "date"}),
             "districts": forms.CheckboxSelectMultiple,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["birth_date"].validators.append(within_calendar)
 
 
 class OrganisationRequestForm(forms.Form):

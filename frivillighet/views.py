@@ -1,5 +1,5 @@
 import csv
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from hubportal import permissions
 from hubportal.core.audit import audit_personal_data
 from hubportal.core.errors import DomainError
+from hubportal.core.lists import capped
+from hubportal.core.params import date_param, id_param, text_param
 from hubportal.permissions import Action
 from knutepunkt.models import District
 
@@ -36,18 +38,24 @@ from .models import (
 )
 from .permissions import can_manage_members, is_own_signup
 
+DIRECTORY_LIMIT = 200
+OPPORTUNITY_LIMIT = 20
+RECENT_SIGNUPS_LIMIT = 20
+
 
 @require_GET
 def directory(request):
     """The resource directory: listed organisations and their activities, filtered."""
     organisations = Organisation.objects.filter(listing=ListingStatus.APPROVED)
-    district = District.objects.filter(pk=request.GET.get("district") or 0).first()
+    district_id = id_param(request.GET.get("district"), "district")
+    district = District.objects.filter(pk=district_id).first() if district_id else None
     if district:
         organisations = organisations.filter(districts=district)
     if request.GET.get("kind") in OrganisationKind.values:
         organisations = organisations.filter(kind=request.GET["kind"])
-    if request.GET.get("category"):
-        organisations = organisations.filter(categories__contains=[request.GET["category"]])
+    category = text_param(request.GET.get("category"), "category")
+    if category:
+        organisations = organisations.filter(categories__contains=[category])
     activities = Activity.objects.all()
     if request.GET.get("age") in AgeGroup.values:
         activities = activities.filter(age_groups__contains=[request.GET["age"]])
@@ -55,18 +63,30 @@ def directory(request):
     if request.GET.get("free"):
         activities = activities.filter(free_for_children=True)
         organisations = organisations.filter(activities__free_for_children=True)
-    organisations = organisations.distinct().select_related("municipality").order_by("name")[:200]
+    organisations, organisations_more = capped(
+        organisations.distinct().select_related("municipality").order_by("name"),
+        DIRECTORY_LIMIT,
+    )
+    opportunities, opportunities_more = capped(
+        Opportunity.objects.filter(shifts__starts_at__gt=timezone.now())
+        .distinct()
+        .select_related("hub")
+        .order_by("title"),
+        OPPORTUNITY_LIMIT,
+    )
     context = {
         "organisations": organisations,
+        "organisations_more": organisations_more,
+        "organisations_limit": DIRECTORY_LIMIT,
+        "opportunities": opportunities,
+        "opportunities_more": opportunities_more,
+        "opportunities_limit": OPPORTUNITY_LIMIT,
         "districts": District.objects.select_related("municipality").order_by(
             "municipality__name", "name"
         ),
         "district": district,
         "ages": AgeGroup.choices,
         "kinds": OrganisationKind.choices,
-        "opportunities": Opportunity.objects.filter(shifts__starts_at__gt=timezone.now())
-        .distinct()
-        .select_related("hub")[:20],
     }
     template = (
         "frivillighet/_directory_results.html" if request.htmx else "frivillighet/directory.html"
@@ -158,14 +178,8 @@ def dashboard(request):
     ).select_related("opportunity__hub")
     all_signups = permissions.scoped(request.user, Action.VIEW, ShiftSignup.objects.all())
     signups = all_signups
-    try:
-        period_start = date.fromisoformat(request.GET.get("fra", ""))
-    except ValueError:
-        period_start = (now - timedelta(days=90)).date()
-    try:
-        period_end = date.fromisoformat(request.GET.get("til", ""))
-    except ValueError:
-        period_end = (now + timedelta(days=14)).date()
+    period_start = date_param(request, "fra", default=(now - timedelta(days=90)).date())
+    period_end = date_param(request, "til", default=(now + timedelta(days=14)).date())
     signups = signups.filter(
         shift__starts_at__date__gte=period_start, shift__starts_at__date__lte=period_end
     )
@@ -188,15 +202,19 @@ def dashboard(request):
         for row in hours:
             writer.writerow([row["volunteer__email"], row["total"] or 0, row["no_shows"]])
         return response
+    recent, recent_more = capped(
+        all_signups.select_related("volunteer", "shift__opportunity").order_by("-created_at"),
+        RECENT_SIGNUPS_LIMIT,
+    )
     context = {
         "unfilled": unfilled,
         "hours": hours,
         "per_organisation": per_organisation,
         "period_start": period_start,
         "period_end": period_end,
-        "recent": all_signups.select_related("volunteer", "shift__opportunity").order_by(
-            "-created_at"
-        )[:20],
+        "recent": recent,
+        "recent_more": recent_more,
+        "recent_limit": RECENT_SIGNUPS_LIMIT,
     }
     return render(request, "frivillighet/dashboard.html", context)
 

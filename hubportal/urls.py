@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "hubportal.core.views.bad_request"
 handler404 = "hubportal.core.views.page_not_found"
 handler500 = "hubportal.core.views.server_error"
 

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from hubportal.core.errors import DomainError
 from hubportal.core.ics import ics_response
+from hubportal.core.lists import capped
 from hubportal.core.page_cache import cached_page
 from knutepunkt.models import Hub, Municipality
 
@@ -63,6 +64,9 @@ def hub_calendar(request, municipality, hub):
 # --------------------------------------------------------------------------- events
 
 
+EVENT_LIST_LIMIT = 100
+
+
 @require_GET
 def event_list(request, municipality):
     municipality = get_object_or_404(Municipality, slug=municipality)
@@ -70,8 +74,16 @@ def event_list(request, municipality):
     def build():
         form = EventFilterForm(request.GET or None, municipality=municipality)
         filters = form.cleaned_data if form.is_valid() else {}
-        events = list(selectors.upcoming_events(municipality=municipality, filters=filters)[:100])
-        context = {"municipality": municipality, "form": form, "events": events}
+        events, more = capped(
+            selectors.upcoming_events(municipality=municipality, filters=filters), EVENT_LIST_LIMIT
+        )
+        context = {
+            "municipality": municipality,
+            "form": form,
+            "events": events,
+            "more": more,
+            "limit": EVENT_LIST_LIMIT,
+        }
         template = (
             "innbyggertorg/_event_results.html" if request.htmx else "innbyggertorg/event_list.html"
         )

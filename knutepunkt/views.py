@@ -160,6 +160,8 @@ def search(request, municipality=None):
         context = {
             "query": results.query,
             "truncated": results.truncated,
+            "more": results.more,
+            "limit": results.limit,
             "hits": hits,
             "searched": bool(results.query),
             "search_municipality": municipality,

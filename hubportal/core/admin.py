@@ -13,6 +13,7 @@ from django.http import Http404
 from hubportal import permissions
 from hubportal.core.capacity import Pool
 from hubportal.core.errors import DomainError
+from hubportal.core.params import within_calendar
 from hubportal.permissions import Action
 
 from . import services
@@ -23,6 +24,13 @@ class ScopedAdminMixin:
 
     # An address typed without a scheme is https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and formfield is not None:
+            # DateTimeField is a DateField too: the calendar's ends overflow time zones.
+            formfield.validators.append(within_calendar)
+        return formfield
 
     def get_queryset(self, request):
         return permissions.scoped(request.user, Action.VIEW, super().get_queryset(request))

@@ -13,6 +13,9 @@ from django.http import HttpResponseRedirect
 from django.urls import translate_url
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
+from django.utils.translation import gettext as _
+
+from hubportal.core.params import ParameterError
 
 from .page_cache import early_response
 
@@ -49,3 +52,21 @@ class EarlyPageCacheMiddleware:
 
     def __call__(self, request):
         return early_response(request) or self.get_response(request)
+
+
+class RefuseNulInQueryMiddleware:
+    """PostgreSQL cannot compare text with a NUL character, so a query parameter holding one
+    is a server error wherever it reaches a filter (the admin's list filters and searches,
+    the directory's categories). Refused here, once, with a 400 that names the parameter."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise ParameterError(
+                    _("“%(name)s” contains characters we cannot search for.")
+                    % {"name": name.replace("\x00", "")}
+                )
+        return self.get_response(request)

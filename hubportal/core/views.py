@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hubportal.core import health
+from hubportal.core.params import ParameterError
 
 # What a database connection that went away raises (django.db's wrappers of psycopg's).
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
@@ -26,6 +27,12 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+
+
+def bad_request(request, exception):
+    """A parameter we cannot use says which one (other 400s say nothing of their cause)."""
+    message = str(exception) if isinstance(exception, ParameterError) else ""
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def page_not_found(request, exception):

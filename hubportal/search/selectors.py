@@ -11,6 +11,8 @@ from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 
+from hubportal.core.lists import capped
+
 from .models import SearchDocument
 from .text import SEARCH_CONFIG, Unaccent
 
@@ -28,7 +30,9 @@ class WordSimilarity(Func):
 class SearchResults:
     query: str
     documents: list[SearchDocument]
-    truncated: bool = False
+    truncated: bool = False  # the query was longer than we search for
+    more: bool = False  # there were more results than `limit`
+    limit: int = 0
 
 
 def clean_query(raw: str | None) -> tuple[str, bool]:
@@ -63,4 +67,5 @@ def search_documents(
     queryset = queryset.annotate(
         score=Greatest(Coalesce("rank", 0.0), F("similarity") * 0.5) * F("boost")
     ).order_by("-score", "title")
-    return SearchResults(text, list(queryset[:limit]), truncated)
+    documents, more = capped(queryset, limit)
+    return SearchResults(text, documents, truncated, more, limit)

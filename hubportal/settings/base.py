@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "hubportal.core.middleware.RefuseNulInQueryMiddleware",
 ]
 
 ROOT_URLCONF = "hubportal.urls"

@@ -1,0 +1,207 @@
+"""One test per defect the hostile-input tests found (each was a 500), and the messages
+that say so when the portal shortens a list or a series on a reader's behalf."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from booking import views as booking_views
+from booking.models import Occurrence
+from frivillighet import views as frivillighet_views
+from hubportal.search.selectors import search_documents
+from hubportal.search.services import search_rebuild
+from innbyggertorg import views as innbyggertorg_views
+from innbyggertorg.models import Event
+from knutepunkt import views as knutepunkt_views
+
+from .checks import outline_problems
+
+CALENDAR_ENDS = ["0001-01-01", "9999-12-31", "10000-01-01"]
+
+
+def _page(response) -> str:
+    return response.content.decode()
+
+
+# --------------------------------------------------------------------------- dates
+@pytest.mark.parametrize("day", [*CALENDAR_ENDS, "2027-02-30", "i morgen"])
+def test_week_view_at_the_ends_of_the_calendar_names_the_parameter(day, world, as_role):
+    for role in ("anonymous", "hub_staff"):
+        room = world.at("booking.resource", "a1")
+        response = as_role(role).get(f"/rom/{room.pk}/", {"uke": day})
+        assert response.status_code == 400, (role, day)
+        assert "«uke»" in _page(response)
+        assert outline_problems(response, "nb") == []
+
+
+@pytest.mark.parametrize("day", CALENDAR_ENDS)
+def test_free_room_search_at_the_ends_of_the_calendar_is_a_form_error(day, world, as_role):
+    response = as_role("anonymous").get("/rom/", {"day": day, "start": "23:30", "minutes": "1440"})
+    assert response.status_code == 200
+    assert "day" in response.context["form"].errors or day == "10000-01-01"
+    assert response.context["rooms"] is None
+
+
+@pytest.mark.parametrize(("field", "value"), [("day", "9999-12-31"), ("until", "9999-12-31")])
+def test_booking_form_at_the_end_of_the_calendar_saves_nothing(field, value, world, as_role):
+    room = world.at("booking.resource", "a1")
+    start = timezone.localtime() + timedelta(days=3)
+    data = {
+        "day": start.date().isoformat(),
+        "start": "18:00",
+        "minutes": "60",
+        "purpose": "Sjakk",
+        "attendees": "2",
+        "repeat": "weekly",
+        "count": "2",
+        field: value,
+    }
+    before = Occurrence.objects.count()
+    response = as_role("citizen").post(f"/rom/{room.pk}/book/", data)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert "Velg en dato mellom" in _page(response)
+    assert Occurrence.objects.count() == before
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "2027-13", "mars"])
+def test_usage_statistics_at_the_ends_of_the_calendar_name_the_parameter(month, world, as_role):
+    response = as_role("hub_staff").get("/admin/booking/booking/bruk/", {"maaned": month})
+    assert response.status_code == 400
+    assert "«maaned»" in _page(response)
+
+
+def test_a_suggested_start_at_the_end_of_the_calendar_is_ignored(world, as_role):
+    room = world.at("booking.resource", "a1")
+    response = as_role("citizen").get(
+        f"/rom/{room.pk}/book/", {"start": "0001-01-01T00:00:00-12:00"}
+    )
+    assert response.status_code == 200
+
+
+def test_an_event_in_year_one_is_a_form_error_in_the_admin(world, as_role):
+    browser = as_role("hub_staff")
+    before = Event.objects.count()
+    response = browser.post(
+        "/admin/innbyggertorg/event/add/",
+        {
+            "hub": world.hub["a1"].pk,
+            "title": "Langt tilbake",
+            "starts_at_0": "01.01.0001",
+            "starts_at_1": "00:00",
+            "ends_at_0": "01.01.0001",
+            "ends_at_1": "02:00",
+            "category": "other",
+            "audience": "all",
+            "registration": "none",
+            "status": "scheduled",
+            "max_group_size": "1",
+            "registrations-TOTAL_FORMS": "0",
+            "registrations-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "starts_at" in response.context["adminform"].form.errors
+    assert Event.objects.count() == before
+
+
+# --------------------------------------------------------------------------- ids and text
+@pytest.mark.parametrize(
+    ("path", "params", "name"),
+    [
+        ("/admin/booking/resource/", {"kind__exact": "a\x00b"}, "kind__exact"),
+        ("/admin/booking/booking/", {"q": "\x00"}, "q"),
+        ("/frivillighet/", {"district": "abc"}, "district"),
+        ("/frivillighet/", {"category": "sjakk\x00"}, "category"),
+        ("/rom/", {"kommune": "walk-a\x00"}, "kommune"),
+    ],
+)
+def test_malformed_query_parameters_are_a_400_naming_them(path, params, name, world, as_role):
+    response = as_role("municipality_admin").get(path, params)
+    assert response.status_code == 400
+    assert f"«{name}»" in _page(response)
+
+
+def test_cancelling_a_time_that_is_not_a_number_cancels_nothing(world, as_role):
+    booking = world.at("booking.booking", "a1")
+    held = list(booking.occurrences.values_list("status", flat=True))
+    response = as_role("citizen").post(
+        f"/bookinger/{booking.pk}/avbestill/", {"occurrence": "0001-01-01"}
+    )
+    assert response.status_code == 400
+    assert list(booking.occurrences.values_list("status", flat=True)) == held
+
+
+# --------------------------------------------------------------------------- nothing cut silently
+def test_my_bookings_say_when_only_the_next_times_are_shown(world, as_role, monkeypatch):
+    browser = as_role("citizen")
+    upcoming = len(browser.get("/bookinger/").context["upcoming"])
+    assert upcoming >= 2
+    assert "Bare de neste" not in _page(browser.get("/bookinger/"))
+    monkeypatch.setattr(booking_views, "MY_UPCOMING_LIMIT", upcoming - 1)
+    response = browser.get("/bookinger/")
+    assert len(response.context["upcoming"]) == upcoming - 1
+    assert f"Bare de neste {upcoming - 1} bookede tidene dine vises" in _page(response)
+
+
+def test_the_event_list_says_when_it_shows_only_the_first_events(world, as_role, monkeypatch):
+    browser = as_role("anonymous")
+    assert "Bare de første" not in _page(browser.get("/walk-a/arrangementer/"))
+    monkeypatch.setattr(innbyggertorg_views, "EVENT_LIST_LIMIT", 1)
+    response = browser.get("/walk-a/arrangementer/?free=on")
+    assert len(response.context["events"]) == 1
+    assert "Bare de første 1 vises" in _page(response)
+
+
+def test_the_directory_says_when_it_shows_only_the_first(world, as_role, monkeypatch):
+    browser = as_role("anonymous")
+    assert "Bare de første" not in _page(browser.get("/frivillighet/"))
+    monkeypatch.setattr(frivillighet_views, "DIRECTORY_LIMIT", 2)
+    monkeypatch.setattr(frivillighet_views, "OPPORTUNITY_LIMIT", 2)
+    page = _page(browser.get("/frivillighet/?kind=voluntary"))
+    assert page.count("Bare de første 2 vises") == 2  # organisations and opportunities
+
+
+def test_the_dashboard_says_when_it_shows_only_the_latest_signups(world, as_role, monkeypatch):
+    browser = as_role("superuser")
+    assert "siste påmeldingene" not in _page(browser.get("/frivillighet/koordinator/"))
+    monkeypatch.setattr(frivillighet_views, "RECENT_SIGNUPS_LIMIT", 1)
+    assert "Bare de 1 siste påmeldingene vises" in _page(browser.get("/frivillighet/koordinator/"))
+
+
+def test_search_says_when_it_shows_only_the_best_matches(world, as_role, monkeypatch):
+    search_rebuild()  # the world was made inside a transaction that never commits
+
+    def at_most_one(**kwargs):
+        return search_documents(**kwargs, limit=1)
+
+    browser = as_role("anonymous")
+    monkeypatch.setattr(knutepunkt_views, "search_documents", at_most_one)
+    response = browser.get("/sok/", {"q": "sjakk"})
+    assert len(response.context["hits"]) == 1
+    assert "Bare de 1 beste treffene vises" in _page(response)
+
+
+def test_a_series_longer_than_allowed_is_refused_with_its_length(world, as_role):
+    room = world.at("booking.resource", "a1")
+    first = timezone.localdate() + timedelta(days=2)
+    before = Occurrence.objects.count()
+    response = as_role("hub_staff").post(
+        f"/rom/{room.pk}/book/",
+        {
+            "day": first.isoformat(),
+            "start": "18:00",
+            "minutes": "60",
+            "purpose": "Sjakk hver uke i tre år",
+            "attendees": "2",
+            "repeat": "weekly",
+            "until": (first + timedelta(weeks=156)).isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors["until"]
+    assert "høyst 104 tider" in errors[0] and "157" in errors[0]
+    assert Occurrence.objects.count() == before

@@ -1,0 +1,320 @@
+"""Hostile input on every entry point: generated values (Hypothesis) for every query
+parameter and form field of the site's views and of every admin add and change form.
+
+Every response is a page with a clear message (200, or 400 for a form that was refused) or
+a 400/404 — never a server error — and a refused submission saves nothing: the rows of
+every table are counted before and after. The budget is the Hypothesis profile: `ci` (the
+default) keeps `make test` quick; HYPOTHESIS_PROFILE=long runs the same tests for longer.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from hypothesis import given
+from hypothesis import strategies as st
+
+from .checks import form_as_submitted, outline_problems
+from .endpoints import admin_access, admin_models, places_in_scope
+
+# --------------------------------------------------------------------------- values
+CALENDAR_ENDS = [
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2027-02-30",
+    "0000-00-00",
+    "1899-12-31",
+    "2027-13-01",
+    "9999-12",
+    "0001-01",
+    "10000-01",
+    "9999-12-31T23:59:59+14:00",
+    "0001-01-01T00:00:00-12:00",
+    "31.12.9999",
+    "01.01.0001",
+    "23:59:60",
+    "24:00",
+    "9999-12-31 23:59",
+]
+NOT_NUMBERS = ["abc", "-1", "0", "1e309", "NaN", "-inf", "1.5", "0x10", "١٢", "9" * 40, "[]", "{}"]
+CONTROL = ["\x00", "a\x00b", "\x1b[2J", "\r\n", "\u202e", "\ufeff", "\x7f", "\u0085"]
+hostile_text = st.one_of(
+    st.sampled_from(CALENDAR_ENDS),
+    st.sampled_from(NOT_NUMBERS),
+    st.sampled_from(CONTROL),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.builds(lambda c, n: c * n, st.sampled_from("xø\x00"), st.sampled_from([301, 5000, 100_000])),
+)
+
+
+def hostile_parameters(names: list[str]):
+    """Some of the names (missing fields), each with one value or several (duplicated
+    parameters), plus sometimes a name nobody expects."""
+    return st.dictionaries(
+        st.sampled_from([*names, "x"]),
+        st.lists(hostile_text, min_size=1, max_size=3),
+        max_size=len(names) + 1,
+    )
+
+
+def rows() -> int:
+    """Every row of every table of the project, in one query."""
+    tables = [
+        model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    ]
+    counts = " + ".join(f'(SELECT count(*) FROM "{table}")' for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return cursor.fetchone()[0]
+
+
+def assert_answered(response, where: str, language: str = "nb") -> None:
+    status = response.status_code
+    assert status < 500, f"{where}: {status}"
+    assert status in (200, 302, 400, 403, 404, 405, 429), f"{where}: {status}"
+    page = response.get("Content-Type", "").startswith("text/html") and response.content
+    if page and status in (200, 400, 403, 404):
+        assert outline_problems(response, language) == [], where
+
+
+def assert_refusal_names_the_field(response, where: str) -> None:
+    """A refused form says what is wrong, field by field (or for the whole form)."""
+    context = response.context
+    if not context:
+        return
+    form = context["adminform"].form if "adminform" in context else context.get("form")
+    if form is None or not form.is_bound:
+        return  # an empty submission shows the empty form again
+    assert form.errors or _inline_errors(context), f"{where}: refused without a message"
+    for name in form.errors:
+        assert name == "__all__" or name in form.fields, f"{where}: error for unknown {name}"
+
+
+def _inline_errors(context) -> bool:
+    return any(
+        any(formset.formset.errors) or formset.formset.non_form_errors()
+        for formset in context.get("inline_admin_formsets", [])
+    )
+
+
+def _query(params: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(name, value) for name, values in params.items() for value in values]
+
+
+# --------------------------------------------------------------------------- the site, GET
+# Each view with query parameters: (name, role, path from the world, its parameters).
+GET_ENTRY_POINTS = {
+    "find_room": (
+        "anonymous",
+        lambda w: "/rom/",
+        ["day", "start", "minutes", "people", "facilities", "kommune"],
+    ),
+    "find_room_staff": (
+        "hub_staff",
+        lambda w: "/rom/",
+        ["day", "start", "minutes", "people", "facilities", "kommune"],
+    ),
+    "week_view": ("anonymous", lambda w: f"/rom/{w.at('booking.resource', 'a1').pk}/", ["uke"]),
+    "week_view_staff": (
+        "hub_staff",
+        lambda w: f"/rom/{w.at('booking.resource', 'a1').pk}/",
+        ["uke"],
+    ),
+    "book_start": (
+        "citizen",
+        lambda w: f"/rom/{w.at('booking.resource', 'a1').pk}/book/",
+        ["start"],
+    ),
+    "events": (
+        "anonymous",
+        lambda w: "/walk-a/arrangementer/",
+        ["start", "end", "district", "audience", "category", "free"],
+    ),
+    "directory": (
+        "anonymous",
+        lambda w: "/frivillighet/",
+        ["district", "kind", "category", "age", "free"],
+    ),
+    "dashboard": ("hub_staff", lambda w: "/frivillighet/koordinator/", ["fra", "til", "format"]),
+    "find_district": ("anonymous", lambda w: "/finn-bydel/", ["lat", "lon", "postnummer"]),
+    "search": ("anonymous", lambda w: "/sok/", ["q"]),
+    "municipality_search": ("anonymous", lambda w: "/walk-a/sok/", ["q"]),
+    "choose_language": ("citizen", lambda w: "/sprak/nn/", ["next"]),
+    "usage_statistics": (
+        "hub_staff",
+        lambda w: "/admin/booking/booking/bruk/",
+        ["maaned", "format"],
+    ),
+    "admin_changelist_search": (
+        "hub_staff",
+        lambda w: "/admin/booking/resource/",
+        ["q", "o", "p", "kind__exact", "hub__municipality__id__exact", "e"],
+    ),
+    "booking_queue": (
+        "municipality_admin",
+        lambda w: "/admin/booking/booking/",
+        ["q", "status__exact", "resource__hub__id__exact", "o", "p"],
+    ),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(GET_ENTRY_POINTS))
+def test_hostile_query_parameters(entry, world, as_role):
+    role, path_of, names = GET_ENTRY_POINTS[entry]
+    browser = as_role(role)
+    path = path_of(world)
+
+    @given(params=hostile_parameters(names))
+    def attempt(params):
+        before = rows()
+        response = browser.get(path, _query(params))
+        assert_answered(response, f"GET {path} {params!r}")
+        assert rows() == before, f"GET {path} {params!r} saved something"
+
+    attempt()
+
+
+# --------------------------------------------------------------------------- the site, POST
+# Each form of the site: (role, path from the world, its fields, fields kept valid).
+POST_ENTRY_POINTS = {
+    "book": (
+        "citizen",
+        lambda w: f"/rom/{w.at('booking.resource', 'a1').pk}/book/",
+        [
+            "day",
+            "start",
+            "minutes",
+            "purpose",
+            "attendees",
+            "add_ons",
+            "repeat",
+            "until",
+            "count",
+            "all_or_nothing",
+            "is_public",
+            "check",
+        ],
+    ),
+    "book_as_staff": (
+        "hub_staff",
+        lambda w: f"/rom/{w.at('booking.resource', 'a1').pk}/book/",
+        ["day", "start", "minutes", "purpose", "repeat", "until", "count", "on_behalf_of"],
+    ),
+    "book_for_organisation": (
+        "coordinator",
+        lambda w: f"/rom/{w.at('booking.resource', 'a1').pk}/book/",
+        ["day", "start", "minutes", "purpose", "organisation", "repeat", "count"],
+    ),
+    "cancel": (
+        "citizen",
+        lambda w: f"/bookinger/{w.at('booking.booking', 'a1').pk}/avbestill/",
+        ["occurrence", "scope"],
+    ),
+    "register_for_event": (
+        "anonymous",
+        lambda w: f"/walk-a/arrangementer/{w.at('innbyggertorg.event', 'a1').pk}/",
+        ["name", "email", "group_size"],
+    ),
+    "volunteer_profile": (
+        "volunteer",
+        lambda w: "/frivillighet/profil/",
+        ["birth_date", "skills", "languages", "districts", "availability", "consent_to_contact"],
+    ),
+    "register_organisation": (
+        "citizen",
+        lambda w: "/frivillighet/registrer/",
+        ["municipality", "name", "org_number", "kind", "districts", "contact_email"],
+    ),
+    "invite": (
+        "coordinator",
+        lambda w: (
+            f"/frivillighet/organisasjon/{w.at('frivillighet.organisation', 'a1').pk}/inviter/"
+        ),
+        ["email", "role"],
+    ),
+    "shift_message": (
+        "coordinator",
+        lambda w: f"/frivillighet/vakt/{w.at('frivillighet.shift', 'a1').pk}/melding/",
+        ["message"],
+    ),
+    "account_profile": ("citizen", lambda w: "/konto/profil/", ["full_name", "language"]),
+    "delete_account": ("citizen", lambda w: "/konto/slett/", ["password", "confirm"]),
+    "set_language": ("anonymous", lambda w: "/i18n/setlang/", ["language", "next"]),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(POST_ENTRY_POINTS))
+def test_hostile_form_submissions(entry, world, as_role):
+    role, path_of, names = POST_ENTRY_POINTS[entry]
+    browser = as_role(role)
+    path = path_of(world)
+
+    @given(params=hostile_parameters(names))
+    def attempt(params):
+        before = rows()
+        response = browser.post(path, params)
+        where = f"POST {path} {params!r}"
+        assert_answered(response, where)
+        if response.status_code != 302:
+            assert rows() == before, f"{where} saved something and said it did not"
+            if response.status_code in (200, 400):
+                assert_refusal_names_the_field(response, where)
+
+    attempt()
+
+
+# --------------------------------------------------------------------------- the admin
+def _admin_forms():
+    """(label, role, view) for every admin add and change form some staff role may use."""
+    found = []
+    for label in sorted(admin_models()):
+        for view, letter in (("add", "a"), ("change", "c")):
+            role = next(
+                (
+                    r
+                    for r in ("hub_staff", "municipality_admin", "superuser")
+                    if letter in admin_access(label, r)
+                ),
+                None,
+            )
+            if role is not None:
+                found.append((label, role, view))
+    return found
+
+
+@pytest.mark.parametrize(("label", "role", "view"), _admin_forms())
+def test_hostile_admin_forms(label, role, view, world, as_role):
+    """Each field of the form, one at a time or a few together, replaced by a hostile
+    value; the rest as the form rendered it (management forms of inlines included)."""
+    browser = as_role(role)
+    model_admin = admin_models()[label]
+    opts = model_admin.model._meta
+    if view == "add":
+        path = f"/admin/{opts.app_label}/{opts.model_name}/add/"
+    else:
+        place = places_in_scope(label, role)[0]
+        path = f"/admin/{opts.app_label}/{opts.model_name}/{world.at(label, place).pk}/change/"
+    page = browser.get(path)
+    assert page.status_code == 200, path
+    rendered = form_as_submitted(page.content.decode(), f"{opts.model_name}_form")
+    names = sorted(n for n in rendered if "__prefix__" not in n and not n.endswith("-TOTAL_FORMS"))
+    assert names, f"{path}: no fields"
+
+    @given(params=hostile_parameters(names))
+    def attempt(params):
+        before = rows()
+        data = {**rendered, **params, "_save": ["Lagre"]}
+        response = browser.post(path, data)
+        where = f"POST {path} {params!r}"
+        assert_answered(response, where)
+        if response.status_code != 302:
+            assert rows() == before, f"{where} saved something and said it did not"
+            if response.status_code == 200:
+                assert_refusal_names_the_field(response, where)
+
+    attempt()
