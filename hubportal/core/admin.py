@@ -9,11 +9,12 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from hubportal import permissions
 from hubportal.core.capacity import Pool
 from hubportal.core.errors import DomainError
-from hubportal.core.params import within_calendar
+from hubportal.core.params import ParameterError, within_calendar
 from hubportal.permissions import Action
 
 from . import services
@@ -79,7 +80,27 @@ def permissions_models() -> set:
     return models
 
 
+_FORMSET_COUNTS = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")
+
+
+def check_formset_counts(data) -> None:
+    """The counts an inline's management form sends back must be what a form can hold:
+    Django indexes the inline's rows with them (a negative count is a server error)."""
+    for name, values in data.lists():
+        if name.endswith(_FORMSET_COUNTS) and not all(
+            value.isascii() and value.isdigit() and len(value) <= 6 for value in values
+        ):
+            raise ParameterError(
+                _("“%(name)s” must be a number. Reload the page and try again.") % {"name": name}
+            )
+
+
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            check_formset_counts(request.POST)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_object(self, request, object_id, from_field=None):
         # An object outside the user's scope does not exist for them: 404, not a redirect
         # that hints it might.

@@ -17,7 +17,7 @@ from innbyggertorg import views as innbyggertorg_views
 from innbyggertorg.models import Event
 from knutepunkt import views as knutepunkt_views
 
-from .checks import outline_problems
+from .checks import form_as_submitted, outline_problems
 
 CALENDAR_ENDS = ["0001-01-01", "9999-12-31", "10000-01-01"]
 
@@ -133,6 +133,23 @@ def test_cancelling_a_time_that_is_not_a_number_cancels_nothing(world, as_role):
     )
     assert response.status_code == 400
     assert list(booking.occurrences.values_list("status", flat=True)) == held
+
+
+@pytest.mark.parametrize("count", ["-42", "9999-12-31", "1e309", "\u202e"])
+def test_an_inline_count_that_is_not_a_count_is_a_400_and_saves_nothing(count, world, as_role):
+    """Was a 500: Django indexes an inline's rows with the management form's counts."""
+    browser = as_role("hub_staff")
+    hub = world.hub["a1"]
+    url = f"/admin/knutepunkt/hub/{hub.pk}/change/"
+    data = form_as_submitted(_page(browser.get(url)), "hub_form")
+    data["hour_periods-INITIAL_FORMS"] = [count]
+    data["name"] = ["Nytt navn"]
+    data["_save"] = ["Lagre"]
+    response = browser.post(url, data)
+    assert response.status_code == 400
+    assert "«hour_periods-INITIAL_FORMS»" in _page(response)
+    hub.refresh_from_db()
+    assert hub.name != "Nytt navn"
 
 
 # --------------------------------------------------------------------------- nothing cut silently
