@@ -13,6 +13,7 @@ from hubportal.permissions import Action
 
 from . import services
 from .models import (
+    AccessibilityStatement,
     District,
     ExceptionSpan,
     Hub,
@@ -21,6 +22,7 @@ from .models import (
     OpeningHoursException,
     OpeningHoursPeriod,
     OpeningHoursSpan,
+    PrivacyStatement,
     StaffMembership,
 )
 from .validators import validate_spans
@@ -229,3 +231,40 @@ class StaffMembershipAdmin(ScopedModelAdmin):
 
     def delete_object(self, request, obj):
         services.staff_membership_revoke(membership=obj)
+
+class LegalStatementAdmin(ScopedModelAdmin):
+    """One statement per municipality, kept by its administrators; saved and deleted through
+    the services, which sanitise the text and make the public page show the edit at once."""
+
+    list_display = ["municipality", "updated_at"]
+    list_select_related = ["municipality"]
+    save_service = None
+    delete_service = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["municipality"] if obj is not None else []
+
+    def save_object(self, request, obj, form, change):
+        self.save_service(statement=obj)
+
+    def delete_object(self, request, obj):
+        self.delete_service(statement=obj)
+
+
+@admin.register(AccessibilityStatement)
+class AccessibilityStatementAdmin(LegalStatementAdmin):
+    list_display = ["municipality", "last_reviewed", "feedback_email", "updated_at"]
+    save_service = staticmethod(services.accessibility_statement_save)
+    delete_service = staticmethod(services.accessibility_statement_delete)
+    fieldsets = [
+        (None, {"fields": ["municipality", "uustatus_url", "last_reviewed"]}),
+        (_("The statement"), {"fields": ["text", "known_deviations"]}),
+        (_("Feedback"), {"fields": ["feedback_email", "feedback_phone"]}),
+    ]
+
+
+@admin.register(PrivacyStatement)
+class PrivacyStatementAdmin(LegalStatementAdmin):
+    save_service = staticmethod(services.privacy_statement_save)
+    delete_service = staticmethod(services.privacy_statement_delete)
+    fields = ["municipality", "contact_email", "data_protection_officer", "addition"]

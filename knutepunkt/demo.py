@@ -12,7 +12,14 @@ from hubportal.core.demo import DemoReport, demo_loader, ensure_demo_user
 
 from . import services
 from .enums import ExceptionKind, SpanState, StaffRole
-from .models import District, Hub, Municipality, NewsItem
+from .models import (
+    AccessibilityStatement,
+    District,
+    Hub,
+    Municipality,
+    NewsItem,
+    PrivacyStatement,
+)
 from .opening_hours import localise
 
 # name, slug, postcodes, street address, postcode, post town, latitude, longitude
@@ -327,6 +334,27 @@ def _news(title, body, *, municipality=None, district=None, hub=None) -> None:
     )
 
 
+def _legal_statements(municipality) -> None:
+    """Asker has written its statements; the other municipalities show the default text."""
+    statement = AccessibilityStatement.objects.filter(municipality=municipality).first()
+    statement = statement or AccessibilityStatement(municipality=municipality)
+    statement.text = (
+        "Asker kommune har gått gjennom portalen med tastatur, skjermleser og forstørrelse, "
+        "i tillegg til de automatiske testene. (Demodata)"
+    )
+    statement.known_deviations = (
+        "Kartlenkene åpner OpenStreetMap, som ikke er fullt tilgjengelig med skjermleser."
+    )
+    statement.last_reviewed = date(2026, 11, 2)
+    statement.feedback_email = "tilgjengelighet@demo.hubportal.no"
+    services.accessibility_statement_save(statement=statement)
+    privacy = PrivacyStatement.objects.filter(municipality=municipality).first()
+    privacy = privacy or PrivacyStatement(municipality=municipality)
+    privacy.contact_email = "postmottak@demo.hubportal.no"
+    privacy.data_protection_officer = "Personvernombudet i Asker kommune (Demodata)"
+    services.privacy_statement_save(statement=privacy)
+
+
 @demo_loader
 def load_places(report: DemoReport) -> None:
     asker = _municipality("Asker", "asker", "3203", "#00593f")
@@ -408,6 +436,8 @@ def load_places(report: DemoReport) -> None:
             "Kommunene i Værnesregionen deler IKT-plattform: du finner knutepunktet ditt her.",
             municipality=municipality,
         )
+
+    _legal_statements(asker)
 
     admin = ensure_demo_user(
         report,

@@ -92,6 +92,16 @@ register(
     ),
 )
 register("knutepunkt.newsitem", Policy(municipality=("municipality",), hub=("hub",)))
+# What the municipality publishes about the portal (its accessibility and privacy
+# statements) is its administrators' alone.
+register(
+    "knutepunkt.accessibilitystatement",
+    Policy(municipality=("municipality",), hub_staff=frozenset()),
+)
+register(
+    "knutepunkt.privacystatement",
+    Policy(municipality=("municipality",), hub_staff=frozenset()),
+)
 # Municipality admins appoint staff for the hubs of their municipality.
 register(
     "knutepunkt.staffmembership",

@@ -13,16 +13,21 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import Any, NotRequired, TypedDict
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from hubportal.core.errors import DomainError
 from hubportal.core.page_cache import invalidate_after_commit
+from hubportal.notifications.services import notification_enqueue
 from hubportal.search.services import search_index_after_commit
 
 from .enums import ExceptionKind, SpanState
+from .legal import clean_rich_text
 from .models import (
+    AccessibilityStatement,
     District,
     ExceptionSpan,
     Hub,
@@ -31,6 +36,7 @@ from .models import (
     OpeningHoursException,
     OpeningHoursPeriod,
     OpeningHoursSpan,
+    PrivacyStatement,
     StaffMembership,
 )
 from .validators import validate_dates_within, validate_spans
@@ -326,3 +332,78 @@ def _admit_to_admin(user: Any) -> None:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+
+
+# --------------------------------------------------------------------------- legal pages
+
+
+def _published_after_commit(municipality_id: int) -> None:
+    """The statement pages are cached; an edit shows at once."""
+    invalidate_after_commit(municipality_id)
+
+
+@transaction.atomic
+def accessibility_statement_save(*, statement: AccessibilityStatement) -> AccessibilityStatement:
+    """Save a municipality's accessibility statement (one per municipality), its texts
+    sanitised. The public page shows the change at once."""
+    statement.text = clean_rich_text(statement.text)
+    statement.known_deviations = clean_rich_text(statement.known_deviations)
+    _save(statement)
+    _published_after_commit(statement.municipality_id)
+    return statement
+
+
+@transaction.atomic
+def accessibility_statement_delete(*, statement: AccessibilityStatement) -> None:
+    """Remove the municipality's statement; the page falls back to the default text."""
+    municipality_id = statement.municipality_id
+    statement.delete()
+    _published_after_commit(municipality_id)
+
+
+@transaction.atomic
+def privacy_statement_save(*, statement: PrivacyStatement) -> PrivacyStatement:
+    """Save the municipality's part of the privacy statement, its addition sanitised."""
+    statement.addition = clean_rich_text(statement.addition)
+    _save(statement)
+    _published_after_commit(statement.municipality_id)
+    return statement
+
+
+@transaction.atomic
+def privacy_statement_delete(*, statement: PrivacyStatement) -> None:
+    municipality_id = statement.municipality_id
+    statement.delete()
+    _published_after_commit(municipality_id)
+
+
+class FeedbackNotAccepted(DomainError):
+    """The municipality has no address for accessibility feedback."""
+
+
+@transaction.atomic
+def accessibility_feedback_send(
+    *, municipality: Municipality, page: str, problem: str, email: str = "", language: str = ""
+):
+    """Send a report of an accessibility problem to the municipality's feedback address,
+    through the outbox. Nothing else is stored. Refused (FeedbackNotAccepted) when the
+    municipality has not given an address."""
+    statement = AccessibilityStatement.objects.filter(municipality=municipality).first()
+    if statement is None or not statement.feedback_email:
+        raise FeedbackNotAccepted(
+            _("The municipality has not given an address for feedback on the portal yet.")
+        )
+    with translation.override(settings.LANGUAGE_CODE):  # the municipality reads Bokmål
+        statement_url = statement.get_absolute_url()
+    return notification_enqueue(
+        template="knutepunkt/email/accessibility_feedback",
+        context={
+            "municipality": municipality.name,
+            "page": page,
+            "problem": problem,
+            "reply_to": email,
+            "reporter_language": language,
+            "statement_url": statement_url,
+        },
+        to_address=statement.feedback_email,
+    )

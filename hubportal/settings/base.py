@@ -31,6 +31,9 @@ try:
     _email = env.email("EMAIL_URL", default="consolemail://")
     DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", "Hubportal <noreply@hubportal.local>")
     SITE_URL = env.str("HUBPORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    # Shown in the footer of pages that belong to no municipality.
+    SITE_CONTACT_EMAIL = env.str("HUBPORTAL_CONTACT_EMAIL", "")
+    SITE_CONTACT_PHONE = env.str("HUBPORTAL_CONTACT_PHONE", "")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
     BEHIND_TLS_PROXY = env.bool("DJANGO_BEHIND_TLS_PROXY", default=not DEBUG)

@@ -1,7 +1,9 @@
 from .hours import ExceptionSpan, OpeningHoursException, OpeningHoursPeriod, OpeningHoursSpan
+from .legal import AccessibilityStatement, PrivacyStatement
 from .places import District, Hub, Municipality, NewsItem, StaffMembership
 
 __all__ = [
+    "AccessibilityStatement",
     "District",
     "ExceptionSpan",
     "Hub",
@@ -10,5 +12,6 @@ __all__ = [
     "OpeningHoursException",
     "OpeningHoursPeriod",
     "OpeningHoursSpan",
+    "PrivacyStatement",
     "StaffMembership",
 ]

@@ -40,6 +40,10 @@ RESERVED_SLUGS = {
     "bookinger",
     "statistikk",
     "frivillighet",
+    # The legal pages: installation-wide and under each municipality's address.
+    "tilgjengelighet",
+    "personvern",
+    "informasjonskapsler",
 }
 
 postcode_validator = RegexValidator(r"^\d{4}$", _("A postcode has four digits, e.g. 1389."))
