@@ -71,110 +71,121 @@ PUBLIC_TASK = _(
     "there (GDPR article 6(1)(e))."
 )
 
-PERSONAL_DATA: tuple[PersonalData, ...] = (
-    PersonalData(
-        key="account",
-        title=_("Your account"),
-        what=_(
-            "Email address, name if you give it, the language you chose for messages, a "
-            "password (stored only as a one-way hash), when you signed up and last signed in. "
-            "If you sign in with ID-porten: the identifier ID-porten gives the portal."
+
+def personal_data() -> tuple[PersonalData, ...]:
+    """What the privacy statement lists, built when asked (the session's lifetime comes
+    from the settings)."""
+    session_age = _lifetime(
+        None if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE else settings.SESSION_COOKIE_AGE
+    )
+    return (
+        PersonalData(
+            key="account",
+            title=_("Your account"),
+            what=_(
+                "Email address, name if you give it, the language you chose for messages, a "
+                "password (stored only as a one-way hash), when you signed up and last signed in. "
+                "If you sign in with ID-porten: the identifier ID-porten gives the portal."
+            ),
+            purpose=_("To sign you in and to let you book, register and volunteer."),
+            legal_basis=PUBLIC_TASK,
+            retention=_(
+                "Until you delete your account. Everything below that hangs on it goes too."
+            ),
         ),
-        purpose=_("To sign you in and to let you book, register and volunteer."),
-        legal_basis=PUBLIC_TASK,
-        retention=_("Until you delete your account. Everything below that hangs on it goes too."),
-    ),
-    PersonalData(
-        key="bookings",
-        title=_("Room and resource bookings"),
-        what=_(
-            "What you booked and when, the purpose and expected number of people, the "
-            "organisation you booked for, whether you came, and a private calendar address if "
-            "you made one."
+        PersonalData(
+            key="bookings",
+            title=_("Room and resource bookings"),
+            what=_(
+                "What you booked and when, the purpose and expected number of people, the "
+                "organisation you booked for, whether you came, and a private calendar address if "
+                "you made one."
+            ),
+            purpose=_(
+                "To give you the room, to let staff approve and plan, and to count how the "
+                "premises are used (usage statistics the municipality needs)."
+            ),
+            legal_basis=PUBLIC_TASK,
+            retention=_("Until you delete your account."),
         ),
-        purpose=_(
-            "To give you the room, to let staff approve and plan, and to count how the premises "
-            "are used (usage statistics the municipality needs)."
+        PersonalData(
+            key="registrations",
+            title=_("Event registrations"),
+            what=_(
+                "Name, email address, language, how many people, whether you are on the waiting "
+                "list, and whether you came. Guests give only name and email address."
+            ),
+            purpose=_("To keep your place, tell you of changes and remind you the day before."),
+            legal_basis=PUBLIC_TASK,
+            retention=ngettext_lazy(
+                "Deleted %(days)d day after the event (for signed-in people and guests alike).",
+                "Deleted %(days)d days after the event (for signed-in people and guests alike).",
+                "days",
+            )
+            % {"days": REGISTRATION_RETENTION_DAYS},
         ),
-        legal_basis=PUBLIC_TASK,
-        retention=_("Until you delete your account."),
-    ),
-    PersonalData(
-        key="registrations",
-        title=_("Event registrations"),
-        what=_(
-            "Name, email address, language, how many people, whether you are on the waiting "
-            "list, and whether you came. Guests give only name and email address."
+        PersonalData(
+            key="volunteering",
+            title=_("Volunteering"),
+            what=_(
+                "Your volunteer profile (skills, languages, districts, when you can help, date of "
+                "birth if a shift has an age limit, whether coordinators may contact you), the "
+                "shifts you signed up for and your hours. For shifts with children: that a "
+                "coordinator has seen your police certificate and until when it is valid, never "
+                "the certificate itself."
+            ),
+            purpose=_("To match volunteers with shifts and to count volunteer hours."),
+            legal_basis=_(
+                "Your consent (GDPR article 6(1)(a)), which you can withdraw at any time by "
+                "deleting your volunteer profile."
+            ),
+            retention=_(
+                "Until you delete your volunteer profile or your account. Hours are then kept "
+                "only without your name, as statistics."
+            ),
         ),
-        purpose=_("To keep your place, tell you of changes and remind you the day before."),
-        legal_basis=PUBLIC_TASK,
-        retention=ngettext_lazy(
-            "Deleted %(days)d day after the event (for signed-in people and guests alike).",
-            "Deleted %(days)d days after the event (for signed-in people and guests alike).",
-            "days",
-        )
-        % {"days": REGISTRATION_RETENTION_DAYS},
-    ),
-    PersonalData(
-        key="volunteering",
-        title=_("Volunteering"),
-        what=_(
-            "Your volunteer profile (skills, languages, districts, when you can help, date of "
-            "birth if a shift has an age limit, whether coordinators may contact you), the "
-            "shifts you signed up for and your hours. For shifts with children: that a "
-            "coordinator has seen your police certificate and until when it is valid, never "
-            "the certificate itself."
+        PersonalData(
+            key="outbox",
+            title=_("Messages we send you"),
+            what=_(
+                "Emails and text messages (confirmations, reminders, changes) with your address "
+                "or phone number, waiting to be sent or already sent. A report of an "
+                "accessibility problem is such a message, to the municipality."
+            ),
+            purpose=_("To deliver the message, and to send it again if delivery fails."),
+            legal_basis=PUBLIC_TASK,
+            retention=ngettext_lazy(
+                "Deleted %(days)d day after it was sent or cancelled, or with your account.",
+                "Deleted %(days)d days after it was sent or cancelled, or with your account.",
+                "days",
+            )
+            % {"days": NOTIFICATION_RETENTION_DAYS},
         ),
-        purpose=_("To match volunteers with shifts and to count volunteer hours."),
-        legal_basis=_(
-            "Your consent (GDPR article 6(1)(a)), which you can withdraw at any time by "
-            "deleting your volunteer profile."
+        PersonalData(
+            key="logs",
+            title=_("Sessions and logs"),
+            what=_(
+                "While you are signed in, a session that links your browser to your account. "
+                "The web server's technical log of requests (address, time, page). Staff actions "
+                "on personal data (changes in the admin, exports of attendee lists) are logged "
+                "with who did them."
+            ),
+            purpose=_(
+                "To keep you signed in, to keep the portal secure, and to document staff use "
+                "of personal data."
+            ),
+            legal_basis=_(
+                "The municipality's duty to keep personal data secure (GDPR articles 6(1)(c) "
+                "and 32)."
+            ),
+            retention=_(
+                "A session ends when you sign out or after %(session)s. Technical logs are kept as "
+                "long as the operator of the installation needs them for operation and security. "
+                "The log of staff actions is kept as documentation."
+            )
+            % {"session": session_age},
         ),
-        retention=_(
-            "Until you delete your volunteer profile or your account. Hours are then kept "
-            "only without your name, as statistics."
-        ),
-    ),
-    PersonalData(
-        key="outbox",
-        title=_("Messages we send you"),
-        what=_(
-            "Emails and text messages (confirmations, reminders, changes) with your address "
-            "or phone number, waiting to be sent or already sent. A report of an "
-            "accessibility problem is such a message, to the municipality."
-        ),
-        purpose=_("To deliver the message, and to send it again if delivery fails."),
-        legal_basis=PUBLIC_TASK,
-        retention=ngettext_lazy(
-            "Deleted %(days)d day after it was sent or cancelled, or with your account.",
-            "Deleted %(days)d days after it was sent or cancelled, or with your account.",
-            "days",
-        )
-        % {"days": NOTIFICATION_RETENTION_DAYS},
-    ),
-    PersonalData(
-        key="logs",
-        title=_("Sessions and logs"),
-        what=_(
-            "While you are signed in, a session that links your browser to your account. "
-            "The web server's technical log of requests (address, time, page). Staff actions "
-            "on personal data (changes in the admin, exports of attendee lists) are logged "
-            "with who did them."
-        ),
-        purpose=_(
-            "To keep you signed in, to keep the portal secure, and to document staff use "
-            "of personal data."
-        ),
-        legal_basis=_(
-            "The municipality's duty to keep personal data secure (GDPR articles 6(1)(c) and 32)."
-        ),
-        retention=_(
-            "A session ends when you sign out or after two weeks. Technical logs are kept as "
-            "long as the operator of the installation needs them for operation and security. "
-            "The log of staff actions is kept as documentation."
-        ),
-    ),
-)
+    )
 
 
 # --------------------------------------------------------------------------- cookies

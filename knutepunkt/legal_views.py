@@ -15,7 +15,7 @@ from hubportal.core.rate_limit import client_address, rate_limit_consume
 
 from . import services
 from .forms import AccessibilityFeedbackForm
-from .legal import PERSONAL_DATA, necessary_cookies
+from .legal import necessary_cookies, personal_data
 from .models import AccessibilityStatement, Municipality, PrivacyStatement
 
 # A person reporting problems sends a few reports; a script sends many.
@@ -102,7 +102,7 @@ def privacy_statement(request, municipality):
         context = {
             "municipality": municipality,
             "statement": PrivacyStatement.objects.filter(municipality=municipality).first(),
-            "personal_data": PERSONAL_DATA,
+            "personal_data": personal_data(),
         }
         return render(request, "knutepunkt/legal/privacy.html", context), None
 

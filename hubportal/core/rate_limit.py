@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -17,7 +18,19 @@ logger = logging.getLogger(__name__)
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """Who is asking, by the same rule as django-allauth's login rate limits: the header or
+    the number of trusted proxies its settings name (``ALLAUTH_TRUSTED_CLIENT_IP_HEADER``,
+    ``ALLAUTH_TRUSTED_PROXY_COUNT``), else the connection's address."""
+    address = None
+    header = getattr(settings, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None)
+    if header:
+        address = request.headers.get(header)
+    else:
+        proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
+        if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+            address = forwarded[-proxies]
+    return (address or request.META.get("REMOTE_ADDR", "") or "unknown").strip()[:64]
 
 
 def rate_limit_consume(*, action: str, key: str, limit: int, window_seconds: int) -> bool:

@@ -84,7 +84,7 @@ class AccessibilityStatement(models.Model):
 
 class PrivacyStatement(models.Model):
     """The municipality's part of the privacy statement; the rest is generated from what
-    the portal stores (``knutepunkt.legal.PERSONAL_DATA``)."""
+    the portal stores (``knutepunkt.legal.personal_data``)."""
 
     municipality = models.OneToOneField(
         Municipality,

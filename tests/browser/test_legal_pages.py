@@ -80,3 +80,12 @@ def test_feedback_form__errors_then_sent__is_accessible(
     message = Notification.objects.get(template="knutepunkt/email/accessibility_feedback")
     assert message.to_address == "tilgjengelighet@demo.hubportal.no"
     context.close()
+
+
+def test_footer_language_choice__works_without_javascript(no_js_page, demo):
+    no_js_page.goto("/asker/tilgjengelighet/")
+    footer = no_js_page.get_by_role("contentinfo")
+    footer.get_by_role("navigation", name="Velg språk").get_by_role("link", name="Nynorsk").click()
+    assert no_js_page.url.endswith("/nn/asker/tilgjengelighet/")
+    assert no_js_page.locator("html").get_attribute("lang") == "nn"
+    expect(no_js_page.locator("h1")).to_contain_text("Tilgjengelegheitserklæring")

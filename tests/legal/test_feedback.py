@@ -121,3 +121,11 @@ def test_message_template__is_translated(language, words):
         subject = render_to_string("knutepunkt/email/accessibility_feedback_subject.txt", context)
     assert words in body
     assert "Asker" in subject
+
+
+def test_rate_limit__behind_a_trusted_proxy__counts_each_citizen_apart(client, written, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # as django-allauth's login limits see them
+    for _ in range(FEEDBACK_LIMIT):
+        assert client.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 302
+    assert client.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
+    assert client.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302

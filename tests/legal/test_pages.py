@@ -10,9 +10,9 @@ from innbyggertorg.services import registrations_purge_past
 from knutepunkt import services
 from knutepunkt.legal import (
     NOTIFICATION_RETENTION_DAYS,
-    PERSONAL_DATA,
     REGISTRATION_RETENTION_DAYS,
     necessary_cookies,
+    personal_data,
 )
 from knutepunkt.models import AccessibilityStatement, PrivacyStatement
 
@@ -116,7 +116,7 @@ def test_privacy__names_what_is_stored_the_controller_and_the_rights(client, wri
     )
     html = client.get("/asker/personvern/").content.decode()
     with translation.override("nb"):
-        for item in PERSONAL_DATA:
+        for item in personal_data():
             assert str(item.title) in html
             assert str(item.retention) in html
     assert "Asker er behandlingsansvarlig" in html
