@@ -232,6 +232,7 @@ class StaffMembershipAdmin(ScopedModelAdmin):
     def delete_object(self, request, obj):
         services.staff_membership_revoke(membership=obj)
 
+
 class LegalStatementAdmin(ScopedModelAdmin):
     """One statement per municipality, kept by its administrators; saved and deleted through
     the services, which sanitise the text and make the public page show the edit at once."""

@@ -44,8 +44,9 @@ from frivillighet.models import (
 from hubportal.notifications.models import Notification
 from innbyggertorg import services as innbyggertorg_services
 from innbyggertorg.models import ScheduleCancellation
+from knutepunkt import services as knutepunkt_services
 from knutepunkt.enums import ExceptionKind
-from knutepunkt.models import StaffMembership
+from knutepunkt.models import AccessibilityStatement, PrivacyStatement, StaffMembership
 from knutepunkt.opening_hours import localise
 from tests.booking.factories import ResourceFactory
 from tests.frivillighet.factories import OpportunityFactory, OrganisationFactory, ShiftFactory
@@ -142,6 +143,15 @@ def build_world() -> World:
         _furnish_hub(world, place)
     world.add("a1", world.municipality["a"])
     world.add("b1", world.municipality["b"])
+    for place, key in (("a1", "a"), ("b1", "b")):  # each municipality's legal statements
+        statement = AccessibilityStatement(
+            municipality=world.municipality[key],
+            text="Erklæring (walk)",
+            feedback_email=f"uu-{key}@walk.example.no",
+        )
+        world.add(place, knutepunkt_services.accessibility_statement_save(statement=statement))
+        privacy = PrivacyStatement(municipality=world.municipality[key], addition="Tillegg")
+        world.add(place, knutepunkt_services.privacy_statement_save(statement=privacy))
 
     users["hub_staff"] = _verified(hub_staff(world.hub["a1"], email="ansatt@walk.example.no"))
     users["municipality_admin"] = _verified(
