@@ -90,7 +90,9 @@ def personal_data() -> tuple[PersonalData, ...]:
             purpose=_("To sign you in and to let you book, register and volunteer."),
             legal_basis=PUBLIC_TASK,
             retention=_(
-                "Until you delete your account. Everything below that hangs on it goes too."
+                "Until you delete your account: then your linked logins, addresses and sessions "
+                "on every device go with it. What the sections below keep afterwards, they keep "
+                "without your name."
             ),
         ),
         PersonalData(
@@ -106,7 +108,11 @@ def personal_data() -> tuple[PersonalData, ...]:
                 "premises are used (usage statistics the municipality needs)."
             ),
             legal_basis=PUBLIC_TASK,
-            retention=_("Until you delete your account."),
+            retention=_(
+                "Until you delete your account. Times that have not started are then "
+                "cancelled (the room is free again at once); past bookings are kept without "
+                "your name and purpose, for the usage statistics."
+            ),
         ),
         PersonalData(
             key="registrations",
@@ -155,8 +161,12 @@ def personal_data() -> tuple[PersonalData, ...]:
             purpose=_("To deliver the message, and to send it again if delivery fails."),
             legal_basis=PUBLIC_TASK,
             retention=ngettext_lazy(
-                "Deleted %(days)d day after it was sent or cancelled, or with your account.",
-                "Deleted %(days)d days after it was sent or cancelled, or with your account.",
+                "Deleted %(days)d day after it was sent or cancelled. When you delete your "
+                "account, messages not yet sent are cancelled and every message to you is "
+                "emptied of address and content.",
+                "Deleted %(days)d days after it was sent or cancelled. When you delete your "
+                "account, messages not yet sent are cancelled and every message to you is "
+                "emptied of address and content.",
                 "days",
             )
             % {"days": NOTIFICATION_RETENTION_DAYS},

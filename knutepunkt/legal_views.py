@@ -10,10 +10,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hubportal.core.page_cache import cached_page, municipality_scope
+from hubportal.core.page_cache import cached_page
 from hubportal.core.rate_limit import client_address, rate_limit_consume
 
-from . import services
+from . import selectors, services
 from .forms import AccessibilityFeedbackForm
 from .legal import necessary_cookies, personal_data
 from .models import AccessibilityStatement, Municipality, PrivacyStatement
@@ -41,7 +41,7 @@ def accessibility_statement(request, municipality):
         }
         return render(request, "knutepunkt/legal/accessibility.html", context), None
 
-    return cached_page(request, scopes=(municipality_scope(slug),), build=build)
+    return cached_page(request, scopes=(selectors.municipality_scope(slug),), build=build)
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,7 +106,7 @@ def privacy_statement(request, municipality):
         }
         return render(request, "knutepunkt/legal/privacy.html", context), None
 
-    return cached_page(request, scopes=(municipality_scope(slug),), build=build)
+    return cached_page(request, scopes=(selectors.municipality_scope(slug),), build=build)
 
 
 @require_GET

@@ -1,6 +1,11 @@
 import pytest
+from django.contrib.auth import get_user_model
 
-from knutepunkt.models import AccessibilityStatement
+from booking.models import Resource
+from frivillighet.models import Opportunity, Organisation
+from hubportal.core.demo import load_demo_data
+from innbyggertorg.models import Event, ServiceType
+from knutepunkt.models import AccessibilityStatement, District, Hub
 from tests.knutepunkt.factories import MunicipalityFactory
 
 
@@ -30,12 +35,6 @@ def unwritten():
 def portal_pages(db):
     """One page of every kind a reader meets, on the demo data: (address, the slug of the
     municipality the page belongs to or None, whether it needs a signed-in reader)."""
-    from booking.models import Resource
-    from frivillighet.models import Opportunity, Organisation
-    from hubportal.core.demo import load_demo_data
-    from innbyggertorg.models import Event, ServiceType
-    from knutepunkt.models import District, Hub
-
     load_demo_data()
     district = District.objects.select_related("municipality").get(
         municipality__slug="asker", slug="heggedal"
@@ -86,6 +85,4 @@ def portal_pages(db):
 
 @pytest.fixture
 def citizen(db):
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.get(email="innbygger@demo.hubportal.no")
