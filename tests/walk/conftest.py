@@ -18,12 +18,15 @@ _shared = {
     "deadline": None,  # a request to a real PostgreSQL varies; time is not what we test
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     "database": None,  # no example database in the work tree
-    "derandomize": False,
 }
-# In CI a failure is reported as found (shrinking it can take minutes of requests); the long
-# run shrinks each failure to its simplest form.
-settings.register_profile("ci", max_examples=8, phases=[Phase.explicit, Phase.generate], **_shared)
-settings.register_profile("long", max_examples=400, **_shared)
+# In CI the same examples every run (a shared branch is not turned red by a value drawn for
+# the first time), and a failure is reported as found (shrinking it can take minutes of
+# requests). The long run draws new values each time and shrinks each failure to its
+# simplest form; what it finds becomes a regression test (tests/walk/test_*_findings.py).
+settings.register_profile(
+    "ci", max_examples=8, derandomize=True, phases=[Phase.explicit, Phase.generate], **_shared
+)
+settings.register_profile("long", max_examples=400, derandomize=False, **_shared)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
