@@ -203,3 +203,14 @@ def test_admin__moved_and_more_volunteers_at_once__both_saved(client):
     assert response.status_code == 302, response.content.decode()[:3000]
     shift.refresh_from_db()
     assert (shift.starts_at, shift.capacity) == (later, 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_race__the_same_volunteer_signs_up_twice_at_once__one_signup_no_error():
+    """A double click: both requests get the one sign-up (before, the second was refused
+    with "you already have a shift at that time", about the very same shift)."""
+    shift, user = ShiftFactory(capacity=3), UserFactory()
+    outcomes = race(lambda _: services.shift_signup(shift=shift, volunteer=user), range(4))
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    assert len({o.pk for o in outcomes}) == 1
+    assert places(shift) == (1, 1)

@@ -135,3 +135,20 @@ def test_admin__fewer_places_than_are_taken__refused_on_the_capacity_field(clien
         "2 plasser er tatt, så det må være minst 2."
     ]
     assert Event.objects.get(pk=event.pk).capacity == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_race__the_same_person_submits_twice_at_once__one_registration_no_error():
+    """A double click: both requests get the one registration (before, the second failed
+    with "already registered", having passed the check before the first had saved)."""
+    event = EventFactory(capacity=5)
+    user = verified_user("kari@example.no")
+    outcomes = race(
+        lambda _: services.registration_create(
+            event=event, name="Kari", email=user.email, user=user
+        ),
+        range(4),
+    )
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    assert len({o.pk for o in outcomes}) == 1
+    assert Event.objects.get(pk=event.pk).places_taken == 1 == confirmed_places(event)
