@@ -35,11 +35,6 @@ class Problem:
     field: str | None = None  # the form field it concerns; None: the action as a whole
     at: datetime | None = None  # the time it concerns, when an action books several
 
-    @property
-    def start(self) -> datetime | None:
-        """The booked time this problem concerns (the name booking's code reads)."""
-        return self.at
-
     def __str__(self) -> str:
         if self.at is None:
             return str(self.message)

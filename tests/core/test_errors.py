@@ -75,7 +75,7 @@ def test_domain_error__a_time_of_a_series_is_named_in_local_time():
     at = datetime(2027, 3, 2, 17, 0, tzinfo=OSLO)
     error = DomainError([Problem("Salen er allerede booket.", at=at)])
     assert str(error) == "02.03.2027 17:00: Salen er allerede booket."
-    assert error.problems[0].start == at
+    assert error.problems[0].at == at
 
 
 def test_domain_error__is_a_validation_error_keyed_by_field():
