@@ -7,7 +7,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -96,11 +96,6 @@ def check_formset_counts(data) -> None:
 
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST":
-            check_formset_counts(request.POST)
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
     def get_object(self, request, object_id, from_field=None):
         # An object outside the user's scope does not exist for them: 404, not a redirect
         # that hints it might.
@@ -112,6 +107,33 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # Writes go through services, which own their side effects (page cache, search index).
     # An admin whose model has a domain service overrides save_object / delete_object to
     # call it; the permission checks stay here.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A service that refuses the save (DomainError) is shown on the form, with what
+        the person typed, instead of an error page: the refused attempt is rolled back and
+        the form is shown again, the refusal added to it by DomainError.add_to_form."""
+        if request.method == "POST":
+            check_formset_counts(request.POST)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as refused:
+            request.hubportal_refusal = refused
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refused = getattr(request, "hubportal_refusal", None)
+        if refused is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                data = super().clean()
+                refused.add_to_form(self)
+                return data
+
+        return Refused
 
     def save_model(self, request, obj, form, change):
         action = Action.CHANGE if change else Action.ADD

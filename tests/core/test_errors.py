@@ -19,13 +19,15 @@ from frivillighet.models import Organisation, ShiftSignup
 from hubportal.core.errors import DomainError, Problem
 from innbyggertorg.models import Registration
 from knutepunkt import services as hub_services
+from knutepunkt.models import NewsItem
 from knutepunkt.opening_hours import OSLO
 from tests.booking.factories import ResourceFactory
 from tests.booking.test_views import evening, form
 from tests.frivillighet.factories import OpportunityFactory, ShiftFactory
 from tests.innbyggertorg.factories import EventFactory
 from tests.innbyggertorg.test_registrations import register
-from tests.knutepunkt.factories import DistrictFactory, HubFactory, UserFactory
+from tests.knutepunkt.factories import DistrictFactory, HubFactory, UserFactory, hub_staff
+from tests.support.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +224,38 @@ def test_volunteering__refused_signup__the_reason_on_the_opportunity_page(client
     response = client.post(f"/frivillighet/vakt/{shift.pk}/meld-pa/", follow=True)
     assert "politiattest" in response.content.decode()
     assert not ShiftSignup.objects.exists()
+
+
+# --------------------------------------------------------------------------- the admin
+
+
+def test_admin__a_service_refusing_the_save__shown_on_its_field_with_what_was_typed(
+    client, monkeypatch
+):
+    """Whatever a service refuses at save time (here: news, refused on its title, as a
+    race past the form's own checks would be) is a form error, not an error page; the
+    person's input stays, and the refused attempt leaves nothing behind."""
+
+    def refuse(*, item):
+        item.save()  # written, then refused: the attempt must be rolled back
+        raise DomainError("Tittelen finnes allerede.", field="title")
+
+    monkeypatch.setattr(hub_services, "news_item_save", refuse)
+    hub = HubFactory()
+    client.force_login(hub_staff(hub))
+    url = "/admin/knutepunkt/newsitem/add/"
+    data = form_data(
+        client.get(url).content.decode(),
+        "newsitem_form",
+        hub=str(hub.pk),
+        title="Sommeråpent",
+        body="Vi har åpent hele sommeren.",
+        publish_from_0=timezone.localdate().isoformat(),
+        publish_from_1="09:00:00",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["title"] == ["Tittelen finnes allerede."]
+    assert form["title"].value() == "Sommeråpent"
+    assert not NewsItem.objects.exists()
