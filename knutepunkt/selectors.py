@@ -32,6 +32,7 @@ from .opening_hours import (
     WeeklySpan,
     holiday_calendar,
 )
+from .opening_status import StatusWording, opening_status_wording
 
 SCHEDULE_WINDOW_DAYS = 21  # covers "next opening" (14 days) and the coming week
 
@@ -125,6 +126,8 @@ class HubHours:
     hub: Hub
     status: OpeningStatus
     week: list[DayHours]
+    wording: StatusWording  # the status in words, in the language asked for
+    today: date  # in Oslo: the week table marks it
 
 
 def hubs_hours(
@@ -146,6 +149,8 @@ def hubs_hours(
             hub=hub,
             status=schedules[hub.pk].status(at),
             week=schedules[hub.pk].week(today, days, language),
+            wording=opening_status_wording(schedules[hub.pk], at, language),
+            today=today,
         )
         for hub in hubs
     }
@@ -178,8 +183,9 @@ def hub_week_hours(
 
 
 def earliest_change(hours: dict[int, HubHours]) -> datetime | None:
-    """The first moment any hub's open-now answer changes: a page is valid until then."""
-    moments = [h.status.valid_until for h in hours.values() if h.status.valid_until]
+    """The first moment any hub's open-now answer (or its words: "tomorrow" becomes
+    "today" at midnight) changes: a page is valid until then."""
+    moments = [h.wording.valid_until for h in hours.values() if h.wording.valid_until]
     return min(moments) if moments else None
 
 
