@@ -57,3 +57,18 @@ class Repeat(models.TextChoices):
     EVERY_OTHER_WEEK = "every_other_week", _("Every other week")
     MONTHLY_DATE = "monthly_date", _("Every month on the same date")
     MONTHLY_WEEKDAY = "monthly_weekday", _("Every month on the same weekday")
+
+
+class CellState(models.TextChoices):
+    """What one cell of a room's week grid says about starting a booking there. Each state
+    has a word and a pattern of its own in the grid, never only a colour."""
+
+    FREE = "free", _("Free")
+    BOOKED = "booked", _("Booked")
+    HELD = "held", _("Held for a season")
+    CLOSED = "closed", _("Closed")
+    UNAVAILABLE = "unavailable", _("Not bookable")
+
+    @property
+    def is_bookable(self) -> bool:
+        return self == CellState.FREE

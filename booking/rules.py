@@ -33,7 +33,7 @@ def _inside_open_intervals(
     return False
 
 
-def _blackouts(resource) -> list:
+def resource_blackouts(resource) -> list:
     """The resource's blackout periods, read once per resource object."""
     cached = getattr(resource, "_blackouts", None)
     if cached is None:
@@ -64,7 +64,7 @@ def check_times(
         problems.append(
             _("Bookings start every %(n)d minutes.") % {"n": resource.granularity_minutes}
         )
-    for blackout in _blackouts(resource):
+    for blackout in resource_blackouts(resource):
         if blackout.starts_at < end and start < blackout.ends_at:
             problems.append(
                 _("The resource is not available then: %(reason)s.") % {"reason": blackout.reason}

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from knutepunkt.opening_hours import OSLO, localise
+from knutepunkt.enums import SpanState
+from knutepunkt.opening_hours import OSLO, DayHours, localise
 from knutepunkt.selectors import hub_schedules
 
 from . import rules
-from .enums import BookingStatus, ResourceKind
+from .enums import BookingStatus, CellState, ResourceKind
+from .holds import held_times
 from .models import Occurrence, Resource
 from .permissions import books_as_staff
 from .spaces import atomic_spaces, claims_overlapping
@@ -55,38 +57,367 @@ def is_bookable(resource: Resource, user, start: datetime, end: datetime, schedu
     )
 
 
-def week_view(resource: Resource, user, monday: date) -> list[dict]:
-    """Per day: the busy times and the start times at which the shortest booking is free."""
-    start = localise(monday, datetime.min.time())
-    end = localise(monday + timedelta(days=7), datetime.min.time())
+# --------------------------------------------------------------------------- week grid
+DEFAULT_GRID_HOURS = (8, 22)  # shown when the week has no opening hours and no bookings
+SMALLEST_ROW_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One start time of one day: [start, end) in real time (the next row's start)."""
+
+    start: datetime
+    end: datetime
+    state: CellState
+    opening: str  # the hub's state at the start (a SpanState value): the cell's background
+    reason: str = ""  # why it is not free, or who holds it
+    run_start: bool = False  # the first cell of a run of equal cells (carries the words)
+    run_range: str = ""  # for a run's first cell: "18:00–20:00"
+    row: time | None = None  # the wall-clock time of its row (02:30 where the clocks skip it)
+
+    @property
+    def iso(self) -> str:
+        return self.start.isoformat(timespec="minutes")
+
+    @property
+    def label(self) -> str:
+        if self.row is not None:
+            return self.row.strftime("%H:%M")
+        return self.start.astimezone(OSLO).strftime("%H:%M")
+
+    @property
+    def is_free(self) -> bool:
+        return self.state.is_bookable
+
+    @property
+    def state_label(self) -> str:
+        return self.state.label
+
+    @property
+    def opening_label(self) -> str:
+        return SpanState(self.opening).short_label
+
+    @property
+    def shows_reason(self) -> bool:
+        """A held or closed run names its holder or cause in the cell (other reasons are
+        long sentences, read out but not shown in a narrow cell)."""
+        return self.run_start and self.state in (CellState.HELD, CellState.CLOSED)
+
+
+@dataclass(frozen=True)
+class GridRun:
+    """Cells in a row of one day that say the same (a free time is a run of its own)."""
+
+    state: CellState
+    start: datetime
+    end: datetime
+    range: str
+    reason: str
+    first: GridCell
+
+    @property
+    def is_free(self) -> bool:
+        return self.state.is_bookable
+
+    @property
+    def state_label(self) -> str:
+        return self.state.label
+
+
+@dataclass(frozen=True)
+class GridDay:
+    day: date
+    is_today: bool
+    hours: DayHours
+    cells: tuple[GridCell, ...]
+    runs: tuple[GridRun, ...] = field(default=())
+
+    @property
+    def free_count(self) -> int:
+        return sum(1 for cell in self.cells if cell.is_free)
+
+    @property
+    def opening_summary(self) -> list[str]:
+        """The hub's open hours this day, e.g. ["10:00–16:00 staffed"]."""
+        return [
+            f"{_hm(i.start)}–{_hm(i.end)} {i.state_label}"
+            for i in self.hours.intervals
+            if i.is_open
+        ]
+
+
+@dataclass(frozen=True)
+class WeekGrid:
+    resource: Resource
+    monday: date
+    times: tuple[time, ...]
+    days: tuple[GridDay, ...]
+    step: timedelta
+
+    @property
+    def rows(self) -> list[tuple[time, list[GridCell]]]:
+        return [
+            (moment, [day.cells[n] for day in self.days]) for n, moment in enumerate(self.times)
+        ]
+
+    @property
+    def previous(self) -> date:
+        return self.monday - timedelta(days=7)
+
+    @property
+    def next(self) -> date:
+        return self.monday + timedelta(days=7)
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def week_number(self) -> int:
+        return self.monday.isocalendar().week
+
+    def day(self, wanted: date | None) -> GridDay:
+        """The day asked for when it is in this week; else today, else Monday."""
+        for candidate in (wanted, timezone.localdate()):
+            for day in self.days:
+                if day.day == candidate:
+                    return day
+        return self.days[0]
+
+
+def _hm(moment: datetime) -> str:
+    return moment.astimezone(OSLO).strftime("%H:%M")
+
+
+def _overlaps(low: datetime, high: datetime, start: datetime, end: datetime) -> bool:
+    return low < end and start < high
+
+
+def _row_step(resource: Resource) -> int:
+    """Minutes between rows: the start-time step (a multiple of it when the step is tiny)."""
+    step = resource.granularity_minutes
+    while step < SMALLEST_ROW_MINUTES:
+        step += resource.granularity_minutes
+    return step
+
+
+def _trimmed(times: list[time], days: list[list[GridCell]]) -> tuple[int, int]:
+    """The rows worth showing: from the first to the last row (in whole hours) where some
+    day is free, booked or held, or the hub is open; every free time is kept, so nothing
+    bookable is ever hidden. A week with none of these shows DEFAULT_GRID_HOURS."""
+    worth = [
+        n
+        for n in range(len(times))
+        if any(
+            cells[n].state in (CellState.FREE, CellState.BOOKED, CellState.HELD)
+            or cells[n].opening != SpanState.CLOSED
+            for cells in days
+        )
+    ]
+    if not worth:
+        low, high = (time(hour) for hour in DEFAULT_GRID_HOURS)
+        inside = [n for n, moment in enumerate(times) if low <= moment < high]
+        return (inside[0], inside[-1] + 1) if inside else (0, len(times))
+    first_hour, last_hour = times[worth[0]].hour, times[worth[-1]].hour
+    first = next(n for n, moment in enumerate(times) if moment.hour >= first_hour)
+    last = max(n for n, moment in enumerate(times) if moment.hour <= last_hour)
+    return first, last + 1
+
+
+def week_grid(resource: Resource, user, monday: date) -> WeekGrid:
+    """The week of a resource as a grid of days and start times, each cell free, booked,
+    held, closed or not bookable (with the reason), on the hub's opening hours. A cell is
+    *free* exactly when a booking of the shortest length starting there would be accepted
+    now (the rules of ``rules.check_times`` for this reader and no claim in the way), so
+    *shown free* means *bookable*. One set of queries per week: the schedule, the claims,
+    the blackouts and the held times, however many cells."""
+    start = localise(monday, time(0))
+    end = localise(monday + timedelta(days=7), time(0))
     schedule = hub_schedules(hubs=[resource.hub], at=start)[resource.hub_id]
-    busy = busy_ranges(resource, start, end)
+    spaces = atomic_spaces(resource)
+    space_ids = [space.pk for space in spaces]
+    # Claims a little beyond the week too: a booking of the shortest length starting late
+    # on Sunday, with buffers, reaches into the next week.
+    reach = timedelta(
+        minutes=resource.max_minutes
+        + resource.buffer_before_minutes
+        + resource.buffer_after_minutes
+    )
+    busy = [
+        (r.lower, r.upper)
+        for _space, r in claims_overlapping(space_ids, start - reach, end + reach)
+    ]
+    held = held_times(
+        resource_ids=sorted({resource.pk, *space_ids}), start=start - reach, end=end + reach
+    )
     staff = books_as_staff(user, resource)
+    now = timezone.now()
+    today = timezone.localdate()
+    step_minutes = _row_step(resource)
+    times = [time(m // 60, m % 60) for m in range(0, 24 * 60, step_minutes)]
     length = timedelta(minutes=resource.min_minutes)
-    step = timedelta(minutes=resource.granularity_minutes)
-    days = []
+    before = timedelta(minutes=resource.buffer_before_minutes)
+    after = timedelta(minutes=resource.buffer_after_minutes)
+    blackouts = rules.resource_blackouts(resource)
+    columns: list[list[GridCell]] = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
-        cursor, day_end = (
-            localise(day, datetime.min.time()),
-            localise(day + timedelta(days=1), datetime.min.time()),
+        hours = schedule.day_hours(day)
+        open_intervals = [i for i in schedule.intervals_from(day) if i.is_open]
+        cells = []
+        for n, moment in enumerate(times):
+            cell_start = localise(day, moment)
+            if n + 1 < len(times):
+                cell_end = localise(day, times[n + 1])
+            else:
+                cell_end = localise(day + timedelta(days=1), time(0))
+            cells.append(
+                _cell(
+                    resource=resource,
+                    day=day,
+                    moment=moment,
+                    start=cell_start,
+                    end=cell_end,
+                    hours=hours,
+                    open_intervals=open_intervals,
+                    busy=busy,
+                    held=held,
+                    blackouts=blackouts,
+                    schedule=schedule,
+                    staff=staff,
+                    now=now,
+                    length=length,
+                    before=before,
+                    after=after,
+                )
+            )
+        columns.append(cells)
+    first, last = _trimmed(times, columns)
+    days = []
+    for offset, cells in enumerate(columns):
+        day = monday + timedelta(days=offset)
+        runs, shown = _runs(cells[first:last], busy, held)
+        days.append(
+            GridDay(
+                day=day,
+                is_today=day == today,
+                hours=schedule.day_hours(day),
+                cells=tuple(shown),
+                runs=runs,
+            )
         )
-        free = []
-        while cursor < day_end:
-            slot_end = cursor + length
-            claim_lo = cursor - timedelta(minutes=resource.buffer_before_minutes)
-            claim_hi = slot_end + timedelta(minutes=resource.buffer_after_minutes)
-            clashes = any(r.lower < claim_hi and claim_lo < r.upper for r in busy)
-            if not clashes and not rules.check_times(
-                resource, cursor, slot_end, schedule, staff=staff
-            ):
-                free.append(Slot(cursor, slot_end))
-            cursor += step
-        day_busy = [
-            r for r in busy if r.lower < day_end and localise(day, datetime.min.time()) < r.upper
-        ]
-        days.append({"day": day, "free": free, "busy": day_busy})
-    return days
+    return WeekGrid(
+        resource=resource,
+        monday=monday,
+        times=tuple(times[first:last]),
+        days=tuple(days),
+        step=timedelta(minutes=step_minutes),
+    )
+
+
+def _cell(
+    *,
+    resource,
+    day,
+    moment,
+    start,
+    end,
+    hours,
+    open_intervals,
+    busy,
+    held,
+    blackouts,
+    schedule,
+    staff,
+    now,
+    length,
+    before,
+    after,
+) -> GridCell:
+    instant = start.astimezone(UTC)
+    current = next(
+        (i for i in open_intervals if i.start.astimezone(UTC) <= instant < i.end.astimezone(UTC)),
+        None,
+    )
+    opening = current.state if current else SpanState.CLOSED
+
+    def cell(state, reason=""):
+        return GridCell(
+            start=start, end=end, state=state, opening=opening, reason=reason, row=moment
+        )
+
+    shown = start.astimezone(OSLO)
+    if (shown.hour, shown.minute) != (moment.hour, moment.minute) or shown.date() != day:
+        # 02:00–03:00 on the last Sunday of March: the clocks skip it.
+        return cell(CellState.UNAVAILABLE, _("The clocks skip this time."))
+    holding = next((h for h in held if h.overlaps(start, end)), None)
+    if holding is not None:
+        return cell(CellState.HELD, holding.label)
+    if any(_overlaps(low, high, start, end) for low, high in busy):
+        return cell(CellState.BOOKED)
+    closed_hub = resource.only_in_opening_hours and not staff and current is None
+    if closed_hub:
+        reason = hours.holiday or hours.exception_reason or ""
+        return cell(CellState.CLOSED, reason)
+    blackout = next((b for b in blackouts if b.starts_at < end and start < b.ends_at), None)
+    if blackout is not None:
+        return cell(CellState.CLOSED, blackout.reason)
+    problems = rules.check_times(resource, start, start + length, schedule, staff=staff, now=now)
+    if problems:
+        return cell(CellState.UNAVAILABLE, problems[0])
+    claim_low, claim_high = start - before, start + length + after
+    if any(_overlaps(low, high, claim_low, claim_high) for low, high in busy) or any(
+        h.overlaps(start, start + length) for h in held
+    ):
+        return cell(CellState.UNAVAILABLE, _("Too little time before the next booking."))
+    return cell(CellState.FREE)
+
+
+def _runs(cells: list[GridCell], busy, held) -> tuple[tuple[GridRun, ...], list[GridCell]]:
+    """Group a day's cells into runs of the same state and reason; a free cell is a run of
+    its own (each is its own start time). A booked run is named by the booked time itself
+    (buffers included), not the cells' edges."""
+    runs: list[GridRun] = []
+    groups: list[list[GridCell]] = []
+    for cell in cells:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and not cell.is_free
+            and last.state == cell.state
+            and last.reason == cell.reason
+        ):
+            groups[-1].append(cell)
+        else:
+            groups.append([cell])
+    marked: list[GridCell] = []
+    for group in groups:
+        low, high = group[0].start, group[-1].end
+        if group[0].state == CellState.BOOKED:
+            overlapping = [(lo, hi) for lo, hi in busy if _overlaps(lo, hi, low, high)]
+            low = min(lo for lo, _hi in overlapping)
+            high = max(hi for _lo, hi in overlapping)
+        elif group[0].state == CellState.HELD:
+            overlapping = [h for h in held if h.overlaps(low, high)]
+            low = min(h.starts_at for h in overlapping)
+            high = max(h.ends_at for h in overlapping)
+        # Named by the row's wall time unless a booked or held time says otherwise (the
+        # cells the clocks skip all start at 03:00: their run is 02:00–03:00).
+        begins = _hm(low) if low != group[0].start else group[0].label
+        text = f"{begins}–{_hm(high)}"
+        first = GridCell(
+            start=group[0].start,
+            end=group[0].end,
+            state=group[0].state,
+            opening=group[0].opening,
+            reason=group[0].reason,
+            run_start=True,
+            run_range=text,
+            row=group[0].row,
+        )
+        marked.extend([first, *group[1:]])
+        runs.append(GridRun(group[0].state, low, high, text, group[0].reason, first))
+    return tuple(runs), marked
 
 
 def find_free_rooms(

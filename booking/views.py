@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,14 +16,14 @@ from hubportal.core.errors import DomainError
 from hubportal.core.ics import ics_response
 from hubportal.core.lists import capped
 from hubportal.core.page_cache import cached_page
-from hubportal.core.params import date_param, id_param, slug_param
+from hubportal.core.params import date_param, id_param, slug_param, within_calendar
 from knutepunkt.models import Hub, Municipality
 from knutepunkt.opening_hours import OSLO, localise
 
 from . import selectors, services
 from .calendar import booking_calendar, occurrences_calendar
 from .enums import BookingStatus, Facility
-from .forms import BookingForm, FindRoomForm
+from .forms import BookingForm, FindRoomForm, resource_lengths
 from .models import Booking, CalendarFeed, Occurrence, Resource
 from .permissions import books_as_staff, can_view_booking
 
@@ -50,7 +51,7 @@ def _find_room(request):
     municipality = Municipality.objects.filter(slug=slug).first() if slug else None
     # Plain (slug, name) pairs: the list has every municipality of the installation.
     municipalities = Municipality.objects.order_by("name").values_list("slug", "name")
-    rooms = None
+    rooms = start = end = None
     if form.is_valid():
         data = form.cleaned_data
         start = localise(data["day"], data["start"])
@@ -69,6 +70,8 @@ def _find_room(request):
         "rooms": rooms,
         "municipalities": municipalities,
         "municipality": municipality,
+        "search_start_iso": start.isoformat(timespec="minutes") if start else "",
+        "search_end": end.astimezone(OSLO) if end else None,
     }
     template = "booking/_room_results.html" if request.htmx else "booking/find_room.html"
     return render(request, template, context)
@@ -96,14 +99,15 @@ def resource_page(request, resource):
 def _resource_page(request, resource):
     resource = get_object_or_404(Resource.objects.select_related("hub__municipality"), pk=resource)
     start = date_param(request, "uke", default=timezone.localdate())
+    chosen_day = date_param(request, "dag", default=start)
     monday = start - timedelta(days=start.weekday())
+    grid = selectors.week_grid(resource, request.user, monday)
     context = {
         "resource": resource,
         "hub": resource.hub,
         "municipality": resource.hub.municipality,
-        "days": selectors.week_view(resource, request.user, monday),
-        "previous": monday - timedelta(days=7),
-        "next": monday + timedelta(days=7),
+        "grid": grid,
+        "chosen": grid.day(chosen_day if "dag" in request.GET else None),
         "facilities": [Facility(f).label for f in resource.facilities],
     }
     template = "booking/_week.html" if request.htmx else "booking/resource.html"
@@ -113,17 +117,7 @@ def _resource_page(request, resource):
 @login_required
 def book(request, resource):
     resource = get_object_or_404(Resource.objects.select_related("hub__municipality"), pk=resource)
-    initial = {}
-    if request.GET.get("start"):
-        try:
-            moment = datetime.fromisoformat(request.GET["start"]).astimezone(OSLO)
-            initial = {
-                "day": moment.date(),
-                "start": moment.time(),
-                "minutes": resource.min_minutes,
-            }
-        except (ValueError, OverflowError):
-            pass  # a suggestion only: the form asks for the time
+    initial = _suggested_time(request, resource)
     form = BookingForm(
         request.POST or None,
         resource=resource,
@@ -148,7 +142,7 @@ def book(request, resource):
                 times=times,
                 purpose=data["purpose"],
                 attendees=data["attendees"],
-                add_ons=list(data["add_ons"]),
+                add_ons=list(data.get("add_ons", ())),
                 is_public=data["is_public"],
                 all_or_nothing=data["all_or_nothing"],
                 repeat=data["repeat"],
@@ -168,6 +162,28 @@ def book(request, resource):
         "checked": checked,
     }
     return render(request, "booking/book.html", context, status=400 if form.errors else 200)
+
+
+def _suggested_time(request, resource) -> dict:
+    """The start (``start``, an ISO time with its offset, as the week grid and the free-room
+    search link it) and length in minutes (``lengde``) to fill the form with. Suggestions
+    only: anything unusable is ignored and the form asks."""
+    initial = {"minutes": resource.min_minutes}
+    raw = request.GET.get("start", "")
+    try:
+        moment = datetime.fromisoformat(raw)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=OSLO)
+        moment = moment.astimezone(OSLO)
+        within_calendar(moment.date())
+    except (ValueError, OverflowError, ValidationError):
+        pass
+    else:
+        initial.update(day=moment.date(), start=moment.time().replace(second=0, microsecond=0))
+    length = request.GET.get("lengde", "")
+    if length.isascii() and length.isdigit() and int(length) in resource_lengths(resource):
+        initial["minutes"] = int(length)
+    return initial
 
 
 def _booking_for(request, booking_id) -> Booking:

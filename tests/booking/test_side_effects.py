@@ -29,7 +29,12 @@ def _week_url(room, start) -> str:
 
 
 def _busy(page: str) -> list[str]:
-    return re.findall(r'<p class="muted">Opptatt: ([^<]*)</p>', page)
+    """The booked times the week grid names (the first cell of each booked run)."""
+    return re.findall(
+        r'data-state="booked"><span class="cell-word">Booket</span> '
+        r'<span class="cell-range">([^<]*)</span>',
+        page,
+    )
 
 
 def _signed_in(user) -> Client:

@@ -240,8 +240,27 @@ SITE: dict[str, list[Variant]] = {
     "booking:resource": [
         Variant("public", pk("booking.resource", "a1", "resource")),
         Variant("public", pk("booking.resource", "b1", "resource"), query="uke=2027-03-01"),
+        # One day of the week (the phone's view), and a week across the clocks' change.
+        Variant(
+            "public",
+            pk("booking.resource", "a1", "resource"),
+            query="uke=2027-03-22&dag=2027-03-28",
+        ),
+        Variant(
+            "public",
+            pk("booking.resource", "a1", "resource"),
+            query="uke=2027-10-31&dag=2027-10-31",
+        ),
     ],
-    "booking:book": [Variant("signed_in", pk("booking.resource", "a1", "resource"))],
+    "booking:book": [
+        Variant("signed_in", pk("booking.resource", "a1", "resource")),
+        # A start and a length chosen in the week grid or the free-room search.
+        Variant(
+            "signed_in",
+            pk("booking.resource", "a1", "resource"),
+            query="start=2027-03-03T18%3A00%2B01%3A00&lengde=60",
+        ),
+    ],
     "booking:resource_feed": [
         Variant("public", pk("booking.resource", "a1", "resource"), html=False)
     ],

@@ -119,16 +119,20 @@ GET_ENTRY_POINTS = {
         lambda w: "/rom/",
         ["day", "start", "minutes", "people", "facilities", "kommune"],
     ),
-    "week_view": ("anonymous", lambda w: f"/rom/{w.at('booking.resource', 'a1').pk}/", ["uke"]),
+    "week_view": (
+        "anonymous",
+        lambda w: f"/rom/{w.at('booking.resource', 'a1').pk}/",
+        ["uke", "dag"],
+    ),
     "week_view_staff": (
         "hub_staff",
         lambda w: f"/rom/{w.at('booking.resource', 'a1').pk}/",
-        ["uke"],
+        ["uke", "dag"],
     ),
     "book_start": (
         "citizen",
         lambda w: f"/rom/{w.at('booking.resource', 'a1').pk}/book/",
-        ["start"],
+        ["start", "lengde"],
     ),
     "events": (
         "anonymous",
