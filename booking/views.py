@@ -179,7 +179,8 @@ def _suggested_time(request, resource) -> dict:
     except (ValueError, OverflowError, ValidationError):
         pass
     else:
-        initial.update(day=moment.date(), start=moment.time().replace(second=0, microsecond=0))
+        initial["day"] = moment.date()
+        initial["start"] = moment.time().replace(second=0, microsecond=0)
     length = request.GET.get("lengde", "")
     if length.isascii() and length.isdigit() and int(length) in resource_lengths(resource):
         initial["minutes"] = int(length)

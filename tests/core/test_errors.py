@@ -33,17 +33,27 @@ pytestmark = pytest.mark.django_db
 
 
 def field_errors(page: str, field: str) -> list[str]:
-    """The messages shown under one field (templates/includes/form_fields.html)."""
+    """The messages shown with one field: under it (templates/includes/form_fields.html),
+    or above its input (the booking form's templates/booking/_form_field.html)."""
     found = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', page, re.S)
-    return (
-        [html.unescape(m) for m in re.findall(r"<li>(.*?)</li>", found.group(1))] if found else []
+    if found:
+        return [html.unescape(m) for m in re.findall(r"<li>(.*?)</li>", found.group(1))]
+    found = re.search(
+        rf'<div class="ds-validation-message" id="id_{field}_error">(.*?)</div>', page, re.S
     )
+    return [html.unescape(m) for m in re.findall(r"<p>(.*?)</p>", found.group(1))] if found else []
 
 
 def form_errors(page: str) -> list[str]:
-    """The messages at the top of the form (the whole action, or one time of a series)."""
+    """The messages at the top of the form (the whole action, or one time of a series): in
+    the box of form errors, or the error summary's lines that link to no field."""
     found = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', page, re.S)
-    return [html.unescape(m) for m in re.findall(r"<p>(.*?)</p>", found.group(1))] if found else []
+    if found:
+        return [html.unescape(m) for m in re.findall(r"<p>(.*?)</p>", found.group(1))]
+    found = re.search(r'<div class="ds-error-summary"[^>]*>(.*?)</div>', page, re.S)
+    if not found:
+        return []
+    return [html.unescape(m) for m in re.findall(r"<li>([^<]*)</li>", found.group(1))]
 
 
 # --------------------------------------------------------------------------- the type
