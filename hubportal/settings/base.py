@@ -209,7 +209,8 @@ USE_TZ = True
 
 # --- Files: static through WhiteNoise, uploads through STORAGES (S3 is configuration).
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# static/ is ours; frontend/dist/ is Designsystemet, assembled by `make design` (git-ignored).
+STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "frontend" / "dist"]
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": MEDIA_STORAGE_BACKEND},

@@ -188,6 +188,7 @@ SITE: dict[str, list[Variant]] = {
     "healthz": [Variant("public", html=False)],
     "set_language": [Variant("redirect")],
     "choose_language": [Variant("redirect", lambda world: {"code": "nn"})],
+    "brand_stylesheet": [Variant("public", lambda world: {"colour": "0b5394"}, html=False)],
     "home": [Variant("public")],
     # Accounts (django-allauth and our own pages).
     "account_login": [Variant("guest_only")],

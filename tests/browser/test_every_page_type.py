@@ -1,0 +1,156 @@
+"""Every page type of the public portal, on a phone (320 px) and a desktop (1280 px), in a
+real Chromium: no page is wider than the window (WCAG 1.4.10, reflow), axe finds no WCAG
+2.1 A/AA violation, and a screenshot of each is written to test-results/screenshots/ for a
+reviewer to look at (named <page>-<width>.png; the folder is git-ignored)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from booking.services import booking_create
+from frivillighet.models import Opportunity, Organisation
+from hubportal.core.demo import DEMO_PASSWORD, load_demo_data
+from hubportal.search.services import search_rebuild
+from innbyggertorg.models import Event, ServiceType
+from knutepunkt.models import District, Hub, Municipality
+from tests.booking.factories import ResourceFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+WIDTHS = [320, 1280]
+CITIZEN = "innbygger@demo.hubportal.no"
+
+
+def _public_pages(citizen_booking_resource) -> dict[str, str]:
+    asker = Municipality.objects.get(slug="asker")
+    district = District.objects.filter(municipality=asker).order_by("name").first()
+    hub = Hub.objects.filter(municipality=asker).order_by("name").first()
+    event = Event.objects.filter(municipality=asker).order_by("pk").first()
+    service = ServiceType.objects.filter(municipality=asker).order_by("name").first()
+    organisation = Organisation.objects.order_by("pk").first()
+    opportunity = Opportunity.objects.order_by("pk").first()
+    return {
+        "front-page": "/",
+        "find-district": "/finn-bydel/?postnummer=1389",
+        "municipality": asker.get_absolute_url(),
+        "district": district.get_absolute_url(),
+        "hub": hub.get_absolute_url(),
+        "search": f"/{asker.slug}/sok/?q=bostotte",
+        "search-all": "/sok/?q=heggedal",
+        "services": f"/{asker.slug}/tjenester/",
+        "service": f"/{asker.slug}/tjenester/{service.slug}/",
+        "events": f"/{asker.slug}/arrangementer/",
+        "event": f"/{asker.slug}/arrangementer/{event.pk}/",
+        "find-room": "/rom/",
+        "room": f"/rom/{citizen_booking_resource.pk}/",
+        "volunteering": "/frivillighet/",
+        "organisation": f"/frivillighet/organisasjon/{organisation.pk}/",
+        "opportunity": f"/frivillighet/oppdrag/{opportunity.pk}/",
+        "accessibility": f"/{asker.slug}/tilgjengelighet/",
+        "accessibility-feedback": f"/{asker.slug}/tilgjengelighet/tilbakemelding/",
+        "privacy": f"/{asker.slug}/personvern/",
+        "cookies": "/informasjonskapsler/",
+        "accessibility-index": "/tilgjengelighet/",
+        "login": "/konto/login/",
+        "signup": "/konto/signup/",
+        "password-reset": "/konto/password/reset/",
+        "not-found": "/finnes-ikke/",
+        "bad-request": "/rom/?day=3000-01-01",
+        "english-district": "/en" + district.get_absolute_url(),
+    }
+
+
+def _personal_pages(booking_pk: int, resource_pk: int) -> dict[str, str]:
+    return {
+        "my-bookings": "/bookinger/",
+        "booking": f"/bookinger/{booking_pk}/",
+        "book": f"/rom/{resource_pk}/book/",
+        "profile": "/konto/profil/",
+        "email": "/konto/email/",
+        "password-change": "/konto/password/change/",
+        "delete-account": "/konto/slett/",
+        "my-shifts": "/frivillighet/mine-vakter/",
+        "volunteer-profile": "/frivillighet/profil/",
+        "register-organisation": "/frivillighet/registrer/",
+    }
+
+
+@pytest.fixture
+def world():
+    load_demo_data()
+    search_rebuild()
+    citizen = get_user_model().objects.get(email=CITIZEN)
+    room = ResourceFactory(name="Prosjektrommet")
+    start = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0)
+    start += timedelta(days=4)
+    result = booking_create(
+        booker=citizen,
+        resource=room,
+        times=[(start, start + timedelta(hours=2))],
+        purpose="Sjakklubb for alle med lange navn",
+    )
+    booking = result.booking
+    return {"public": _public_pages(room), "personal": _personal_pages(booking.pk, room.pk)}
+
+
+# The innermost elements that reach past the window's right edge, to name in a failure.
+WIDER_THAN_THE_WINDOW = """() => {
+  const past = (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5;
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => past(el) && ![...el.children].some(past))
+    .slice(0, 5)
+    .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${el.textContent.slice(0, 40)}`);
+}"""
+
+
+def _check(page, name, width, assert_accessible):
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, (
+        f"{name} ({page.url}) scrolls sideways by {overflow}px at {width}px: "
+        + "; ".join(page.evaluate(WIDER_THAN_THE_WINDOW))
+    )
+    assert page.locator("h1").count() == 1, f"{name} has {page.locator('h1').count()} h1"
+    description = page.locator('meta[name="description"]').get_attribute("content")
+    assert description and len(description) > 20, f"{name} has no meta description"
+    assert page.locator('link[rel="icon"]').count() == 1, name
+    assert_accessible(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+
+
+def _context(browser, live_server, width):
+    context = browser.new_context(
+        base_url=live_server.url, locale="nb-NO", viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_type__fits_the_window_and_is_accessible(
+    browser, live_server, world, assert_accessible, width
+):
+    context, page = _context(browser, live_server, width)
+    for name, url in world["public"].items():
+        response = page.goto(url)
+        assert response.status < 500, f"{name} ({url}) answered {response.status}"
+        _check(page, name, width, assert_accessible)
+    page.goto("/konto/login/")
+    page.get_by_label("E-post").fill(CITIZEN)
+    page.get_by_label("Passord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state()
+    for name, url in world["personal"].items():
+        response = page.goto(url)
+        assert response.status == 200, f"{name} ({url}) answered {response.status}"
+        assert not re.search(r"/konto/login/", page.url), f"{name} sent to the login"
+        _check(page, name, width, assert_accessible)
+    context.close()
