@@ -1,21 +1,32 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, register_converter
 
 from hubportal.core import views as core_views
 from knutepunkt import views as knutepunkt_views
+
+
+class ColourConverter:
+    """Six lower-case hexadecimal digits, a brand colour without its #, and nothing else."""
+
+    regex = "[0-9a-f]{6}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ColourConverter, "colour")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sprak/<str:code>/", core_views.choose_language, name="choose_language"),
     # A municipality's brand colour as a stylesheet (the CSP allows no inline style).
-    re_path(
-        r"^merkefarge/(?P<colour>[0-9a-f]{6})\.css$",
-        core_views.brand_stylesheet,
-        name="brand_stylesheet",
-    ),
+    path("merkefarge/<colour:colour>.css", core_views.brand_stylesheet, name="brand_stylesheet"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -263,3 +263,21 @@ def municipality_scope(slug: str) -> int | None:
             Municipality.objects.filter(slug=slug).values_list("pk", flat=True).first()
         )
     return _municipality_ids[slug]
+
+
+@dataclass(frozen=True)
+class PlaceNames:
+    """The names of the municipalities and hubs a list of search hits belongs to."""
+
+    municipalities: dict[int, str]
+    hubs: dict[int, str]
+
+
+def place_names(*, municipality_ids: Sequence[int], hub_ids: Sequence[int]) -> PlaceNames:
+    """Names by id, in two queries whatever the number of ids (search results name the
+    municipality and the hub of each hit)."""
+    municipalities = dict(
+        Municipality.objects.filter(pk__in=set(municipality_ids)).values_list("pk", "name")
+    )
+    hubs = dict(Hub.objects.filter(pk__in=set(hub_ids)).values_list("pk", "name"))
+    return PlaceNames(municipalities=municipalities, hubs=hubs)

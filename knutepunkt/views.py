@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hubportal.core.page_cache import cached_page
@@ -138,6 +139,40 @@ def hub_page(request, municipality, hub):
     return cached_page(request, scopes=(selectors.municipality_scope(municipality),), build=build)
 
 
+def _search_hits(documents, *, language: str) -> list[dict]:
+    """Each hit with the place it belongs to (its hub, its municipality), so that hits of the
+    same name in two places are told apart; a line that would repeat the one above it (a
+    summary that is the title, a hub's name under the hub) is left out, and so is a hit that
+    would read exactly like one already listed."""
+    names = selectors.place_names(
+        municipality_ids=[d.municipality_id for d in documents if d.municipality_id],
+        hub_ids=[d.hub_id for d in documents if d.hub_id],
+    )
+    hits, seen = [], set()
+    for document in documents:
+        places = []
+        hub_name = names.hubs.get(document.hub_id)
+        if hub_name and hub_name != document.title:
+            places.append(hub_name)
+        municipality_name = names.municipalities.get(document.municipality_id)
+        if municipality_name:
+            places.append(_("%(name)s municipality") % {"name": municipality_name})
+        where = " · ".join(places)
+        summary = document.summary.strip()
+        if summary in (document.title, where):
+            summary = ""
+        kind = kind_label(document.kind)
+        reads_as = (document.title, str(kind), where, summary)
+        if reads_as in seen:
+            continue
+        seen.add(reads_as)
+        url = document.url if language == "nb" else translate_url(document.url, language)
+        hits.append(
+            {"document": document, "kind": kind, "url": url, "where": where, "summary": summary}
+        )
+    return hits
+
+
 @require_GET
 def search(request, municipality=None):
     municipality = get_object_or_404(Municipality, slug=municipality) if municipality else None
@@ -148,15 +183,7 @@ def search(request, municipality=None):
         results = search_documents(
             query=query, municipality_id=municipality.pk if municipality else None
         )
-        language = _language()
-        hits = [
-            {
-                "document": document,
-                "kind": kind_label(document.kind),
-                "url": document.url if language == "nb" else translate_url(document.url, language),
-            }
-            for document in results.documents
-        ]
+        hits = _search_hits(results.documents, language=_language())
         context = {
             "query": results.query,
             "truncated": results.truncated,
