@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from playwright.sync_api import expect
 
 from booking.services import booking_create
 from frivillighet.models import Opportunity, Organisation
@@ -154,48 +153,4 @@ def test_every_page_type__fits_the_window_and_is_accessible(
         assert response.status == 200, f"{name} ({url}) answered {response.status}"
         assert not re.search(r"/konto/login/", page.url), f"{name} sent to the login"
         _check(page, name, width, assert_accessible)
-    context.close()
-
-
-def test_form_with_errors__summary_first__has_focus_and_links_to_each_field(
-    page, assert_accessible
-):
-    page.goto("/konto/signup/")
-    page.get_by_label("E-post").fill("ikke-en-adresse")
-    page.get_by_label("Passord", exact=True).fill("kort")
-    page.get_by_role("button", name="Registrer deg").click()
-    summary = page.locator("[data-error-summary]")
-    expect(summary).to_be_focused()
-    links = summary.get_by_role("link")
-    assert links.count() >= 1
-    first_target = links.first.get_attribute("href")
-    links.first.click()
-    assert page.evaluate("document.activeElement.id") == first_target.removeprefix("#")
-    assert_accessible(page)
-
-
-def test_password_rules__are_read_with_the_password_field(page):
-    page.goto("/konto/signup/")
-    password = page.get_by_label("Passord", exact=True)
-    described_by = password.get_attribute("aria-describedby") or ""
-    texts = [page.locator(f"#{name}").inner_text() for name in described_by.split()]
-    assert any("tegn" in text for text in texts), (described_by, texts)
-
-
-@pytest.mark.parametrize(
-    ("language", "heading"), [("nb", "Noe gikk galt"), ("en", "Something went wrong")]
-)
-def test_server_error__styled_page_in_the_readers_language(
-    browser, live_server, settings, assert_accessible, language, heading
-):
-    settings.ROOT_URLCONF = "tests.security.urls"  # the portal plus one view that fails
-    context, page = _context(browser, live_server, 320)
-    context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
-    )
-    response = page.goto("/__test__/feil/")
-    assert response.status == 500
-    assert page.locator("html").get_attribute("lang") == language
-    expect(page.locator("h1")).to_have_text(heading)
-    _check(page, f"server-error-{language}", 320, assert_accessible)
     context.close()

@@ -1,4 +1,4 @@
-"""Template helpers for Digdir Designsystemet's form markup (templates/includes/form_fields.html)."""
+"""Template helpers for Designsystemet's form markup (templates/includes/form_fields.html)."""
 
 from __future__ import annotations
 
