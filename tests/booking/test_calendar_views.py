@@ -174,3 +174,29 @@ def test_find_room__results_in_the_calendars_words_with_a_start_and_length_to_bo
         "%3A", ":"
     ).replace("%2B", "+")
     assert f"/rom/{room.pk}/?uke={day.isoformat()}&dag={day.isoformat()}" in unescape(result)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", ["Slik leser du kalenderen", "Ledig", "Velg dag", "Neste uke"]),
+        ("/nn", ["Slik les du kalenderen", "Ledig", "Vel dag", "Neste veke"]),
+        ("/en", ["How to read the calendar", "Free", "Choose a day", "Next week"]),
+    ],
+)
+def test_week_page__in_each_language(client, prefix, words):
+    room = ResourceFactory(hub=hub_open())
+    page = client.get(f"{prefix}/rom/{room.pk}/", {"uke": next_monday().isoformat()})
+    text = page.content.decode()
+    for word in words:
+        assert word in text, (prefix, word)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "2027-02-30", "\x00", "x" * 500])
+def test_week_page__hostile_day_in_an_htmx_request_is_a_400_naming_it(client, value):
+    room = ResourceFactory(hub=hub_open())
+    response = client.get(
+        f"/rom/{room.pk}/", {"uke": next_monday().isoformat(), "dag": value}, HTTP_HX_REQUEST="1"
+    )
+    assert response.status_code == 400
+    assert "«dag»" in response.content.decode()
