@@ -1,10 +1,13 @@
 from allauth.socialaccount.admin import SocialAccountAdmin as AllauthSocialAccountAdmin
-from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.admin import SocialAppAdmin as AllauthSocialAppAdmin
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
+from hubportal.core.forms import StorableJSONField
 
 from . import services
 from .models import User
@@ -59,3 +62,14 @@ class SocialAccountAdmin(AllauthSocialAccountAdmin):
     not something to edit by hand; and a login that sent none must not block saving."""
 
     readonly_fields = ["extra_data"]
+
+
+admin.site.unregister(SocialApp)
+
+
+@admin.register(SocialApp)
+class SocialAppAdmin(AllauthSocialAppAdmin):
+    """Identity providers' client settings. Their `settings` are JSON that PostgreSQL must
+    store: NaN, Infinity (1e309) and NUL characters are refused on the field."""
+
+    formfield_overrides = {models.JSONField: {"form_class": StorableJSONField}}

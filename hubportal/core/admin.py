@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.http import Http404
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from hubportal import permissions
 from hubportal.core.capacity import Pool
 from hubportal.core.errors import DomainError
+from hubportal.core.forms import choice_list_field
 from hubportal.core.params import ParameterError, within_calendar
 from hubportal.permissions import Action
 
@@ -27,6 +29,8 @@ class ScopedAdminMixin:
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, ArrayField) and db_field.base_field.choices:
+            return choice_list_field(db_field, **kwargs)
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, models.DateField) and formfield is not None:
             # DateTimeField is a DateField too: the calendar's ends overflow time zones.

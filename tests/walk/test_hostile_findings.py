@@ -222,3 +222,94 @@ def test_a_series_longer_than_allowed_is_refused_with_its_length(world, as_role)
     errors = response.context["form"].errors["until"]
     assert "høyst 104 tider" in errors[0] and "157" in errors[0]
     assert Occurrence.objects.count() == before
+
+
+# --------------------------------------------------------------------------- lists of choices, JSON
+@pytest.mark.parametrize(
+    ("role", "label", "field"),
+    [
+        ("municipality_admin", "knutepunkt.municipality", "closed_eves"),
+        ("municipality_admin", "knutepunkt.municipality", "languages"),
+        ("hub_staff", "booking.resource", "facilities"),
+    ],
+)
+@pytest.mark.parametrize("value", ["%", "%(x)s", "christmas_eve,%", "nb, nn"])
+def test_a_list_of_choices_is_checkboxes_and_a_wrong_choice_is_a_form_error(
+    role, label, field, value, world, as_role
+):
+    """Was a 500 for "%": Django's comma-separated array field formats its message twice
+    (a TypeError). A list of fixed choices is a group of checkboxes now."""
+    browser = as_role(role)
+    obj = world.at(label, "a1")
+    model = label.split(".")[1]
+    url = f"/admin/{label.replace('.', '/')}/{obj.pk}/change/"
+    page = browser.get(url)
+    assert f'type="checkbox" name="{field}"' in _page(page)
+    data = form_as_submitted(_page(page), f"{model}_form")
+    data[field] = [value]
+    data["_save"] = ["Lagre"]
+    response = browser.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors[field]
+    assert "er ikke ett av valgene" in errors[0] and value in errors[0]
+    before = list(getattr(obj, field))
+    obj.refresh_from_db()
+    assert list(getattr(obj, field)) == before
+
+
+def test_a_municipality_offers_at_least_one_language(world, as_role):
+    browser = as_role("municipality_admin")
+    municipality = world.municipality["a"]
+    url = f"/admin/knutepunkt/municipality/{municipality.pk}/change/"
+    data = form_as_submitted(_page(browser.get(url)), "municipality_form")
+    data.pop("languages")
+    data["closed_eves"] = ["easter_eve"]
+    data["_save"] = ["Lagre"]
+    response = browser.post(url, data)
+    assert response.context["adminform"].form.errors["languages"] == ["Velg minst ett."]
+    municipality.refresh_from_db()
+    assert municipality.closed_eves != ["easter_eve"]
+
+
+def test_closed_eves_are_saved_from_the_checkboxes(world, as_role):
+    browser = as_role("municipality_admin")
+    municipality = world.municipality["a"]
+    url = f"/admin/knutepunkt/municipality/{municipality.pk}/change/"
+    data = form_as_submitted(_page(browser.get(url)), "municipality_form")
+    assert data["closed_eves"] == ["christmas_eve", "new_years_eve", "easter_eve"]
+    data["closed_eves"] = ["christmas_eve", "whitsun_eve"]
+    data["_save"] = ["Lagre"]
+    assert browser.post(url, data).status_code == 302
+    municipality.refresh_from_db()
+    assert municipality.closed_eves == ["christmas_eve", "whitsun_eve"]
+
+
+@pytest.mark.parametrize(
+    ("settings_json", "message"),
+    [
+        ("1e309", "Tall må være endelige"),
+        ('{"timeout": -1e400}', "Tall må være endelige"),
+        ('{"x": NaN}', "Tall må være endelige"),
+        ("[Infinity]", "Tall må være endelige"),
+        ('{"name": "a\\u0000b"}', "NUL-tegn"),
+        ('{"a\\u0000": 1}', "NUL-tegn"),
+        ("9" * 5000, "for langt tall"),
+        ("[" * 100_000, "for langt tall"),
+    ],
+)
+def test_identity_provider_settings_that_postgresql_cannot_store_are_a_form_error(
+    settings_json, message, world, as_role
+):
+    """Was a 500: json reads 1e309 as Infinity, which PostgreSQL's jsonb refuses."""
+    browser = as_role("superuser")
+    app = world.at("socialaccount.socialapp", "a1")
+    url = f"/admin/socialaccount/socialapp/{app.pk}/change/"
+    data = form_as_submitted(_page(browser.get(url)), "socialapp_form")
+    data["settings"] = [settings_json]
+    data["name"] = ["Nytt navn"]
+    data["_save"] = ["Lagre"]
+    response = browser.post(url, data)
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors["settings"][0]
+    app.refresh_from_db()
+    assert app.name != "Nytt navn"
