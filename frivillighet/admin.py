@@ -3,7 +3,12 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from hubportal.core.admin import CapacityAdminForm, ScopedModelAdmin, ScopedTabularInline
+from hubportal.core.admin import (
+    CapacityAdminForm,
+    CheckedActionsMixin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+)
 
 from . import services
 from .models import (
@@ -132,7 +137,7 @@ class OpportunityAdmin(ScopedModelAdmin):
 
 
 @admin.register(VolunteerProfile)
-class VolunteerProfileAdmin(admin.ModelAdmin):
+class VolunteerProfileAdmin(CheckedActionsMixin, admin.ModelAdmin):
     """Coordinators record that a police certificate was checked (never the certificate)."""
 
     list_display = ["user", "police_certificate_checked_on", "police_certificate_valid_until"]

@@ -1,20 +1,46 @@
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.admin import SocialAccountAdmin as AllauthSocialAccountAdmin
 from allauth.socialaccount.admin import SocialAppAdmin as AllauthSocialAppAdmin
-from allauth.socialaccount.models import SocialAccount, SocialApp
+from allauth.socialaccount.admin import SocialTokenAdmin as AllauthSocialTokenAdmin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
+from hubportal.core.admin import CheckedActionsMixin
 from hubportal.core.forms import StorableJSONField
 
 from . import services
 from .models import User
 
+# The admins of Django's and allauth's models, registered again with the project's checks
+# (an action's selection that is not a list of ids is a 400, not a 500).
+for model in (Group, EmailAddress, SocialAccount, SocialApp, SocialToken):
+    admin.site.unregister(model)
+
+
+@admin.register(Group)
+class GroupAdmin(CheckedActionsMixin, DjangoGroupAdmin):
+    pass
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(CheckedActionsMixin, AllauthEmailAddressAdmin):
+    pass
+
+
+@admin.register(SocialToken)
+class SocialTokenAdmin(CheckedActionsMixin, AllauthSocialTokenAdmin):
+    pass
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(CheckedActionsMixin, DjangoUserAdmin):
     """People's accounts: superusers only (staff appoint colleagues by email address)."""
 
     ordering = ["email"]
@@ -53,22 +79,16 @@ class UserAdmin(DjangoUserAdmin):
             services.user_delete(user=user)
 
 
-admin.site.unregister(SocialAccount)
-
-
 @admin.register(SocialAccount)
-class SocialAccountAdmin(AllauthSocialAccountAdmin):
+class SocialAccountAdmin(CheckedActionsMixin, AllauthSocialAccountAdmin):
     """Linked logins (e.g. ID-porten). The claims the identity provider sent are a record,
     not something to edit by hand; and a login that sent none must not block saving."""
 
     readonly_fields = ["extra_data"]
 
 
-admin.site.unregister(SocialApp)
-
-
 @admin.register(SocialApp)
-class SocialAppAdmin(AllauthSocialAppAdmin):
+class SocialAppAdmin(CheckedActionsMixin, AllauthSocialAppAdmin):
     """Identity providers' client settings. Their `settings` are JSON that PostgreSQL must
     store: NaN, Infinity (1e309) and NUL characters are refused on the field."""
 

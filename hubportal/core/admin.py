@@ -6,11 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hubportal import permissions
 from hubportal.core.capacity import Pool
@@ -99,7 +101,34 @@ def check_formset_counts(data) -> None:
             )
 
 
-class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+_SELECTION_NOT_IDS = gettext_lazy(
+    "“%(name)s” must be the ids of objects in the list. Reload the page and try again."
+)
+
+
+def check_selected_ids(model, values) -> None:
+    """The ids a changelist's action form sends back must be ids of the model: Django
+    filters the list by them as they come (a letter or an empty id is a server error)."""
+    pk = model._meta.pk
+    for value in values:
+        try:
+            pk.run_validators(pk.to_python(value))
+        except ValidationError:
+            raise ParameterError(
+                _SELECTION_NOT_IDS % {"name": helpers.ACTION_CHECKBOX_NAME}
+            ) from None
+
+
+class CheckedActionsMixin:
+    """For every ModelAdmin of the project (and the third-party ones it registers again):
+    an action's selection that is not a list of ids is a 400 naming it."""
+
+    def response_action(self, request, queryset):
+        check_selected_ids(self.model, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+        return super().response_action(request, queryset)
+
+
+class ScopedModelAdmin(CheckedActionsMixin, ScopedAdminMixin, admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         # An object outside the user's scope does not exist for them: 404, not a redirect
         # that hints it might.

@@ -2,13 +2,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hubportal.core.admin import CheckedActionsMixin
+
 from . import services
 from .enums import Status
 from .models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(CheckedActionsMixin, admin.ModelAdmin):
     """The outbox. Visible to superusers and to staff given the notification permissions
     (it holds every recipient's messages); rows are never edited by hand."""
 

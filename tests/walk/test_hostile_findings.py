@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from booking import views as booking_views
-from booking.models import Occurrence
+from booking.models import Booking, Occurrence
 from frivillighet import views as frivillighet_views
+from hubportal.core.admin import CheckedActionsMixin
 from hubportal.search.selectors import search_documents
 from hubportal.search.services import search_rebuild
 from innbyggertorg import views as innbyggertorg_views
@@ -18,6 +19,7 @@ from innbyggertorg.models import Event
 from knutepunkt import views as knutepunkt_views
 
 from .checks import form_as_submitted, outline_problems
+from .endpoints import admin_models
 
 CALENDAR_ENDS = ["0001-01-01", "9999-12-31", "10000-01-01"]
 
@@ -313,3 +315,41 @@ def test_identity_provider_settings_that_postgresql_cannot_store_are_a_form_erro
     assert message in response.context["adminform"].form.errors["settings"][0]
     app.refresh_from_db()
     assert app.name != "Nytt navn"
+
+
+# --------------------------------------------------------------------------- admin actions
+@pytest.mark.parametrize("selected", [["abc"], ["a\x00b"], ["1.5"], [""], ["9" * 40]])
+@pytest.mark.parametrize("action", ["delete_selected", "approve"])
+def test_an_action_on_ids_that_are_not_ids_is_a_400_naming_them(selected, action, world, as_role):
+    """Was a 500: Django filters the list by the selection as it comes."""
+    booking = world.at("booking.booking", "a1")
+    response = as_role("hub_staff").post(
+        "/admin/booking/booking/",
+        {"action": action, "_selected_action": [str(booking.pk), *selected], "index": "0"},
+    )
+    assert response.status_code == 400
+    assert "«_selected_action»" in _page(response)
+    assert Booking.objects.filter(pk=booking.pk).exists()
+
+
+def test_every_admin_checks_the_selection_of_its_actions():
+    unchecked = [
+        label
+        for label, model_admin in admin_models().items()
+        if not isinstance(model_admin, CheckedActionsMixin)
+    ]
+    assert unchecked == [], "give these admins hubportal.core.admin.CheckedActionsMixin"
+
+
+def test_an_action_on_objects_outside_the_scope_touches_none_of_them(world, as_role):
+    outside = [world.at("booking.booking", "a2"), world.at("booking.booking", "b1")]
+    response = as_role("hub_staff").post(
+        "/admin/booking/booking/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(booking.pk) for booking in outside],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert Booking.objects.filter(pk__in=[booking.pk for booking in outside]).count() == 2

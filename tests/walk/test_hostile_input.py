@@ -10,13 +10,21 @@ default) keeps `make test` quick; HYPOTHESIS_PROFILE=long runs the same tests fo
 from __future__ import annotations
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db import connection
-from hypothesis import given
+from django.urls import reverse
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from .checks import form_as_submitted, outline_problems
 from .endpoints import admin_access, admin_models, places_in_scope
+from .world import PLACES, STAFF_ROLES
 
 # --------------------------------------------------------------------------- values
 CALENDAR_ENDS = [
@@ -73,12 +81,14 @@ def rows() -> int:
         return cursor.fetchone()[0]
 
 
-def assert_answered(response, where: str, language: str = "nb") -> None:
+def assert_answered(response, where: str, language: str = "nb", partial: bool = False) -> None:
+    """No server error; a page (error pages too) has its language, one heading, a main.
+    An HTMX partial answered 200 is a fragment of a page, without them."""
     status = response.status_code
     assert status < 500, f"{where}: {status}"
     assert status in (200, 302, 400, 403, 404, 405, 429), f"{where}: {status}"
     page = response.get("Content-Type", "").startswith("text/html") and response.content
-    if page and status in (200, 400, 403, 404):
+    if page and status in (200, 400, 403, 404) and not (partial and status == 200):
         assert outline_problems(response, language) == [], where
 
 
@@ -179,6 +189,33 @@ def test_hostile_query_parameters(entry, world, as_role):
         response = browser.get(path, _query(params))
         assert_answered(response, f"GET {path} {params!r}")
         assert rows() == before, f"GET {path} {params!r} saved something"
+
+    attempt()
+
+
+# The views that answer an HTMX request with a partial (request.htmx): the same parameters,
+# asked the way htmx asks, with hostile values in htmx's own headers too.
+HTMX_PARTIALS = ["directory", "events", "find_room", "municipality_search", "search", "week_view"]
+HTMX_HEADERS = ["HX-Current-URL", "HX-Target", "HX-Trigger", "HX-Trigger-Name", "HX-Prompt"]
+
+
+@pytest.mark.parametrize("entry", HTMX_PARTIALS)
+def test_hostile_htmx_requests(entry, world, as_role):
+    role, path_of, names = GET_ENTRY_POINTS[entry]
+    browser = as_role(role)
+    path = path_of(world)
+    header_values = hostile_text.filter(lambda text: "\x00" not in text and "\n" not in text)
+
+    @given(
+        params=hostile_parameters(names),
+        headers=st.dictionaries(st.sampled_from(HTMX_HEADERS), header_values, max_size=3),
+    )
+    def attempt(params, headers):
+        before = rows()
+        response = browser.get(path, _query(params), headers={"HX-Request": "true", **headers})
+        where = f"GET (htmx) {path} {params!r} {headers!r}"
+        assert_answered(response, where, partial=True)
+        assert rows() == before, f"{where} saved something"
 
     attempt()
 
@@ -322,3 +359,164 @@ def test_hostile_admin_forms(label, role, view, world, as_role):
                 assert_refusal_names_the_field(response, where)
 
     attempt()
+
+
+# --------------------------------------------------------------------------- accounts (allauth)
+def _path(name: str):
+    return lambda world, browser: reverse(name)
+
+
+def _password_reset_form(world, browser) -> str:
+    """The set-password page of a fresh reset link (allauth keeps the key in the session
+    and redirects to a page without it)."""
+    user = world.users["other"]
+    key = default_token_generator.make_token(user)
+    link = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
+    )
+    response = browser.get(link)
+    assert response.status_code == 302, link
+    return response["Location"]
+
+
+def _pending_social_signup(world, browser) -> str:
+    """The sign-up form of a person back from the identity provider for the first time:
+    the pending login in the session, as allauth leaves it."""
+    request = browser.get("/").wsgi_request
+    login = SocialLogin(
+        user=get_user_model()(email=""),
+        account=SocialAccount(provider="idporten", uid="walk-newcomer", extra_data={}),
+        email_addresses=[],
+        provider=get_adapter().get_provider(request, "idporten"),
+    )
+    session = browser.session
+    session["socialaccount_sociallogin"] = login.serialize()
+    session.save()
+    return reverse("socialaccount_signup")
+
+
+# Each form of django-allauth: (role, path (after preparing the session), fields, fields
+# always sent, e.g. the button that says which action the form is).
+ACCOUNT_ENTRY_POINTS = {
+    "login": ("anonymous", _path("account_login"), ["login", "password", "remember"], {}),
+    "signup": ("anonymous", _path("account_signup"), ["email", "password1", "password2"], {}),
+    "password_reset": ("anonymous", _path("account_reset_password"), ["email"], {}),
+    "password_reset_from_key": (
+        "anonymous",
+        _password_reset_form,
+        ["password1", "password2"],
+        {},
+    ),
+    "password_change": (
+        "citizen",
+        _path("account_change_password"),
+        ["oldpassword", "password1", "password2"],
+        {},
+    ),
+    "reauthenticate": ("citizen", _path("account_reauthenticate"), ["password"], {}),
+    "email_add": ("citizen", _path("account_email"), ["email"], {"action_add": [""]}),
+    "email_manage": (
+        "citizen",
+        _path("account_email"),
+        ["email", "action_primary", "action_send", "action_remove"],
+        {},
+    ),
+    "socialaccount_signup": ("anonymous", _pending_social_signup, ["email"], {}),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(ACCOUNT_ENTRY_POINTS))
+def test_hostile_account_forms(entry, world, as_role):
+    role, prepare, names, fixed = ACCOUNT_ENTRY_POINTS[entry]
+    browser = as_role(role)
+
+    @given(params=hostile_parameters(names))
+    def attempt(params):
+        if role == "anonymous":
+            browser.logout()  # a sign-up or a reset that succeeded signed the person in
+        caches["default"].clear()  # allauth's rate limits: each attempt reaches the form
+        path = prepare(world, browser)
+        before = rows()
+        response = browser.post(path, {**fixed, **params})
+        where = f"POST {path} {params!r}"
+        assert_answered(response, where)
+        if response.status_code != 302:
+            assert rows() == before, f"{where} saved something and said it did not"
+            if response.status_code in (200, 400):
+                assert_refusal_names_the_field(response, where)
+
+    attempt()
+
+
+# --------------------------------------------------------------------------- admin bulk actions
+def _changelists():
+    """(label, role) for every changelist, as the role with the narrowest scope that sees it."""
+    return [
+        (label, next(r for r in STAFF_ROLES if "v" in admin_access(label, r)))
+        for label in sorted(admin_models())
+        if any("v" in admin_access(label, r) for r in STAFF_ROLES)
+    ]
+
+
+@pytest.mark.parametrize(("label", "role"), _changelists())
+def test_hostile_admin_bulk_actions(label, role, world, as_role):
+    """The changelist's action form: unknown actions, ids that are not ids, ids of objects
+    outside the scope, select_across, NUL bytes. Never a 5xx, never an object outside the
+    scope touched; a change only with the redirect that reports it."""
+    browser = as_role(role)
+    model_admin = admin_models()[label]
+    opts = model_admin.model._meta
+    path = f"/admin/{opts.app_label}/{opts.model_name}/"
+    reach = places_in_scope(label, role)
+    objects = {place: obj for place, obj in world.objects[label].items() if place in PLACES}
+    outside = [obj for place, obj in objects.items() if place not in reach]
+    inside_ids = [str(obj.pk) for place, obj in objects.items() if place in reach]
+    missing_id = str(model_admin.model._default_manager.order_by("-pk").first().pk + 1000)
+    actions = [name for name, *_rest in model_admin.get_action_choices(_request(browser, path))]
+    values = {
+        "action": st.one_of(st.sampled_from([*actions, "delete_selected", "x"]), hostile_text),
+        "_selected_action": st.one_of(
+            st.sampled_from([*inside_ids, *(str(o.pk) for o in outside), missing_id]),
+            hostile_text,
+        ),
+        "select_across": st.one_of(st.sampled_from(["0", "1"]), hostile_text),
+        "index": st.one_of(st.sampled_from(["0", "1", "-1"]), hostile_text),
+        "post": st.one_of(st.just("yes"), hostile_text),
+    }
+    strategy = st.fixed_dictionaries(
+        {},
+        optional={name: st.lists(value, min_size=1, max_size=3) for name, value in values.items()},
+    )
+
+    foreign = [str(obj.pk) for obj in outside] or [missing_id]
+    first_action = [actions[0] if actions else "delete_selected"]
+
+    @given(params=strategy)
+    @example(params={"action": first_action, "_selected_action": ["abc"], "index": ["0"]})
+    @example(params={"action": first_action, "_selected_action": ["1", ""], "index": ["0"]})
+    @example(params={"action": ["delete_selected"], "_selected_action": ["a\x00b"]})
+    @example(params={"action": first_action, "_selected_action": ["9" * 40], "index": ["0"]})
+    @example(params={"action": ["delete_selected"], "_selected_action": foreign, "post": ["yes"]})
+    @example(params={"action": first_action, "_selected_action": foreign, "index": ["0"]})
+    @example(params={"action": ["\x00"], "select_across": ["1"], "index": ["9" * 40]})
+    def attempt(params):
+        before = rows()
+        response = browser.post(path, params)
+        where = f"POST {path} {params!r}"
+        assert_answered(response, where)
+        if response.status_code != 302:
+            assert rows() == before, f"{where} changed something and said it did not"
+        for obj in outside:
+            assert model_admin.model._default_manager.filter(pk=obj.pk).exists(), (
+                f"{where} deleted {label} {obj.pk}, outside the scope of {role}"
+            )
+
+    attempt()
+
+
+def _request(browser, path: str):
+    """The request the changelist would see, for asking the admin which actions it offers."""
+    response = browser.get(path)
+    assert response.status_code == 200, path
+    return response.wsgi_request
