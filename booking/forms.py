@@ -189,7 +189,7 @@ class BookingForm(ErrorSummaryMixin, forms.Form):
         min_value=1,
         max_value=MAX_OCCURRENCES,
         required=False,
-        widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric", "size": 4}),
+        widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}),
     )
     all_or_nothing = forms.BooleanField(
         label=_("Book nothing if one of the times is taken"),
@@ -207,7 +207,7 @@ class BookingForm(ErrorSummaryMixin, forms.Form):
         label=_("Expected attendees"),
         min_value=1,
         initial=1,
-        widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric", "size": 4}),
+        widget=forms.NumberInput(attrs={"class": "ds-input", "inputmode": "numeric"}),
     )
     add_ons = forms.ModelMultipleChoiceField(
         label=_("Add equipment or a technician"),
