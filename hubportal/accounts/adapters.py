@@ -1,22 +1,36 @@
 """django-allauth adapters: account emails go through the notification outbox, in the
 recipient's language, and a new account remembers the language it was created in. An
-identity provider that does not answer, or answers nonsense, gets the reader a clear page."""
+identity provider that does not answer, or answers nonsense, gets the reader a clear page.
+
+The OpenID Connect login follows ID-porten's rules (hubportal.accounts.oidc): the security
+level is asked for and checked, the login's identity session is kept for logging out of the
+provider (RP-initiated logout) and for being logged out by it (front-channel logout), the
+national identity number is kept only as a keyed hash, and the names are copied to the
+profile."""
 
 from __future__ import annotations
 
 import logging
+import secrets
+import time
 from http import HTTPStatus
 
 import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 
 from hubportal.notifications.services import notification_enqueue
+
+from . import oidc, selectors, services
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -41,6 +55,70 @@ class AccountAdapter(DefaultAccountAdapter):
         user.language = (translation.get_language() or "nb")[:2]
         return super().save_user(request, user, form, commit=commit)
 
+    def login(self, request, user):
+        """Every sign-in: a login through an identity provider that this very sign-in
+        completes (for this user's linked login, confirmed minutes ago) becomes the session's
+        identity session; any other sign-in has none, whatever an earlier attempt left."""
+        pending = request.session.pop(oidc.PENDING_KEY, None)
+        request.session.pop(oidc.SESSION_KEY, None)
+        services.identity_session_forget(session_key=request.session.session_key)
+        super().login(request, user)
+        identity = _pending_identity_of(user, pending)
+        if identity is None:
+            return
+        request.session[oidc.SESSION_KEY] = identity.as_session_data()
+        services.identity_login_complete(
+            user=user,
+            session_key=request.session.session_key,
+            identity=identity,
+            names=pending.get("names") or {},
+            pid_digest=pending.get("pid_digest"),
+        )
+
+    def get_logout_redirect_url(self, request):
+        """After a session that began at an identity provider, the browser goes on to log
+        out there too (RP-initiated logout), so that the next person at the same browser must
+        sign in again; the provider sends it back to the logged-out page with the state."""
+        identity = oidc.IdentitySession.from_session(request.session)
+        if identity is not None:
+            state = secrets.token_urlsafe(24)
+            with translation.override(settings.LANGUAGE_CODE):
+                back = request.build_absolute_uri(reverse("account_logged_out"))
+            url = identity.end_session_url(post_logout_redirect_uri=back, state=state)
+            if url:
+                request.hubportal_logout_state = state
+                return url
+        return super().get_logout_redirect_url(request)
+
+    def logout(self, request):
+        """Also allauth's own, when someone signed in signs in again through the provider
+        (a step-up): the login the provider has just confirmed waits through it."""
+        session_key = request.session.session_key
+        pending = None
+        match = request.resolver_match
+        if match is not None and match.url_name == "openid_connect_callback":
+            pending = request.session.get(oidc.PENDING_KEY)
+        super().logout(request)
+        services.identity_session_forget(session_key=session_key)
+        if pending:
+            request.session[oidc.PENDING_KEY] = pending
+        state = getattr(request, "hubportal_logout_state", None)
+        if state:
+            request.session[oidc.LOGOUT_STATE_KEY] = state
+
+
+def _pending_identity_of(user, pending) -> oidc.IdentitySession | None:
+    if not isinstance(pending, dict):
+        return None
+    identity = oidc.IdentitySession.from_session(pending, key="identity")
+    if identity is None or not oidc.pending_is_fresh(identity.started_at):
+        return None
+    if not SocialAccount.objects.filter(
+        user=user, provider=identity.provider_id, uid=identity.uid
+    ).exists():
+        return None
+    return identity
+
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +139,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         also treats a 5xx answer as the provider being unavailable, wherever allauth asks."""
         session = super().get_requests_session()
         session.hooks["response"].append(_raise_for_server_error)
+        discovery = oidc.DiscoveryCachingAdapter()
+        session.mount("http://", discovery)
+        session.mount("https://", discovery)
         return session
 
     def identity_provider_unavailable(
@@ -104,15 +185,87 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         without them, in the same request; a new account is saved after this, without."""
         super().pre_social_login(request, sociallogin)
         account = sociallogin.account
+        self._recognise_by_national_identity(request, sociallogin)
         kept = _without_unkept_claims(account.extra_data)
         if kept != account.extra_data:
             account.extra_data = kept
             if account.pk:
                 account.save(update_fields=["extra_data"])
 
+    def _recognise_by_national_identity(self, request, sociallogin):
+        """A login the portal does not know by the provider's `sub` (a new client at the
+        provider gives everyone a new one) for a national identity number it knows: the
+        login is linked to that person's account instead of making a second one."""
+        if sociallogin.is_existing:
+            return
+        pending = request.session.get(oidc.PENDING_KEY) or {}
+        digest = pending.get("pid_digest")
+        owner = selectors.national_identity_owner(pid_digest=digest) if digest else None
+        if owner is not None:
+            logger.info(
+                "login through %s linked to user %s by national identity",
+                sociallogin.account.provider,
+                owner.pk,
+            )
+            sociallogin.connect(request, owner)
+
     def save_user(self, request, sociallogin, form=None):
         sociallogin.user.language = (translation.get_language() or "nb")[:2]
         return super().save_user(request, sociallogin, form)
+
+
+class IdentityProviderLoginAdapter(OpenIDConnectOAuth2Adapter):
+    """allauth's generic OpenID Connect login, with ID-porten's rules at the callback: the
+    security level checked, and what the login must leave in the session kept for when it
+    is completed (AccountAdapter.login)."""
+
+    def complete_login(self, request, app, token, **kwargs):
+        login = super().complete_login(request, app, token, **kwargs)
+        claims = login.account.extra_data
+        acr = oidc.claim(claims, "acr")
+        required = request.session.pop(oidc.REQUIRED_LEVEL_KEY, None) or oidc.required_level()
+        if not oidc.level_at_least(acr, required):
+            logger.warning(
+                "login through %s refused: security level %r is below the required %r",
+                self.provider_id,
+                acr,
+                required,
+            )
+            raise ImmediateHttpResponse(
+                render(
+                    request,
+                    "socialaccount/security_level_too_low.html",
+                    {
+                        "provider_name": self.get_provider().name,
+                        "provider_id": self.provider_id,
+                        "level_given": oidc.level_label(acr),
+                        "level_required": oidc.level_label(required),
+                        "required": required,
+                    },
+                    status=HTTPStatus.FORBIDDEN,
+                )
+            )
+        id_token = claims.get("id_token") or {}
+        identity = oidc.IdentitySession(
+            provider_id=self.provider_id,
+            uid=login.account.uid,
+            issuer=str(id_token.get("iss") or self.openid_config.get("issuer") or ""),
+            sid=str(id_token.get("sid") or ""),
+            acr=str(acr or ""),
+            id_token=kwargs["response"].get("id_token") or "",
+            end_session_endpoint=str(self.openid_config.get("end_session_endpoint") or ""),
+            started_at=time.time(),
+        )
+        pid = oidc.claim(claims, "pid")
+        request.session[oidc.PENDING_KEY] = {
+            "identity": identity.as_session_data(),
+            "pid_digest": oidc.pid_digest(str(pid)) if pid else None,
+            "names": {
+                name: str(oidc.claim(claims, name) or "")
+                for name in ("name", "given_name", "family_name")
+            },
+        }
+        return login
 
 
 # Claims an identity provider sends that the portal must not keep: ID-porten's `pid` is the

@@ -38,6 +38,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("name"), max_length=200, blank=True)
+    # As the identity provider gave them (`given_name`, `family_name`), at each login.
+    given_name = models.CharField(_("given name"), max_length=200, blank=True)
+    family_name = models.CharField(_("family name"), max_length=200, blank=True)
     language = models.CharField(
         _("preferred language"),
         max_length=5,
@@ -71,3 +74,62 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class NationalIdentity(models.Model):
+    """The person's national identity number (ID-porten's `pid`), kept only as a keyed hash
+    (HMAC-SHA256 under OIDC_PID_HMAC_KEY, see hubportal.accounts.oidc.pid_digest). One person
+    is one account: the database refuses a second account for the same number."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="national_identity",
+    )
+    pid_digest = models.CharField(_("national identity number (keyed hash)"), max_length=64)
+    provider_id = models.CharField(_("identity provider"), max_length=100)
+    first_seen = models.DateTimeField(_("first seen"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last seen"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("national identity")
+        verbose_name_plural = _("national identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pid_digest"],
+                name="accounts_national_identity_one_account_per_person",
+                violation_error_message=_(
+                    "This national identity number belongs to another account."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.pid_digest[:8]}…"
+
+
+class IdentityProviderSession(models.Model):
+    """A portal session that began with a login through an identity provider: its `iss`
+    and `sid`, so that the provider's front-channel logout can end it."""
+
+    session_key = models.CharField(_("session"), max_length=40, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="identity_provider_sessions",
+    )
+    provider_id = models.CharField(_("identity provider"), max_length=100)
+    issuer = models.CharField(_("issuer"), max_length=500)
+    sid = models.CharField(_("provider session"), max_length=500)
+    acr = models.CharField(_("security level"), max_length=100, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity provider session")
+        verbose_name_plural = _("identity provider sessions")
+        indexes = [models.Index(fields=["issuer", "sid"], name="accounts_idp_session_iss_sid")]
+
+    def __str__(self):
+        return f"{self.provider_id} {self.sid}"

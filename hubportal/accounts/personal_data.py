@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from . import registry
+from .models import IdentityProviderSession, NationalIdentity
 from .registry import iso
 from .services import user_erase_account_data, user_sessions
 
@@ -18,6 +19,8 @@ def _export_account(user) -> dict:
     return {
         "email": user.email,
         "name": user.full_name,
+        "given_name": user.given_name,
+        "family_name": user.family_name,
         "language": user.language,
         "date_joined": iso(user.date_joined),
         "last_login": iso(user.last_login),
@@ -33,8 +36,8 @@ def _export_account(user) -> dict:
                 "content_type__app_label", "codename"
             )
         ),
-        # The claims are the person's own (an ID-porten pid included, if the provider sent
-        # one); the tokens are credentials and, like the password, not shown.
+        # The claims are the person's own (without ID-porten's pid, which is not kept in
+        # them); the tokens are credentials and, like the password, not shown.
         "linked_logins": [
             {
                 "provider": account.provider,
@@ -46,6 +49,27 @@ def _export_account(user) -> dict:
             for account in SocialAccount.objects.filter(user=user).order_by("pk")
         ],
         "sessions": [{"expires": iso(session.expire_date)} for session in user_sessions(user=user)],
+        # ID-porten's pid, the national identity number, is sensitive personal data: it is
+        # kept only as a keyed hash (HMAC-SHA256 under a key of the portal's), which is shown
+        # as it is stored. The number itself is not stored anywhere.
+        "national_identity_number": [
+            {
+                "stored_as": "HMAC-SHA256 keyed hash",
+                "keyed_hash": identity.pid_digest,
+                "identity_provider": identity.provider_id,
+                "first_seen": iso(identity.first_seen),
+                "last_seen": iso(identity.last_seen),
+            }
+            for identity in NationalIdentity.objects.filter(user=user)
+        ],
+        "identity_provider_sessions": [
+            {
+                "identity_provider": record.provider_id,
+                "security_level": record.acr,
+                "started": iso(record.started_at),
+            }
+            for record in IdentityProviderSession.objects.filter(user=user).order_by("pk")
+        ],
     }
 
 
@@ -60,6 +84,8 @@ registry.register(
     models=[
         "account.EmailAddress",
         "socialaccount.SocialAccount",
+        "accounts.NationalIdentity",
+        "accounts.IdentityProviderSession",
         "accounts.User_groups",
         "accounts.User_user_permissions",
     ],

@@ -5,6 +5,7 @@ Export and deletion ask every app through the sections registered in each app's
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
@@ -14,10 +15,14 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import registry
+from .models import IdentityProviderSession, NationalIdentity
+from .oidc import IdentitySession
+
+logger = logging.getLogger(__name__)
 
 
 def user_export_data(*, user) -> dict:
@@ -110,6 +115,8 @@ def user_erase_account_data(*, user) -> None:
     device, groups and permissions. Entries about the person's account in the audit trail
     keep what staff did, without the person's name."""
     SocialAccount.objects.filter(user=user).delete()
+    NationalIdentity.objects.filter(user=user).delete()
+    IdentityProviderSession.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     store = _session_store()
     for session in user_sessions(user=user):
@@ -120,3 +127,88 @@ def user_erase_account_data(*, user) -> None:
         content_type=ContentType.objects.get_for_model(get_user_model()),
         object_id=str(user.pk),
     ).update(object_repr=f"slettet bruker {user.pk}")
+
+
+# --------------------------------------------------------------------------- identity provider
+
+
+def _profile_name(names: dict) -> str:
+    full = (names.get("name") or "").strip()
+    if full:
+        return full
+    return " ".join(
+        part
+        for part in ((names.get("given_name") or "").strip(), names.get("family_name") or "")
+        if part.strip()
+    ).strip()
+
+
+@transaction.atomic
+def identity_login_complete(
+    *, user, session_key: str, identity: IdentitySession, names: dict, pid_digest: str | None
+) -> None:
+    """A login through an identity provider is complete: the names it gave are copied to
+    the profile, the national identity number (as its keyed hash) is recorded for the
+    account, and the portal session is recorded with the provider's `iss` and `sid` so that
+    the provider's front-channel logout can end it."""
+    full_name = _profile_name(names)
+    changed = []
+    for field, value in (
+        ("full_name", full_name),
+        ("given_name", (names.get("given_name") or "").strip()),
+        ("family_name", (names.get("family_name") or "").strip()),
+    ):
+        if value and getattr(user, field) != value[:200]:
+            setattr(user, field, value[:200])
+            changed.append(field)
+    if changed:
+        user.save(update_fields=changed)
+    if pid_digest:
+        try:
+            with transaction.atomic():
+                NationalIdentity.objects.update_or_create(
+                    user=user,
+                    defaults={"pid_digest": pid_digest, "provider_id": identity.provider_id},
+                )
+        except IntegrityError:
+            # Another account holds the number (the login was matched by `sub`, not by
+            # number): the login stands, the other account keeps the number.
+            logger.warning(
+                "login of user %s through %s: the national identity number belongs to "
+                "another account; not recorded for this one",
+                user.pk,
+                identity.provider_id,
+            )
+    if identity.sid and session_key:
+        IdentityProviderSession.objects.update_or_create(
+            session_key=session_key,
+            defaults={
+                "user": user,
+                "provider_id": identity.provider_id,
+                "issuer": identity.issuer,
+                "sid": identity.sid,
+                "acr": identity.acr,
+            },
+        )
+
+
+def identity_session_forget(*, session_key: str | None) -> None:
+    """The portal session ended here (a logout): it needs no front-channel logout."""
+    if session_key:
+        IdentityProviderSession.objects.filter(session_key=session_key).delete()
+
+
+@transaction.atomic
+def identity_sessions_end(*, provider_id: str, issuer: str, sid: str) -> int:
+    """The provider says the person logged out there (front-channel logout): every portal
+    session that began with that provider session ends. Returns how many did."""
+    records = list(
+        IdentityProviderSession.objects.select_for_update().filter(
+            provider_id=provider_id, issuer=issuer, sid=sid
+        )
+    )
+    store = _session_store()
+    for record in records:
+        store(record.session_key).delete()
+    IdentityProviderSession.objects.filter(pk__in=[record.pk for record in records]).delete()
+    return len(records)

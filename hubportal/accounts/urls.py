@@ -22,4 +22,11 @@ urlpatterns = [
         views.openid_connect_callback,
         name="openid_connect_callback",
     ),
+    # Registered at the provider: front-channel logout, and the return after logging out.
+    path(
+        f"{OIDC}<str:provider_id>/logout/frontchannel/",
+        views.frontchannel_logout,
+        name="openid_connect_frontchannel_logout",
+    ),
+    path("logget-ut/", views.logged_out, name="account_logged_out"),
 ]

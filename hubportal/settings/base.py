@@ -45,6 +45,31 @@ try:
     # Each request to the identity provider (discovery, token, userinfo) gives up after this
     # long: a provider that hangs gets a clear page, not a request that waits for ever.
     OIDC_TIMEOUT_SECONDS = env.int("OIDC_TIMEOUT_SECONDS", default=5)
+    # The provider's security levels (`acr`), lowest first: ID-porten's by default. A login
+    # asks for at least OIDC_ACR_MINIMUM (`acr_values`) and is refused when the `acr` it
+    # comes back with is lower; empty: no level asked for or checked (a provider without
+    # levels). Staff opening the admin need OIDC_STAFF_ACR_MINIMUM (empty: no more than
+    # anyone else) and are asked to sign in again at that level when their session is lower.
+    OIDC_ACR_LEVELS = env.list(
+        "OIDC_ACR_LEVELS", default=["idporten-loa-substantial", "idporten-loa-high"]
+    )
+    OIDC_ACR_MINIMUM = env.str("OIDC_ACR_MINIMUM", "idporten-loa-substantial")
+    OIDC_STAFF_ACR_MINIMUM = env.str("OIDC_STAFF_ACR_MINIMUM", "")
+    for _name, _level in (
+        ("OIDC_ACR_MINIMUM", OIDC_ACR_MINIMUM),
+        ("OIDC_STAFF_ACR_MINIMUM", OIDC_STAFF_ACR_MINIMUM),
+    ):
+        if _level and _level not in OIDC_ACR_LEVELS:
+            raise ConfigError(f"{_name} must be one of OIDC_ACR_LEVELS, got {_level!r}")
+    # The national identity number (`pid`) is kept only as a keyed hash (HMAC-SHA256) under
+    # this key, never in clear: enough to know the same person again, useless without it.
+    # Required in production with a provider; elsewhere derived from the secret key.
+    OIDC_PID_HMAC_KEY = (
+        env.str("OIDC_PID_HMAC_KEY", required=not DEBUG and bool(OIDC_PROVIDER_ID))
+        or f"pid-hmac-derived-for-development:{SECRET_KEY}"
+    )
+    # The provider's discovery document is kept this long in the cache.
+    OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)
     SMS_BACKEND = env.str("HUBPORTAL_SMS_BACKEND", "hubportal.notifications.sms.ConsoleSmsBackend")
     MEDIA_STORAGE_BACKEND = env.str(
         "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
@@ -125,6 +150,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff opening the admin with a session below OIDC_STAFF_ACR_MINIMUM sign in again.
+    "hubportal.accounts.middleware.StaffAssuranceMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hubportal.core.middleware.RefuseNulInQueryMiddleware",
 ]

@@ -17,6 +17,7 @@ from booking.services import booking_create, calendar_feed_renew
 from frivillighet.models import OrganisationMember, VolunteerProfile
 from frivillighet.services import shift_signup
 from hubportal.accounts import registry
+from hubportal.accounts.models import IdentityProviderSession, NationalIdentity
 from hubportal.core.audit import audit_personal_data
 from innbyggertorg.services import registration_create
 from knutepunkt.enums import StaffRole
@@ -70,6 +71,10 @@ def test_a_person_in_every_model__shown_in_the_download_and_no_reference_left(cl
     kari.groups.add(Group.objects.create(name="Redaktører"))
     kari.user_permissions.add(Permission.objects.get(codename="view_event"))
     SocialAccount.objects.create(user=kari, provider="idporten", uid="sub-1", extra_data={})
+    NationalIdentity.objects.create(user=kari, pid_digest="ab" * 32, provider_id="idporten")
+    IdentityProviderSession.objects.create(
+        user=kari, session_key="k" * 32, provider_id="idporten", issuer="https://x", sid="s"
+    )
     room = ResourceFactory()
     start = (timezone.localtime() + timedelta(days=4)).replace(hour=18, minute=0, second=0)
     booking_create(

@@ -1,6 +1,7 @@
-"""ID-porten sends the national identity number (`pid`): the portal has no use for it and
-does not keep it, on the first login or any later one. Through a real OpenID Connect
-provider on loopback and the portal's real login URLs."""
+"""ID-porten sends the national identity number (`pid`): it is never kept among the stored
+claims, on the first login or any later one, nor anywhere in clear (only its keyed hash, see
+tests/accounts/test_idporten.py). Through a real OpenID Connect provider on loopback and the
+portal's real login URLs."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def sign_in(client) -> None:
     assert response.status_code == 302 and response["Location"] == "/", response.content[:500]
 
 
-def test_idporten__the_national_identity_number_is_never_stored(client, idporten):
+def test_idporten__the_national_identity_number_is_never_stored_in_clear(client, idporten):
     sign_in(client)
     account = SocialAccount.objects.get(uid="19089328672")
     assert account.extra_data["userinfo"]["acr"] == "idporten-loa-high"  # other claims kept

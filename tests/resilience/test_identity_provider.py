@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from django.core.cache import cache
 
 from tests.resilience.identity_provider import CLIENT_ID, FAILURES, IdentityProvider
 from tests.resilience.servers import free_port
@@ -119,7 +120,8 @@ def test_callback__provider_gone__clear_page(client, oidc):
 
 
 # Every endpoint failing every way, except JSON without what is needed from the token and
-# userinfo endpoints: a provider that answers, but wrongly (the two tests below).
+# userinfo endpoints: a provider that answers, but wrongly (the two tests below). Discovery
+# fails at the callback only when the document is not in the cache (the cache was away).
 UNAVAILABLE_AT_CALLBACK = [
     (endpoint, failure)
     for endpoint in (DISCOVERY, "/token", "/userinfo")
@@ -128,9 +130,34 @@ UNAVAILABLE_AT_CALLBACK = [
 ]
 
 
+def test_callback__discovery_down__the_cached_document_serves_the_login(client, oidc):
+    state = start_login(client)
+    fetched = oidc.requests.count(DISCOVERY)
+    oidc.behaviour[DISCOVERY] = "500"
+    response = callback(client, state)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert oidc.requests.count(DISCOVERY) == fetched == 1  # asked once, for the whole login
+
+
+def test_discovery__cache_away__fetched_from_the_provider_each_time(client, oidc, monkeypatch):
+    """A cache that raises (Redis away under a backend that is not fail-safe) costs the
+    login one request to the provider per step, never the login itself."""
+
+    def away(*args, **kwargs):
+        raise ConnectionError("cache away")
+
+    monkeypatch.setattr(cache, "get", away)
+    monkeypatch.setattr(cache, "set", away)
+    response = callback(client, start_login(client))
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert oidc.requests.count(DISCOVERY) >= 2
+
+
 @pytest.mark.parametrize(("endpoint", "failure"), UNAVAILABLE_AT_CALLBACK)
 def test_callback__provider_fails__clear_page(client, oidc, endpoint, failure):
     state = start_login(client, "en")
+    if endpoint == DISCOVERY:
+        cache.clear()  # the document the login's start kept is gone
     oidc.behaviour[endpoint] = failure
     started = time.monotonic()
     assert_clear_page(callback(client, state, "en"), "en")

@@ -42,6 +42,8 @@ EXPECTED = {
     "logout":        "302       200     200       200         200       200       200",
     # A sign-in through the identity provider that failed or was never started.
     "auth_error":    "401       401     401       401         401       401       401",
+    # A request that names nothing the page can act on (front-channel logout without iss/sid).
+    "bad_request":   "400       400     400       400         400       400       400",
     # The citizen's own booking at hub A1, their own at hub B1, someone else's at hub B1.
     "own_booking":   "login     200     404       404         200       200       200",
     "own_booking_b": "login     200     404       404         404       404       200",
@@ -216,6 +218,11 @@ SITE: dict[str, list[Variant]] = {
     "konto/social/connections/": [Variant("redirect")],
     "openid_connect_login": [Variant("public", lambda world: {"provider_id": "idporten"})],
     "openid_connect_callback": [Variant("auth_error", lambda world: {"provider_id": "idporten"})],
+    "openid_connect_frontchannel_logout": [
+        Variant("bad_request", lambda world: {"provider_id": "idporten"}),
+        Variant("bad_request", lambda world: {"provider_id": "idporten"}, query="iss=x&sid=y"),
+    ],
+    "account_logged_out": [Variant("public"), Variant("public", query="state=forged")],
     "account_profile": [Variant("signed_in")],
     "account_export_data": [Variant("signed_in", html=False)],
     "account_delete": [Variant("signed_in")],

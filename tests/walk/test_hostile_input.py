@@ -159,6 +159,12 @@ GET_ENTRY_POINTS = {
     "search": ("anonymous", lambda w: "/sok/", ["q"]),
     "municipality_search": ("anonymous", lambda w: "/walk-a/sok/", ["q"]),
     "choose_language": ("citizen", lambda w: "/sprak/nn/", ["next"]),
+    "frontchannel_logout": (
+        "anonymous",
+        lambda w: "/konto/oidc/idporten/logout/frontchannel/",
+        ["iss", "sid"],
+    ),
+    "logged_out": ("citizen", lambda w: "/konto/logget-ut/", ["state"]),
     "usage_statistics": (
         "hub_staff",
         lambda w: "/admin/booking/booking/bruk/",
