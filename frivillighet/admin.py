@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -33,11 +34,58 @@ class ActivityInline(ScopedTabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedModelAdmin):
-    list_display = ["name", "org_number", "kind", "listing", "municipality"]
+    list_display = ["name", "org_number", "kind", "listing", "municipality", "register_check"]
     list_filter = ["listing", "kind", "municipality"]
+    list_select_related = ["register_record", "municipality"]
     search_fields = ["name", "org_number"]
+    readonly_fields = ["register_facts"]
     inlines = [ActivityInline]
-    actions = ["approve_listing"]
+    actions = ["approve_listing", "refresh_from_register"]
+
+    @admin.display(description=_("Enhetsregisteret"))
+    def register_check(self, obj):
+        """In the list: what to look at twice before approving, or that all is well."""
+        record = getattr(obj, "register_record", None)
+        if record is None:
+            return _("Not checked yet")
+        return " ".join(str(warning) for warning in record.warnings()) or _("In order")
+
+    @admin.display(description=_("In Enhetsregisteret"))
+    def register_facts(self, obj):
+        record = getattr(obj, "register_record", None) if obj and obj.pk else None
+        if record is None:
+            return _("Not checked yet: the number is looked up tonight.")
+        return render_to_string(
+            "admin/frivillighet/register_facts.html", {"record": record, "organisation": obj}
+        )
+
+    @admin.action(
+        description=_("Check the selected organisations in Enhetsregisteret again"),
+        permissions=["change"],
+    )
+    def refresh_from_register(self, request, queryset):
+        refreshed = sum(
+            services.organisation_register_refresh(organisation=organisation)
+            for organisation in queryset
+        )
+        failed = queryset.count() - refreshed
+        if refreshed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d organisation checked in Enhetsregisteret.",
+                    "%(n)d organisations checked in Enhetsregisteret.",
+                    refreshed,
+                )
+                % {"n": refreshed},
+                messages.SUCCESS,
+            )
+        if failed:
+            self.message_user(
+                request,
+                _("Enhetsregisteret did not answer; the facts shown are the last ones fetched."),
+                messages.ERROR,
+            )
 
     @admin.action(
         description=_("List the selected organisations in the directory"), permissions=["change"]

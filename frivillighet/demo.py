@@ -15,8 +15,10 @@ from .models import (
     Organisation,
     OrganisationMember,
     Shift,
+    RegisterRecord,
     ShiftTemplate,
 )
+from .services import organisation_register_refresh
 
 ORGANISATIONS = [  # name, org number (valid check digits), kind, categories
     ("Heggedal Sjakklubb (demo)", "974760673", "voluntary", ["sjakk", "fritid"]),
@@ -47,6 +49,22 @@ def load_volunteering(report: DemoReport) -> None:
         )
         organisation.districts.add(heggedal.district)
         organisations.append(organisation)
+    # A request waiting for staff, whose number the register flags (bankrupt).
+    waiting, _ = Organisation.objects.get_or_create(
+        org_number="915678904",
+        defaults={
+            "municipality": asker,
+            "name": "Heggedal kulturlag (demo)",
+            "kind": "voluntary",
+            "listing": "pending",
+            "contact_email": "post@demo.hubportal.no",
+        },
+    )
+    # Their facts from Enhetsregisteret (the local stand-in under `make run`); a register
+    # that does not answer leaves them to the nightly refresh.
+    for organisation in [*organisations, waiting]:
+        if not RegisterRecord.objects.filter(organisation=organisation).exists():
+            organisation_register_refresh(organisation=organisation)
     Activity.objects.get_or_create(
         organisation=organisations[2],
         name="Allidrett for barn",

@@ -82,6 +82,64 @@ class Organisation(models.Model):
         return reverse("frivillighet:organisation", kwargs={"organisation": self.pk})
 
 
+class RegisterRecord(models.Model):
+    """What Enhetsregisteret said of an organisation's number when it was last asked
+    (frivillighet.register): shown to staff who approve its listing, refreshed periodically."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="register_record",
+    )
+    found = models.BooleanField(_("found in the register"), default=True)
+    name = models.CharField(_("name in the register"), max_length=300, blank=True)
+    organisation_form_code = models.CharField(
+        _("organisation form code"), max_length=10, blank=True
+    )
+    organisation_form = models.CharField(_("organisation form"), max_length=200, blank=True)
+    address = models.CharField(_("business address"), max_length=300, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("postal town"), max_length=100, blank=True)
+    municipality_number = models.CharField(_("municipality number"), max_length=4, blank=True)
+    in_voluntary_register = models.BooleanField(
+        _("registered in the Register of Non-Profit Organizations"), default=False
+    )
+    bankrupt = models.BooleanField(_("bankrupt"), default=False)
+    winding_up = models.BooleanField(_("being wound up"), default=False)
+    deleted = models.BooleanField(_("deleted from the register"), default=False)
+    deleted_on = models.DateField(_("deleted on"), null=True, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+
+    class Meta:
+        verbose_name = _("register record")
+        verbose_name_plural = _("register records")
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.name}"
+
+    @property
+    def full_address(self) -> str:
+        return ", ".join(
+            part for part in (self.address, f"{self.postcode} {self.city}".strip()) if part
+        )
+
+    def warnings(self) -> list[str]:
+        """What staff approving a listing should look at twice."""
+        found = []
+        if not self.found:
+            found.append(_("Enhetsregisteret does not know this number."))
+        if self.deleted:
+            found.append(_("Deleted from Enhetsregisteret."))
+        if self.bankrupt:
+            found.append(_("Bankrupt."))
+        if self.winding_up:
+            found.append(_("Being wound up."))
+        if self.found and not self.deleted and not self.in_voluntary_register:
+            found.append(_("Not in the Register of Non-Profit Organizations."))
+        return found
+
+
 class Activity(models.Model):
     organisation = models.ForeignKey(
         Organisation,

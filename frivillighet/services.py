@@ -11,6 +11,7 @@ commit (no signal follows saves)."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,9 +19,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from .models import (
     CooperationAgreement,
     Organisation,
     OrganisationMember,
+    RegisterRecord,
     Shift,
     ShiftSignup,
     VolunteerProfile,
@@ -49,6 +51,15 @@ from .permissions import (
     check_out_refusal,
     coordinators_by_organisation,
 )
+from .register import (
+    RegisterEntry,
+    RegisterUnavailable,
+    UnknownOrganisation,
+    configured_register,
+)
+
+logger = logging.getLogger(__name__)
+_REGISTER_REFRESH_LOCK_ID = 0x656E6865  # "enhe": one register refresh at a time
 
 # A shift's places: each confirmed sign-up holds one; the waiting list is promoted in the
 # order people signed up, passing over anyone who now holds an overlapping shift.
@@ -61,7 +72,6 @@ PLACES = capacity.Pool(
 )
 
 
-@transaction.atomic
 def organisation_register(
     *,
     municipality,
@@ -73,16 +83,70 @@ def organisation_register(
     **fields,
 ) -> Organisation:
     """An organisation asks to be listed; it shows in the directory once staff approve.
-    The person who asks becomes its coordinator, in the same transaction."""
+    Its number is looked up in Enhetsregisteret first (outside the transaction: no row is
+    locked while the register is asked): a number the register does not know, one of a
+    deleted unit, or a register that does not answer refuses the request, and nothing is
+    saved. The person who asks becomes its coordinator, in the same transaction."""
     if not orgnr.is_valid(org_number):
         raise DomainError(
             _("An organisation number has nine digits with a valid check digit, e.g. 974760673."),
             field="org_number",
         )
+    number = orgnr.compact(org_number)
+    entry = _register_entry_for_new(number)
+    return _organisation_register_save(
+        municipality=municipality,
+        name=name,
+        org_number=number,
+        kind=kind,
+        districts=districts,
+        coordinator=coordinator,
+        entry=entry,
+        **fields,
+    )
+
+
+def _register_entry_for_new(number: str) -> RegisterEntry:
+    try:
+        entry = configured_register().lookup(number)
+    except UnknownOrganisation as error:
+        logger.info("organisation %s refused: unknown in Enhetsregisteret (%s)", number, error)
+        raise DomainError(
+            _(
+                "Enhetsregisteret has no organisation with the number %(number)s. "
+                "Check the number on the organisation's papers."
+            )
+            % {"number": number},
+            field="org_number",
+        ) from error
+    except RegisterUnavailable as error:
+        logger.warning(
+            "organisation %s not registered: Enhetsregisteret unavailable (%s)", number, error
+        )
+        raise DomainError(
+            _(
+                "We could not check the organisation number in Enhetsregisteret right now, "
+                "so nothing was saved. Try again in a few minutes."
+            )
+        ) from error
+    if entry.deleted:
+        logger.info("organisation %s refused: deleted from Enhetsregisteret", number)
+        raise DomainError(
+            _("The organisation with the number %(number)s is deleted from Enhetsregisteret.")
+            % {"number": number},
+            field="org_number",
+        )
+    return entry
+
+
+@transaction.atomic
+def _organisation_register_save(
+    *, municipality, name, org_number, kind, districts, coordinator, entry, **fields
+) -> Organisation:
     organisation = Organisation(
         municipality=municipality,
         name=name,
-        org_number=orgnr.compact(org_number),
+        org_number=org_number,
         kind=kind,
         **fields,
     )
@@ -92,11 +156,87 @@ def organisation_register(
         raise DomainError.from_validation_error(error) from error
     organisation.save()
     organisation.districts.set(districts)
+    _register_record_write(organisation, entry)
     if coordinator is not None:
         OrganisationMember.objects.create(
             organisation=organisation, user=coordinator, role=MemberRole.COORDINATOR
         )
     return organisation
+
+
+def _register_record_write(organisation: Organisation, entry: RegisterEntry | None) -> None:
+    """Store what the register said (None: it does not know the number), with the time."""
+    facts = {
+        "found": entry is not None,
+        "fetched_at": timezone.now(),
+    }
+    if entry is not None:
+        facts |= {
+            "name": entry.name[:300],
+            "organisation_form_code": entry.organisation_form_code[:10],
+            "organisation_form": entry.organisation_form[:200],
+            "address": entry.address[:300],
+            "postcode": entry.postcode[:10],
+            "city": entry.city[:100],
+            "municipality_number": entry.municipality_number[:4],
+            "in_voluntary_register": entry.in_voluntary_register,
+            "bankrupt": entry.bankrupt,
+            "winding_up": entry.winding_up,
+            "deleted": entry.deleted,
+            "deleted_on": entry.deleted_on,
+        }
+    RegisterRecord.objects.update_or_create(organisation=organisation, defaults=facts)
+
+
+def organisation_register_refresh(*, organisation: Organisation) -> bool:
+    """Ask the register again about one organisation and store what it says now. Returns
+    False when the register cannot be asked (the facts kept are the last ones, with their
+    date); raises nothing."""
+    try:
+        entry = configured_register().lookup(organisation.org_number)
+    except UnknownOrganisation:
+        entry = None
+    except RegisterUnavailable as error:
+        logger.warning(
+            "organisation %s not refreshed: Enhetsregisteret unavailable (%s)",
+            organisation.org_number,
+            error,
+        )
+        return False
+    with transaction.atomic():
+        # The organisation may have been deleted while the register was asked.
+        if Organisation.objects.select_for_update().filter(pk=organisation.pk).exists():
+            _register_record_write(organisation, entry)
+    return True
+
+
+def organisation_register_refresh_due(*, limit: int = 500) -> int:
+    """The periodic refresh: every organisation whose facts are older than
+    ENHETSREGISTERET_REFRESH_DAYS (or that has none) is looked up again, oldest first, at
+    most `limit` in one run. Stops at the first failure to reach the register (the rest
+    wait for the next run). A second run while one is under way does nothing (advisory
+    lock). Returns how many were refreshed."""
+    # A session-level lock: the run asks the register between short transactions.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_REGISTER_REFRESH_LOCK_ID])
+        if not cursor.fetchone()[0]:
+            return 0
+    try:
+        stale = timezone.now() - timedelta(days=settings.ENHETSREGISTERET_REFRESH_DAYS)
+        due = list(
+            Organisation.objects.filter(
+                Q(register_record__isnull=True) | Q(register_record__fetched_at__lt=stale)
+            ).order_by(F("register_record__fetched_at").asc(nulls_first=True), "pk")[:limit]
+        )
+        refreshed = 0
+        for organisation in due:
+            if not organisation_register_refresh(organisation=organisation):
+                break
+            refreshed += 1
+        return refreshed
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_REGISTER_REFRESH_LOCK_ID])
 
 
 @transaction.atomic

@@ -248,7 +248,9 @@ def register_organisation(request):
     form = OrganisationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_register(coordinator=request.user, **form.cleaned_data)
+            organisation = services.organisation_register(
+                coordinator=request.user, **form.cleaned_data
+            )
         except DomainError as refused:
             refused.add_to_form(form)
         else:
@@ -258,6 +260,16 @@ def register_organisation(request):
                     "Thank you! The municipality will look at your request "
                     "and list the organisation."
                 ),
+            )
+            record = organisation.register_record
+            messages.info(
+                request,
+                _("Enhetsregisteret knows the number as %(name)s (%(form)s), %(address)s.")
+                % {
+                    "name": record.name,
+                    "form": record.organisation_form,
+                    "address": record.full_address or "—",
+                },
             )
             return redirect("frivillighet:directory")
     return render(

@@ -371,17 +371,42 @@ def _manage(environment: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=environment, check=True)
 
 
+def _start_fake_register(environment: dict[str, str]) -> subprocess.Popen | None:
+    """Organisation numbers are looked up in a local stand-in for Enhetsregisteret
+    (frivillighet/fake_register.py), so `make run` needs no network, unless
+    HUBPORTAL_ENHETSREGISTERET_URL names a register (the real one, for instance)."""
+    if environment.get("HUBPORTAL_ENHETSREGISTERET_URL"):
+        say(f"organisation register: {environment['HUBPORTAL_ENHETSREGISTERET_URL']}")
+        return None
+    port = _choose_port(8020)
+    process = subprocess.Popen(
+        [PYTHON, "-m", "frivillighet.fake_register", "--port", str(port)],
+        env=environment,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 10
+    while _port_is_free(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    environment["HUBPORTAL_ENHETSREGISTERET_URL"] = f"http://127.0.0.1:{port}/enhetsregisteret/api"
+    say(f"organisation register: a local stand-in for Enhetsregisteret on port {port}")
+    return process
+
+
 def run() -> int:
     """Migrate, load demo data and run web, worker and beat until Ctrl-C."""
     host = os.environ.get("HUBPORTAL_HOST", "127.0.0.1")
     port = os.environ.get("HUBPORTAL_PORT", "8000")
     with services() as environment:
         environment.setdefault("DJANGO_SETTINGS_MODULE", "hubportal.settings.local")
+        register = _start_fake_register(environment)
         try:
             _manage(environment, "migrate", "--no-input")
             _manage(environment, "seed_demo")
         except subprocess.CalledProcessError as error:
             say(f"set-up failed: {' '.join(error.cmd[1:])} exited with {error.returncode}")
+            if register is not None:
+                register.terminate()
             return error.returncode
         beat_schedule = DATA / "celerybeat-schedule"
         commands = {
@@ -412,6 +437,8 @@ def run() -> int:
             name: subprocess.Popen(command, env=environment, cwd=ROOT, start_new_session=True)
             for name, command in commands.items()
         }
+        if register is not None:
+            processes["register"] = register
         say(
             f"portal running on http://{host}:{port}/ "
             "(web, Celery worker and beat); Ctrl-C stops all"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from frivillighet.fake_register import DELETED, UNITS, FakeEnhetsregisteret
 from tests.support.celery import broker_down
 
 
@@ -12,6 +13,26 @@ from tests.support.celery import broker_down
 def _bokmal_default(settings):
     """Tests run with the production language default (Bokmål) unless they say otherwise."""
     settings.LANGUAGE_CODE = "nb"
+
+
+@pytest.fixture(scope="session")
+def enhetsregisteret_server():
+    """The local stand-in for Enhetsregisteret (real HTTP on loopback), one per process."""
+    server = FakeEnhetsregisteret().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def enhetsregisteret(enhetsregisteret_server, settings):
+    """Every test asks the stand-in, which starts each test with its demo units working."""
+    server = enhetsregisteret_server
+    server.behaviour = "working"
+    server.requests.clear()
+    server.units = {number: dict(unit) for number, unit in UNITS.items()}
+    server.deleted = dict(DELETED)
+    settings.ENHETSREGISTERET_URL = server.url
+    return server
 
 
 @pytest.fixture

@@ -70,6 +70,16 @@ try:
     )
     # The provider's discovery document is kept this long in the cache.
     OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)
+    # Brønnøysund's open Enhetsregisteret API (organisation numbers looked up); `make run`
+    # points it at a local stand-in unless set (frivillighet/fake_register.py).
+    ENHETSREGISTERET_URL = env.str(
+        "HUBPORTAL_ENHETSREGISTERET_URL", "https://data.brreg.no/enhetsregisteret/api"
+    )
+    ENHETSREGISTERET_TIMEOUT_SECONDS = env.int(
+        "HUBPORTAL_ENHETSREGISTERET_TIMEOUT_SECONDS", default=5
+    )
+    # An organisation's facts from the register are looked up again after this many days.
+    ENHETSREGISTERET_REFRESH_DAYS = env.int("HUBPORTAL_ENHETSREGISTERET_REFRESH_DAYS", default=7)
     SMS_BACKEND = env.str("HUBPORTAL_SMS_BACKEND", "hubportal.notifications.sms.ConsoleSmsBackend")
     MEDIA_STORAGE_BACKEND = env.str(
         "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
@@ -352,6 +362,10 @@ CELERY_BEAT_SCHEDULE = {
     "agreements-expiring": {
         "task": "frivillighet.tasks.agreements_expiring",
         "schedule": crontab(hour=6, minute=30),
+    },
+    "refresh-organisation-register": {
+        "task": "frivillighet.tasks.refresh_register_records",
+        "schedule": crontab(hour=4, minute=23),
     },
     "purge-past-registrations": {
         "task": "innbyggertorg.tasks.purge_past_registrations",

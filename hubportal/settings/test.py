@@ -24,6 +24,10 @@ if os.environ.get("HUBPORTAL_TEST_EMAIL_DIR"):
     EMAIL_BACKEND = "tests.support.mail.JsonFileEmailBackend"
     EMAIL_FILE_PATH = os.environ["HUBPORTAL_TEST_EMAIL_DIR"]
 SMS_BACKEND = "hubportal.notifications.sms.LocmemSmsBackend"
+# Never the real register: tests/conftest.py points this at the local stand-in
+# (frivillighet/fake_register.py) for the session; until then nothing listens here.
+ENHETSREGISTERET_URL = "http://127.0.0.1:9/enhetsregisteret/api"
+ENHETSREGISTERET_TIMEOUT_SECONDS = 2
 # Each test process gets a cache of its own so that tests never see each other's keys (one
 # store for both aliases, so that clearing the default cache clears the pages too). A server
 # process started by the resilience tests keeps the Redis caches of base.py instead.
