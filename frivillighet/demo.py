@@ -14,8 +14,8 @@ from .models import (
     Opportunity,
     Organisation,
     OrganisationMember,
-    Shift,
     RegisterRecord,
+    Shift,
     ShiftTemplate,
 )
 from .services import organisation_register_refresh

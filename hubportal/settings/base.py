@@ -61,13 +61,6 @@ try:
     ):
         if _level and _level not in OIDC_ACR_LEVELS:
             raise ConfigError(f"{_name} must be one of OIDC_ACR_LEVELS, got {_level!r}")
-    # The national identity number (`pid`) is kept only as a keyed hash (HMAC-SHA256) under
-    # this key, never in clear: enough to know the same person again, useless without it.
-    # Required in production with a provider; elsewhere derived from the secret key.
-    OIDC_PID_HMAC_KEY = (
-        env.str("OIDC_PID_HMAC_KEY", required=not DEBUG and bool(OIDC_PROVIDER_ID))
-        or f"pid-hmac-derived-for-development:{SECRET_KEY}"
-    )
     # The provider's discovery document is kept this long in the cache.
     OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)
     # Brønnøysund's open Enhetsregisteret API (organisation numbers looked up); `make run`
@@ -112,6 +105,13 @@ try:
         raise ConfigError(
             "OIDC_PROVIDER_ID is set, so OIDC_CLIENT_ID and OIDC_SERVER_URL are required"
         )
+    # The national identity number (`pid`) is kept only as a keyed hash (HMAC-SHA256) under
+    # this key, never in clear: enough to know the same person again, useless without it.
+    # Required in production with a provider; elsewhere derived from the secret key.
+    OIDC_PID_HMAC_KEY = (
+        env.str("OIDC_PID_HMAC_KEY", required=not DEBUG and bool(OIDC_PROVIDER_ID))
+        or f"pid-hmac-derived-for-development:{SECRET_KEY}"
+    )
 except ConfigError as error:
     fail(error)
 

@@ -50,6 +50,7 @@ def test_check_deploy__production_defaults__reports_nothing():
         ("REDIS_URL", "localhost:6379", "REDIS_URL must be a redis:// URL"),
         ("DJANGO_CONN_MAX_AGE", "a minute", "DJANGO_CONN_MAX_AGE must be an integer"),
         ("OIDC_PROVIDER_ID", "idporten", "OIDC_CLIENT_ID and OIDC_SERVER_URL are required"),
+        ("OIDC_ACR_MINIMUM", "idporten-loa-low", "OIDC_ACR_MINIMUM must be one of OIDC_ACR_LEVELS"),
         ("DJANGO_CSP_IMAGE_ORIGINS", "http://bilder.example.no", "must be https origins"),
     ],
 )
@@ -91,6 +92,7 @@ def test_oidc__configured_from_the_environment__offers_the_provider_on_the_login
         DJANGO_SETTINGS_MODULE="hubportal.settings.test",
         DATABASE_URL=f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         OIDC_PROVIDER_ID="idporten",
+        OIDC_PID_HMAC_KEY="a-key-for-the-national-identity-number",
         OIDC_CLIENT_ID="hubportal-test",
         OIDC_CLIENT_SECRET="secret",
         OIDC_SERVER_URL="https://test.idporten.no",

@@ -151,6 +151,7 @@ def test_static_file__answered_by_whitenoise_with_the_headers(production, settin
 def test_policy__identity_provider_may_receive_the_login_form_and_image_origins_are_added():
     values = production_security_settings(
         OIDC_PROVIDER_ID="idporten",
+        OIDC_PID_HMAC_KEY="a-key-for-the-national-identity-number",
         OIDC_CLIENT_ID="hubportal",
         OIDC_SERVER_URL="https://login.idporten.no/.well-known/openid-configuration",
         DJANGO_CSP_IMAGE_ORIGINS="https://bilder.example.no",
