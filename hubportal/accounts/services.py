@@ -212,3 +212,16 @@ def identity_sessions_end(*, provider_id: str, issuer: str, sid: str) -> int:
         store(record.session_key).delete()
     IdentityProviderSession.objects.filter(pk__in=[record.pk for record in records]).delete()
     return len(records)
+
+
+def identity_sessions_purge_ended() -> int:
+    """The record of a portal session that ended without a logout (it expired) is kept no
+    longer than the session: a nightly purge. Returns how many were deleted."""
+    store = _session_store()
+    if not hasattr(store, "get_model_class"):
+        return 0
+    live = store.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    deleted, _ = IdentityProviderSession.objects.exclude(
+        session_key__in=live.values("session_key")
+    ).delete()
+    return deleted

@@ -367,6 +367,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "frivillighet.tasks.refresh_register_records",
         "schedule": crontab(hour=4, minute=23),
     },
+    "purge-ended-identity-sessions": {
+        "task": "hubportal.accounts.tasks.purge_ended_identity_sessions",
+        "schedule": crontab(hour=3, minute=53),
+    },
     "purge-past-registrations": {
         "task": "innbyggertorg.tasks.purge_past_registrations",
         "schedule": crontab(hour=3, minute=41),

@@ -20,6 +20,7 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 
+from hubportal.accounts import tasks
 from hubportal.accounts.models import IdentityProviderSession, NationalIdentity
 from tests.resilience.identity_provider import CLIENT_ID, IdentityProvider
 
@@ -290,3 +291,29 @@ def test_staff__password_login_with_a_staff_minimum__refused_the_admin(client, s
         200,
         302,
     )  # the admin's own sign-in stays open
+
+
+def test_admin_logout__is_the_portals__and_reaches_the_provider(
+    client, provider, browser_at_provider
+):
+    sign_in(client, browser_at_provider)
+    user = SocialAccount.objects.get().user
+    user.is_staff = user.is_superuser = True
+    user.save()
+    admin = client.get("/admin/").content.decode()
+    assert 'id="logout-form" method="post" action="/konto/logout/"' in admin
+    response = client.post("/konto/logout/")
+    assert response["Location"].startswith(f"{provider.url}/logout?")
+
+
+def test_purge__the_record_of_an_expired_session_goes__a_live_one_stays(
+    client, provider, browser_at_provider
+):
+    sign_in(client, browser_at_provider)
+    live = IdentityProviderSession.objects.get()
+    expired = IdentityProviderSession.objects.create(
+        user=live.user, session_key="gone" * 8, provider_id="idporten", issuer="x", sid="y"
+    )
+    assert tasks.purge_ended_identity_sessions() == 1
+    assert list(IdentityProviderSession.objects.all()) == [live]
+    assert not IdentityProviderSession.objects.filter(pk=expired.pk).exists()
