@@ -588,6 +588,10 @@ def main(argv: list[str] | None = None) -> int:
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print_table(result)
+    if "season" in result:
+        from bench.season import print_season
+
+        print_season(result["season"])
     return 0
 
 
@@ -608,6 +612,9 @@ def measure_one_scale(arguments) -> int:
             count=arguments.notifications,
             redispatch_seconds=arguments.redispatch_seconds,
         )
+    from bench.season import measure_season
+
+    result["season"] = measure_season(arguments.scale)
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 0

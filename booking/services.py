@@ -32,8 +32,8 @@ from hubportal.notifications.services import (
 )
 from knutepunkt.selectors import hub_schedules
 
+from . import holds, rules
 from . import permissions as booking_permissions
-from . import rules
 from .calendar import booking_calendar
 from .enums import ApprovalRule, BookingStatus
 from .models import Booking, CalendarFeed, Occurrence, Resource, SpaceClaim
@@ -128,6 +128,9 @@ def booking_create(
             problems.append(Problem(" ".join(dict.fromkeys(messages)), at=start))
         else:
             allowed.append((start, end))
+    allowed, season_marks = _apply_season_holds(
+        resource, allowed, problems, organisation=organisation, staff=staff
+    )
     with transaction.atomic():
         if not staff and len(allowed) > _cap_left(booker, resource):
             problems.append(
@@ -171,6 +174,8 @@ def booking_create(
         if not result.booked or (all_or_nothing and result.skipped):
             transaction.set_rollback(True)
             raise DomainError(result.skipped)
+        booked_starts = {o.starts_at for o in result.booked}
+        holds.mark_booked(booking=booking, holds=[m for m in season_marks if m.at in booked_starts])
         _notify_booking(
             booking, "booking_requested" if needs_approval else "booking_confirmed", result
         )
@@ -180,6 +185,20 @@ def booking_create(
             _schedule_reminders(booking)
         invalidate_after_commit(resource.municipality_id)  # displaced times included
     return result
+
+
+def _apply_season_holds(
+    resource: Resource, allowed: list, problems: list[Problem], *, organisation, staff: bool
+) -> tuple[list, list[holds.Hold]]:
+    """The times of a booking that fall in times held by a seasonal round (booking.holds):
+    refused ones become problems of the booking, marked ones go through and are returned
+    to be recorded once booked. Staff book outside the holds, as outside the other rules."""
+    if staff or not allowed:
+        return allowed, []
+    found = holds.holds_on(resource=resource, times=allowed, organisation=organisation)
+    refused = {hold.at for hold in found if hold.refuse}
+    problems.extend(Problem(hold.message, at=hold.at) for hold in found if hold.refuse)
+    return [t for t in allowed if t[0] not in refused], [h for h in found if not h.refuse]
 
 
 def _cap_left(booker, resource: Resource) -> int:

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("", include("innbyggertorg.urls")),
     path("", include("booking.urls")),
     path("", include("frivillighet.urls")),
+    path("", include("sesong.urls")),
     # Last: municipality and district addresses are top-level slugs.
     path("", include("knutepunkt.urls")),
     prefix_default_language=False,

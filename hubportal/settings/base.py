@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "innbyggertorg",
     "booking",
     "frivillighet",
+    "sesong",
 ]
 
 # The security headers come first: a response the early page cache or WhiteNoise answers
@@ -374,6 +375,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-past-registrations": {
         "task": "innbyggertorg.tasks.purge_past_registrations",
         "schedule": crontab(hour=3, minute=41),
+    },
+    "release-unanswered-season-allocations": {
+        "task": "sesong.tasks.release_unanswered_allocations",
+        "schedule": crontab(minute=20),
     },
     "purge-old-notifications": {
         "task": "hubportal.notifications.tasks.purge_old_notifications",

@@ -22,6 +22,7 @@ from hubportal.core.audit import audit_personal_data
 from innbyggertorg.services import registration_create
 from knutepunkt.enums import StaffRole
 from knutepunkt.models import StaffMembership
+from sesong.models import Application, ApplicationRound, Decision, JournalEntry
 from tests.booking.factories import ResourceFactory
 from tests.frivillighet.factories import OrganisationFactory, ShiftFactory
 from tests.innbyggertorg.factories import EventFactory
@@ -65,6 +66,43 @@ def test_every_model_with_a_user_reference_has_a_section_that_exports_and_erases
     assert not stale, f"sections name models without a user reference: {stale}"
 
 
+def _season_records(kari, room, organisation):
+    """Kari published a round, applied in it, decided and answered, and is in its journal."""
+    now = timezone.now()
+    first = timezone.localdate() + timedelta(days=200)
+    round = ApplicationRound.objects.create(
+        municipality=room.hub.municipality,
+        name="Sesong",
+        season_starts_on=first,
+        season_ends_on=first + timedelta(days=300),
+        opens_at=now - timedelta(days=10),
+        closes_at=now - timedelta(days=1),
+        contact_email="kultur@example.no",
+        published_by=kari,
+    )
+    application = Application.objects.create(
+        round=round,
+        organisation=organisation,
+        activity_name="Sjakk",
+        age_group="all",
+        participants=5,
+        contact_name="Kari",
+        contact_email=kari.email,
+        category="voluntary",
+        submitted_by=kari,
+    )
+    Decision.objects.create(
+        application=application,
+        outcome="refused",
+        reason="Fullt",
+        decided_by=kari,
+        decided_by_name="Kari",
+        decided_at=now,
+        responded_by=kari,
+    )
+    JournalEntry.objects.create(round=round, kind="decision", text="Vedtak", actor=kari)
+
+
 @pytest.mark.django_db
 def test_a_person_in_every_model__shown_in_the_download_and_no_reference_left(client):
     kari = person()
@@ -89,6 +127,7 @@ def test_a_person_in_every_model__shown_in_the_download_and_no_reference_left(cl
     VolunteerProfile.objects.create(user=kari, skills=["kaffe"])
     shift_signup(shift=ShiftFactory(), volunteer=kari)
     audit_personal_data(kari, "Exported attendee lists (CSV)", [event])
+    _season_records(kari, room, organisation)
 
     references = user_references()
     for label, (model, fields) in references.items():

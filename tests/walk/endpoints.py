@@ -59,6 +59,11 @@ EXPECTED = {
     "admin_404":     "login     login   login     login       404       404       404",
     "admin_302":     "login     login   login     login       302       302       302",
     "superuser":     "login     login   login     login       refused   refused   200",
+    # A seasonal round's staff pages (municipality A's staff) and another municipality's.
+    "round_staff":   "login     404     404       404         200       200       200",
+    "round_staff_b": "login     404     404       404         404       404       200",
+    # A season application's own pages for who applies for organisation A (its coordinator).
+    "applicant":     "login     404     404       200         404       404       404",
 }
 # fmt: on
 
@@ -102,6 +107,7 @@ ADMIN_ACCESS = {
     "frivillighet.opportunity":      "vacd  vacd  vacd",
     "frivillighet.volunteerprofile": "vc    vc    vc",
     "frivillighet.organisationmember": "-   vacd  vacd",
+    "sesong.applicationround":       "v     vacd  vacd",
 }
 # fmt: on
 
@@ -112,6 +118,7 @@ MUNICIPALITY_WIDE_FOR_HUB_STAFF = {
     "knutepunkt.district",
     "innbyggertorg.servicetype",
     "frivillighet.organisation",
+    "sesong.applicationround",
 }
 
 
@@ -316,6 +323,58 @@ SITE: dict[str, list[Variant]] = {
     "frivillighet:dashboard": [
         Variant("coordinates"),
         Variant("coordinates", query="fra=2026-01-01&til=2027-12-31"),
+    ],
+    # Seasonal allocation.
+    "sesong:rounds": [Variant("public")],
+    "sesong:mine": [Variant("signed_in")],
+    "sesong:round": [
+        Variant("public", pk("sesong.applicationround", "a1", "round")),
+        Variant("public", pk("sesong.applicationround", "b1", "round")),
+    ],
+    "sesong:apply": [Variant("signed_in", pk("sesong.applicationround", "a1", "round"))],
+    "sesong:tool": [
+        Variant("round_staff", pk("sesong.applicationround", "a1", "round")),
+        Variant("round_staff", pk("sesong.applicationround", "published", "round"), query="rom=1"),
+        Variant("round_staff_b", pk("sesong.applicationround", "b1", "round")),
+    ],
+    "sesong:run_proposal": [Variant("post_only", pk("sesong.applicationround", "a1", "round"))],
+    "sesong:set_allocation": [Variant("post_only", pk("sesong.applicationround", "a1", "round"))],
+    "sesong:change_state": [Variant("post_only", pk("sesong.applicationround", "a1", "round"))],
+    "sesong:journal": [
+        Variant(
+            "round_staff",
+            merged(
+                pk("sesong.applicationround", "published", "round"), lambda w: {"format": "csv"}
+            ),
+            html=False,
+        ),
+        Variant(
+            "round_staff",
+            merged(pk("sesong.applicationround", "a1", "round"), lambda w: {"format": "json"}),
+            html=False,
+        ),
+        Variant(
+            "round_staff_b",
+            merged(pk("sesong.applicationround", "b1", "round"), lambda w: {"format": "csv"}),
+            html=False,
+        ),
+    ],
+    "sesong:remove_allocation": [
+        Variant("post_only", pk("sesong.allocation", "published", "allocation"))
+    ],
+    "sesong:application": [
+        Variant("coordinates", pk("sesong.application", "a1", "application")),
+        Variant("coordinates", pk("sesong.application", "published", "application")),
+        Variant("coordinates_b", pk("sesong.application", "b1", "application")),
+    ],
+    "sesong:change": [
+        Variant("applicant", pk("sesong.application", "a1", "application")),
+    ],
+    "sesong:withdraw": [Variant("post_only", pk("sesong.application", "a1", "application"))],
+    "sesong:answer": [Variant("post_only", pk("sesong.application", "published", "application"))],
+    "sesong:decide": [Variant("post_only", pk("sesong.application", "a1", "application"))],
+    "sesong:decision": [
+        Variant("coordinates", pk("sesong.application", "published", "application")),
     ],
     # District portals and search.
     "knutepunkt:find_district": [

@@ -24,6 +24,7 @@ from datetime import date, time, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.utils import timezone
@@ -48,6 +49,8 @@ from knutepunkt import services as knutepunkt_services
 from knutepunkt.enums import ExceptionKind
 from knutepunkt.models import AccessibilityStatement, PrivacyStatement, StaffMembership
 from knutepunkt.opening_hours import localise
+from sesong import services as sesong_services
+from sesong.models import ApplicationRound
 from tests.booking.factories import ResourceFactory
 from tests.frivillighet.factories import OpportunityFactory, OrganisationFactory, ShiftFactory
 from tests.innbyggertorg.factories import (
@@ -166,6 +169,7 @@ def build_world() -> World:
 
     _volunteering(world)
     _bookings(world)
+    _seasons(world)
     _events(world)
     _accounts(world)
     return world
@@ -266,6 +270,80 @@ def _bookings(world: World) -> None:
     world.tokens["feed"] = booking_services.calendar_feed_renew(user=citizen)
     world.tokens["other_feed"] = booking_services.calendar_feed_renew(user=other)
     assert CalendarFeed.objects.filter(user=citizen).exists()
+
+
+def _seasons(world: World) -> None:
+    """A seasonal application round open in each municipality (room A1 / B1), with an
+    application from organisation A1 (the coordinator's) and B1; and in municipality A a
+    round already published (room A2; "published", not a place), whose application from
+    organisation A1 has its decision and an offered allocation."""
+    first = date(timezone.localdate().year + 1, 8, 16)
+    first -= timedelta(days=first.weekday())
+    season = {"season_starts_on": first, "season_ends_on": date(first.year + 1, 6, 18)}
+    now = timezone.now()
+    admin_a = world.users["municipality_admin"]
+    admin_b = municipality_admin(world.municipality["b"], email="admin-b@walk.example.no")
+    # Fresh from the database: a scope worked out before their memberships were made is
+    # cached on the user objects of the world.
+    users = get_user_model().objects
+    coordinator = users.get(pk=world.users["coordinator"].pk)
+    applicants = {
+        "a1": coordinator,
+        "b1": users.get(pk=world.users["other"].pk),
+        "published": coordinator,
+    }
+    for place, admin, room_place in (
+        ("a1", admin_a, "a1"),
+        ("b1", admin_b, "b1"),
+        ("published", admin_a, "a2"),
+    ):
+        room = world.at("booking.resource", room_place)
+        round = sesong_services.round_create(
+            by=admin,
+            municipality=room.hub.municipality,
+            data=sesong_services.RoundData(
+                name=f"Sesong {place.upper()}",
+                opens_at=now - timedelta(days=1),
+                closes_at=now + timedelta(days=20),
+                contact_email=f"sesong-{place}@walk.example.no",
+                resources=[room],
+                text="Faste ukentlige tider for lag og foreninger.",
+                **season,
+            ),
+        )
+        round = sesong_services.round_open(by=admin, round=round)
+        organisation = world.at("frivillighet.organisation", place.replace("published", "a1"))
+        application = sesong_services.application_submit(
+            by=applicants[place],
+            round=round,
+            data=sesong_services.ApplicationData(
+                organisation=organisation,
+                activity_name="Sjakktrening",
+                age_group="children",
+                participants=12,
+                contact_name="Kari",
+                contact_email="kari@walk.example.no",
+                wishes=[
+                    sesong_services.WishData(
+                        weekday=1, starts_at=time(18), ends_at=time(20), resource=room
+                    )
+                ],
+            ),
+        )
+        world.add(place, round)
+        world.add(place, application)
+    # The third round (at hub A2, kept apart from the places: its settings can no longer be
+    # changed) goes all the way to publication.
+    published = world.at("sesong.applicationround", "published")
+    ApplicationRound.objects.filter(pk=published.pk).update(
+        opens_at=now - timedelta(days=30), closes_at=now - timedelta(days=1)
+    )
+    published.refresh_from_db()
+    sesong_services.round_start_allocating(by=admin_a, round=published)
+    sesong_services.proposal_run(by=admin_a, round=published)
+    sesong_services.round_decide(by=admin_a, round=published)
+    sesong_services.round_publish(by=admin_a, round=published)
+    world.add("published", published.allocations.get())
 
 
 def _events(world: World) -> None:
