@@ -478,11 +478,26 @@ def run() -> int:
         return exit_code
 
 
+def _chooses_own_parallelism(pytest_args: list[str]) -> bool:
+    """True when the arguments set xdist's process count or turn xdist off.
+
+    Only `-p no:xdist` turns parallelism off; another plugin switch (`-p randomly`) does not.
+    """
+    for index, arg in enumerate(pytest_args):
+        if arg.startswith(("-n", "--numprocesses", "--dist")):
+            return True
+        if arg in ("-pno:xdist", "-p=no:xdist"):
+            return True
+        if arg == "-p" and pytest_args[index + 1 : index + 2] == ["no:xdist"]:
+            return True
+    return False
+
+
 def test(pytest_args: list[str]) -> int:
     with services(throwaway=True) as environment:
         # Always the test settings (importing this package set a default for Celery's sake).
         environment["DJANGO_SETTINGS_MODULE"] = "hubportal.settings.test"
-        if not any(arg.startswith(("-n", "--numprocesses", "-p")) for arg in pytest_args):
+        if not _chooses_own_parallelism(pytest_args):
             # Both cores; tests that share a resource (the Celery worker) share a group.
             pytest_args = ["-n", "auto", "--dist", "loadgroup", *pytest_args]
         result = subprocess.run([PYTHON, "-m", "pytest", *pytest_args], env=environment, cwd=ROOT)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .places import Municipality
@@ -37,16 +38,18 @@ class AccessibilityStatement(models.Model):
     text = models.TextField(
         _("text of the statement"),
         blank=True,
-        help_text=_("How accessible the portal is and what the municipality is doing about it.")
-        + " "
-        + RICH_TEXT_HELP,
+        help_text=format_lazy(
+            "{} {}",
+            _("How accessible the portal is and what the municipality is doing about it."),
+            RICH_TEXT_HELP,
+        ),
     )
     known_deviations = models.TextField(
         _("known deviations"),
         blank=True,
-        help_text=_("What does not meet the requirements yet, and when it will.")
-        + " "
-        + RICH_TEXT_HELP,
+        help_text=format_lazy(
+            "{} {}", _("What does not meet the requirements yet, and when it will."), RICH_TEXT_HELP
+        ),
     )
     last_reviewed = models.DateField(
         _("last reviewed"),
@@ -106,12 +109,14 @@ class PrivacyStatement(models.Model):
     addition = models.TextField(
         _("the municipality's addition"),
         blank=True,
-        help_text=_(
-            "Shown after the generated statement, e.g. a link to the municipality's "
-            "own privacy pages."
-        )
-        + " "
-        + RICH_TEXT_HELP,
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Shown after the generated statement, e.g. a link to the municipality's "
+                "own privacy pages."
+            ),
+            RICH_TEXT_HELP,
+        ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
