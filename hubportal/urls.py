@@ -23,6 +23,8 @@ register_converter(ColourConverter, "colour")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # The public API: one address in every language (the language is a parameter).
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sprak/<str:code>/", core_views.choose_language, name="choose_language"),
     # A municipality's brand colour as a stylesheet (the CSP allows no inline style).

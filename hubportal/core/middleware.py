@@ -67,6 +67,7 @@ class RefuseNulInQueryMiddleware:
             if "\x00" in name or any("\x00" in value for value in values):
                 raise ParameterError(
                     _("“%(name)s” contains characters we cannot search for.")
-                    % {"name": name.replace("\x00", "")}
+                    % {"name": name.replace("\x00", "")},
+                    parameter=name.replace("\x00", ""),
                 )
         return self.get_response(request)

@@ -24,7 +24,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ParameterError(BadRequest):
-    """A query or form parameter that cannot be used; the message names it and is shown."""
+    """A query or form parameter that cannot be used; the message names it and is shown.
+    ``parameter`` is its name, where the caller knows it (the API's JSON error names it)."""
+
+    def __init__(self, message, parameter: str | None = None):
+        super().__init__(message)
+        self.parameter = parameter
 
 
 def within_calendar(value) -> None:

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_path
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -31,14 +32,31 @@ def healthz(request):
     )
 
 
+# The public API (/api/) answers its errors as JSON, in its own shape, also where the
+# error arises before its views (a middleware's refusal, an unhandled error).
+API_PREFIX = "/api/"
+
+
+def _api_error(request, status: int, detail: str, field: str | None = None, code: str = ""):
+    if not request.path_info.startswith(API_PREFIX):
+        return None
+    errors = [{"field": field, "message": detail, "code": code}] if field else []
+    response = JsonResponse({"detail": detail, "errors": errors}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def bad_request(request, exception):
     """A parameter we cannot use says which one (other 400s say nothing of their cause)."""
     message = str(exception) if isinstance(exception, ParameterError) else ""
-    return render(request, "400.html", {"message": message}, status=400)
+    field = getattr(exception, "parameter", None)
+    return _api_error(request, 400, message or _("Bad request."), field, "bad_request") or render(
+        request, "400.html", {"message": message}, status=400
+    )
 
 
 def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404, _("Not found.")) or render(request, "404.html", status=404)
 
 
 def server_error(request):
@@ -46,10 +64,14 @@ def server_error(request):
     failover, a backend terminated) is a 503 that asks to try again: the next request
     reconnects. Both pages are static, so they render with no database and no cache."""
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
-        response = render(request, "503.html", status=503)
+        response = _api_error(request, 503, _("Try again in a moment.")) or render(
+            request, "503.html", status=503
+        )
         response["Retry-After"] = "10"
         return response
-    return render(request, "500.html", status=500)
+    return _api_error(request, 500, _("Something went wrong on our side.")) or render(
+        request, "500.html", status=500
+    )
 
 
 @require_GET

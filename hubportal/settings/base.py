@@ -130,6 +130,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "csp",
+    "corsheaders",
+    # Django Ninja: the public API's framework (its Swagger UI from our own static files).
+    "ninja",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -143,6 +146,7 @@ INSTALLED_APPS = [
     "booking",
     "frivillighet",
     "sesong",
+    "api",
 ]
 
 # The security headers come first: a response the early page cache or WhiteNoise answers
@@ -152,6 +156,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The API (/api/ only): CORS for reads from other sites, and 304 for a copy the client
+    # has (ETag / Last-Modified), both around the early page cache that answers most reads.
+    "corsheaders.middleware.CorsMiddleware",
+    "api.middleware.ConditionalApiMiddleware",
     "hubportal.core.middleware.EarlyPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -325,6 +333,15 @@ CONTENT_SECURITY_POLICY = {
         **({"report-uri": _csp_report_uri} if _csp_report_uri else {}),
     }
 }
+# --- The public API (/api/v1/, the `api` app): any site may read it from a browser (GET
+# only, no cookies); nothing else of the portal is shared across origins.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

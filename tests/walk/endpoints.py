@@ -42,6 +42,8 @@ EXPECTED = {
     "logout":        "302       200     200       200         200       200       200",
     # A sign-in through the identity provider that failed or was never started.
     "auth_error":    "401       401     401       401         401       401       401",
+    # An address that names nothing, for everyone (under /api/: a JSON 404).
+    "not_found":     "404       404     404       404         404       404       404",
     # A request that names nothing the page can act on (front-channel logout without iss/sid).
     "bad_request":   "400       400     400       400         400       400       400",
     # The citizen's own booking at hub A1, their own at hub B1, someone else's at hub B1.
@@ -186,6 +188,13 @@ def _password_reset_key(world: World) -> dict:
 
 
 MUNICIPALITY_A = slugs(municipality=("municipality", "a"))
+
+
+def pk_of(kind: str, place: str, name: str) -> Fill:
+    """The id of a place of the world (world.hub["a1"], world.district["a1"], ...)."""
+    return lambda world: {name: getattr(world, kind)[place].pk}
+
+
 HUB_A1 = slugs(municipality=("municipality", "a"), hub=("hub", "a1"))
 EVENT_A1 = merged(MUNICIPALITY_A, pk("innbyggertorg.event", "a1", "event"))
 SERVICE_A1 = merged(
@@ -394,6 +403,55 @@ SITE: dict[str, list[Variant]] = {
     "knutepunkt:district": [
         Variant("public", slugs(municipality=("municipality", "a"), district=("district", "a1")))
     ],
+    # The public API (api/): JSON, the same for every role.
+    "api-v1:index": [Variant("public", html=False)],
+    "api-v1:api-root": [Variant("public", html=False)],
+    "api-v1:openapi-json": [Variant("public", html=False)],
+    "api-v1:openapi-view": [Variant("public")],
+    "api-v1:municipalities": [Variant("public", html=False)],
+    "api-v1:municipality": [
+        Variant("public", pk_of("municipality", "a", "municipality_id"), html=False)
+    ],
+    "api-v1:districts": [Variant("public", html=False, query="postcode=1389")],
+    "api-v1:district": [Variant("public", pk_of("district", "a1", "district_id"), html=False)],
+    "api-v1:hubs": [Variant("public", html=False, query="municipality=walk-a&limit=5")],
+    "api-v1:hub": [Variant("public", pk_of("hub", "a1", "hub_id"), html=False)],
+    "api-v1:hub_opening_hours": [
+        Variant("public", pk_of("hub", "a1", "hub_id"), html=False),
+        Variant(
+            "public",
+            pk_of("hub", "a1", "hub_id"),
+            html=False,
+            query="start=2027-12-20&end=2027-12-31&lang=nn",
+        ),
+    ],
+    "api-v1:opening_hours": [Variant("public", html=False, query="municipality=walk-a")],
+    "api-v1:services": [Variant("public", html=False)],
+    "api-v1:service": [
+        Variant("public", pk("innbyggertorg.servicetype", "a1", "service_id"), html=False)
+    ],
+    "api-v1:service_hours": [
+        Variant("public", pk("innbyggertorg.servicetype", "a1", "service_id"), html=False)
+    ],
+    "api-v1:events": [Variant("public", html=False, query="free=true&audience=children")],
+    "api-v1:event": [Variant("public", pk("innbyggertorg.event", "a1", "event_id"), html=False)],
+    "api-v1:news": [Variant("public", html=False)],
+    "api-v1:resources": [Variant("public", html=False)],
+    "api-v1:resource": [Variant("public", pk("booking.resource", "a1", "resource_id"), html=False)],
+    "api-v1:resource_free_times": [
+        Variant("public", pk("booking.resource", "a1", "resource_id"), html=False),
+        Variant(
+            "public",
+            pk("booking.resource", "a1", "resource_id"),
+            html=False,
+            query="week=2027-10-31",
+        ),
+    ],
+    "api-v1:opportunities": [Variant("public", html=False)],
+    "api-v1:opportunity": [
+        Variant("public", pk("frivillighet.opportunity", "a1", "opportunity_id"), html=False)
+    ],
+    "api_not_found": [Variant("not_found", lambda world: {"rest": "v0/nothing"}, html=False)],
     # The admin site's own pages (the model pages come from the registry, below).
     "admin:index": [Variant("admin")],
     "admin:login": [Variant("admin_login")],

@@ -1,0 +1,468 @@
+"""/api/v1/: the public, read-only API (Django Ninja), its OpenAPI 3.1 description
+(/api/v1/openapi.json) and browsable documentation (/api/v1/docs, Swagger UI from our own
+static files).
+
+The views are thin: the filters are typed (``api.schemas``), the reads live in
+``api.selectors``, and every public answer is served through ``api.responses.public_read``
+(the shared, never-stale copy with ETag and Last-Modified)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from ninja import NinjaAPI, Path, Query, Router, Swagger
+
+from . import schemas, selectors
+from .errors import install as install_error_handlers
+from .errors import request_language
+from .responses import public_read
+
+DESCRIPTION = """
+The district portals' open data: municipalities, districts, hubs (address, coordinates,
+accessibility), opening hours for any dates (exceptions, public holidays and closed eves
+resolved), services and their rotating hours, events (registration status and free
+places), news, bookable resources and their free times, and volunteering opportunities.
+
+**Public and read-only.** No key is needed; any web site may read it from a browser (CORS,
+GET only). Lists are pages (`limit` at most 100, `offset`); an unknown parameter, a
+malformed value or a page size beyond the limit is refused with a JSON error that names
+the parameter (400 or 422). Date ranges are at most 92 days.
+
+**Caching.** Every answer carries `ETag` and `Last-Modified`; ask again with
+`If-None-Match` or `If-Modified-Since` and an unchanged answer is a `304 Not Modified`.
+
+**Language.** `lang=nb|nn|en` chooses the language of names and words (holidays, states,
+labels); Bokmål by default. Error messages follow `lang`, else the `Accept-Language`
+header.
+
+**Times** are ISO 8601 in Europe/Oslo with their offset; dates are `YYYY-MM-DD`.
+"""
+
+# Ids are PostgreSQL bigints: a larger number is a 422 naming the parameter, not a crash.
+ID = Path(..., ge=1, le=schemas.MAX_ID, description="The id.")
+ERRORS = {400: schemas.ErrorOut, 404: schemas.ErrorOut, 422: schemas.ErrorOut}
+
+
+class Documentation(Swagger):
+    """Swagger UI from the portal's own static files (django-ninja ships them): no CDN, and
+    no inline script, as the Content-Security-Policy demands."""
+
+    template = "api/swagger.html"
+
+    def render_page(self, request, api, **kwargs):
+        # A page, not data: in the reader's language (the language cookie or the browser's).
+        with translation.override(request_language(request)):
+            return super().render_page(request, api, **kwargs)
+
+
+def _docs() -> Swagger:
+    return Documentation(settings={"defaultModelsExpandDepth": 0, "tryItOutEnabled": True})
+
+
+api = NinjaAPI(
+    title="hubportal API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs=_docs(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    servers=[{"url": settings.SITE_URL, "description": "this installation"}],
+)
+install_error_handlers(api)
+
+places = Router(tags=["places"])
+hours = Router(tags=["opening hours"])
+services = Router(tags=["services"])
+events = Router(tags=["events"])
+news = Router(tags=["news"])
+booking = Router(tags=["booking"])
+volunteering = Router(tags=["volunteering"])
+
+
+def _names(*filters: type[schemas.Filters]) -> set[str]:
+    return {name for schema in filters for name in schema.model_fields}
+
+
+# --------------------------------------------------------------------------- places
+
+
+@places.get(
+    "/", response={200: schemas.IndexOut, **ERRORS}, url_name="index", summary="What is here"
+)
+def index(request: HttpRequest):
+    def build():
+        names = (
+            "municipalities",
+            "districts",
+            "hubs",
+            "opening_hours",
+            "services",
+            "events",
+            "news",
+            "resources",
+            "opportunities",
+        )
+        answer = schemas.IndexOut(
+            documentation=selectors.api_path("openapi-view"),
+            openapi=selectors.api_path("openapi-json"),
+            collections={name: selectors.api_path(name) for name in names},
+        )
+        return answer, None
+
+    return public_read(request, allowed=(), build=build)
+
+
+@places.get(
+    "/municipalities",
+    response={200: schemas.Page[schemas.MunicipalityOut], **ERRORS},
+    url_name="municipalities",
+    summary="Municipalities",
+)
+def list_municipalities(request: HttpRequest, filters: Query[schemas.MunicipalityFilters]):
+    def build():
+        page = selectors.page_of(
+            path=request.path,
+            queryset=selectors.municipalities(),
+            filters=filters,
+            item=selectors.municipality_out,
+        )
+        return page, None
+
+    return public_read(request, allowed=_names(schemas.MunicipalityFilters), build=build)
+
+
+@places.get(
+    "/municipalities/{municipality_id}",
+    response={200: schemas.MunicipalityOut, **ERRORS},
+    url_name="municipality",
+    summary="A municipality",
+)
+def get_municipality(request: HttpRequest, municipality_id: int = ID):
+    def build():
+        return selectors.municipality_out(selectors.municipality(municipality_id)), None
+
+    return public_read(request, allowed=(), build=build)
+
+
+@places.get(
+    "/districts",
+    response={200: schemas.Page[schemas.DistrictOut], **ERRORS},
+    url_name="districts",
+    summary="Districts",
+)
+def list_districts(request: HttpRequest, filters: Query[schemas.DistrictFilters]):
+    def build():
+        page = selectors.page_of(
+            path=request.path,
+            queryset=selectors.districts(filters),
+            filters=filters,
+            item=selectors.district_out,
+        )
+        return page, None
+
+    return public_read(request, allowed=_names(schemas.DistrictFilters), build=build)
+
+
+@places.get(
+    "/districts/{district_id}",
+    response={200: schemas.DistrictOut, **ERRORS},
+    url_name="district",
+    summary="A district",
+)
+def get_district(request: HttpRequest, district_id: int = ID):
+    def build():
+        return selectors.district_out(selectors.district(district_id)), None
+
+    return public_read(request, allowed=(), build=build)
+
+
+@places.get(
+    "/hubs",
+    response={200: schemas.Page[schemas.HubOut], **ERRORS},
+    url_name="hubs",
+    summary="Hubs: address, coordinates, accessibility",
+)
+def list_hubs(request: HttpRequest, filters: Query[schemas.HubFilters]):
+    def build():
+        page = selectors.page_of(
+            path=request.path,
+            queryset=selectors.hubs(filters),
+            filters=filters,
+            item=selectors.hub_out,
+        )
+        return page, None
+
+    return public_read(request, allowed=_names(schemas.HubFilters), build=build)
+
+
+@places.get(
+    "/hubs/{hub_id}",
+    response={200: schemas.HubOut, **ERRORS},
+    url_name="hub",
+    summary="A hub",
+)
+def get_hub(request: HttpRequest, hub_id: int = ID):
+    def build():
+        return selectors.hub_out(selectors.hub(hub_id)), None
+
+    return public_read(request, allowed=(), build=build)
+
+
+# --------------------------------------------------------------------------- opening hours
+
+
+@hours.get(
+    "/hubs/{hub_id}/opening-hours",
+    response={200: schemas.HubHoursOut, **ERRORS},
+    url_name="hub_opening_hours",
+    summary="A hub's opening hours, date by date",
+    description="Per date, the periods of the day with their state (staffed, self-service, "
+    "by appointment) as the portal's opening-hours engine works them out: regular hours, "
+    "exceptions, public holidays and the municipality's closed eves resolved. Default: "
+    "today and the next six days; at most 92 days.",
+)
+def hub_opening_hours(request: HttpRequest, filters: Query[schemas.HoursFilters], hub_id: int = ID):
+    def build():
+        start, end = selectors.date_range(filters)
+        found = selectors.hub(hub_id)
+        answer = selectors.hubs_hours([found], start, end, filters.lang)[0]
+        return answer, selectors.next_midnight() if filters.start is None else None
+
+    return public_read(request, allowed=_names(schemas.HoursFilters), build=build)
+
+
+@hours.get(
+    "/opening-hours",
+    response={200: schemas.Page[schemas.HubHoursOut], **ERRORS},
+    url_name="opening_hours",
+    summary="Opening hours of many hubs, date by date",
+    description="As a hub's opening hours, for a page of hubs (filtered by municipality or "
+    "district) at once.",
+)
+def opening_hours(request: HttpRequest, filters: Query[schemas.AllHoursFilters]):
+    def build():
+        start, end = selectors.date_range(filters)
+        page = selectors.page_of(
+            path=request.path,
+            queryset=selectors.hubs(filters),
+            filters=filters,
+            item=None,
+            items_of=lambda rows: selectors.hubs_hours(rows, start, end, filters.lang),
+        )
+        return page, selectors.next_midnight() if filters.start is None else None
+
+    return public_read(request, allowed=_names(schemas.AllHoursFilters), build=build)
+
+
+# --------------------------------------------------------------------------- services
+
+
+@services.get(
+    "/services",
+    response={200: schemas.Page[schemas.ServiceOut], **ERRORS},
+    url_name="services",
+    summary="Services of the municipalities, and where they are offered",
+)
+def list_services(request: HttpRequest, filters: Query[schemas.ServiceFilters]):
+    def build():
+        page = selectors.page_of(
+            path=request.path,
+            queryset=selectors.services(filters),
+            filters=filters,
+            item=selectors.service_out,
+        )
+        return page, None
+
+    return public_read(request, allowed=_names(schemas.ServiceFilters), build=build)
+
+
+@services.get(
+    "/services/{service_id}",
+    response={200: schemas.ServiceOut, **ERRORS},
+    url_name="service",
+    summary="A service",
+)
+def get_service(request: HttpRequest, filters: Query[schemas.Language], service_id: int = ID):
+    def build():
+        return selectors.service_out(selectors.service(service_id)), None
+
+    return public_read(request, allowed=_names(schemas.Language), build=build)
+
+
+@services.get(
+    "/services/{service_id}/hours",
+    response={200: schemas.ServiceHoursOut, **ERRORS},
+    url_name="service_hours",
+    summary="When a rotating service is at which hub",
+    description="Every visit between the dates (default: today and the next six days; at "
+    "most 92 days), cancelled dates and the hubs' holidays kept and marked.",
+)
+def service_hours(request: HttpRequest, filters: Query[schemas.HoursFilters], service_id: int = ID):
+    def build():
+        start, end = selectors.date_range(filters)
+        found = selectors.service(service_id)
+        answer = selectors.service_hours(found, start, end, filters.lang)
+        return answer, selectors.next_midnight() if filters.start is None else None
+
+    return public_read(request, allowed=_names(schemas.HoursFilters), build=build)
+
+
+# --------------------------------------------------------------------------- events
+
+
+@events.get(
+    "/events",
+    response={200: schemas.Page[schemas.EventOut], **ERRORS},
+    url_name="events",
+    summary="Coming events, soonest first",
+)
+def list_events(request: HttpRequest, filters: Query[schemas.EventFilters]):
+    def build():
+        now = timezone.now()
+        found = selectors.events(filters, now)
+        page = selectors.page_of(
+            path=request.path,
+            queryset=found,
+            filters=filters,
+            item=lambda event: selectors.event_out(event, now),
+        )
+        return page, selectors.events_valid_until(found)
+
+    return public_read(request, allowed=_names(schemas.EventFilters), build=build)
+
+
+@events.get(
+    "/events/{event_id}",
+    response={200: schemas.EventOut, **ERRORS},
+    url_name="event",
+    summary="An event",
+)
+def get_event(request: HttpRequest, filters: Query[schemas.Language], event_id: int = ID):
+    def build():
+        now = timezone.now()
+        found = selectors.event(event_id)
+        return selectors.event_out(found, now), found.ends_at if found.ends_at > now else None
+
+    return public_read(request, allowed=_names(schemas.Language), build=build)
+
+
+# --------------------------------------------------------------------------- news
+
+
+@news.get(
+    "/news",
+    response={200: schemas.Page[schemas.NewsOut], **ERRORS},
+    url_name="news",
+    summary="News published now, newest first",
+)
+def list_news(request: HttpRequest, filters: Query[schemas.NewsFilters]):
+    def build():
+        now = timezone.now()
+        page = selectors.page_of(
+            path=request.path,
+            queryset=selectors.news(filters, now),
+            filters=filters,
+            item=selectors.news_out,
+        )
+        return page, selectors.news_valid_until(now)
+
+    return public_read(request, allowed=_names(schemas.NewsFilters), build=build)
+
+
+# --------------------------------------------------------------------------- booking
+
+
+@booking.get(
+    "/resources",
+    response={200: schemas.Page[schemas.ResourceOut], **ERRORS},
+    url_name="resources",
+    summary="Bookable rooms, halls, workspaces and equipment",
+)
+def list_resources(request: HttpRequest, filters: Query[schemas.ResourceFilters]):
+    def build():
+        page = selectors.page_of(
+            path=request.path,
+            queryset=selectors.resources(filters),
+            filters=filters,
+            item=selectors.resource_out,
+        )
+        return page, None
+
+    return public_read(request, allowed=_names(schemas.ResourceFilters), build=build)
+
+
+@booking.get(
+    "/resources/{resource_id}",
+    response={200: schemas.ResourceOut, **ERRORS},
+    url_name="resource",
+    summary="A bookable resource",
+)
+def get_resource(request: HttpRequest, filters: Query[schemas.Language], resource_id: int = ID):
+    def build():
+        return selectors.resource_out(selectors.resource(resource_id)), None
+
+    return public_read(request, allowed=_names(schemas.Language), build=build)
+
+
+@booking.get(
+    "/resources/{resource_id}/free-times",
+    response={200: schemas.FreeTimesOut, **ERRORS},
+    url_name="resource_free_times",
+    summary="A resource's free start times in a week",
+    description="The times at which a citizen may start a booking of the shortest length, "
+    "by the booking rules themselves (opening hours, notice, horizon, buffers, blackouts, "
+    "season holds, other bookings): what is listed free is bookable.",
+)
+def resource_free_times(
+    request: HttpRequest, filters: Query[schemas.FreeTimesFilters], resource_id: int = ID
+):
+    def build():
+        found = selectors.resource(resource_id)
+        week = filters.week or timezone.localdate()
+        return selectors.free_times(found, week), selectors.next_quarter_hour()
+
+    return public_read(request, allowed=_names(schemas.FreeTimesFilters), build=build)
+
+
+# --------------------------------------------------------------------------- volunteering
+
+
+@volunteering.get(
+    "/volunteering/opportunities",
+    response={200: schemas.Page[schemas.OpportunityOut], **ERRORS},
+    url_name="opportunities",
+    summary="Volunteering opportunities with coming shifts",
+)
+def list_opportunities(request: HttpRequest, filters: Query[schemas.OpportunityFilters]):
+    def build():
+        now = timezone.now()
+        page = selectors.page_of(
+            path=request.path,
+            queryset=selectors.opportunities(filters, now),
+            filters=filters,
+            item=selectors.opportunity_out,
+        )
+        return page, selectors.opportunities_valid_until(now)
+
+    return public_read(request, allowed=_names(schemas.OpportunityFilters), build=build)
+
+
+@volunteering.get(
+    "/volunteering/opportunities/{opportunity_id}",
+    response={200: schemas.OpportunityOut, **ERRORS},
+    url_name="opportunity",
+    summary="A volunteering opportunity and its coming shifts",
+)
+def get_opportunity(request: HttpRequest, opportunity_id: int = ID):
+    def build():
+        now = timezone.now()
+        found = selectors.opportunity(opportunity_id, now)
+        return selectors.opportunity_out(found), selectors.opportunities_valid_until(now)
+
+    return public_read(request, allowed=(), build=build)
+
+
+for router in (places, hours, services, events, news, booking, volunteering):
+    api.add_router("", router)
