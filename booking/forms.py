@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hubportal.core.forms import error_links
 from hubportal.core.params import within_calendar
 from knutepunkt.opening_hours import OSLO, localise
 
@@ -132,14 +133,7 @@ class LengthField(forms.TypedChoiceField):
 class ErrorSummaryMixin:
     def error_links(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary: each links to its field's first input."""
-        links = []
-        for name, errors in self.errors.items():
-            if name == "__all__" or name not in self.fields:
-                continue
-            bound = self[name]
-            anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.id_for_label
-            links.extend((anchor, f"{bound.label}: {error}") for error in errors)
-        return links
+        return error_links(self)
 
 
 class FindRoomForm(ErrorSummaryMixin, forms.Form):

@@ -82,3 +82,25 @@ class StorableJSONField(forms.JSONField):
             return super().bound_data(data, initial)
         except (ValueError, RecursionError):
             return forms.fields.InvalidJSONInput(data)
+
+
+def error_links(form: forms.BaseForm) -> list[tuple[str, str]]:
+    """(anchor, message) for a form's error summary, one per message of each visible field:
+    each links to the field's input (the first option of a group). Errors of hidden fields
+    and of the form as a whole have no field to lead to (see `loose_errors`)."""
+    links = []
+    for name, errors in form.errors.items():
+        if name not in form.fields or form[name].is_hidden:
+            continue
+        bound = form[name]
+        anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.id_for_label
+        links.extend((anchor, f"{bound.label}: {error}") for error in errors)
+    return links
+
+
+def loose_errors(form: forms.BaseForm) -> list[str]:
+    """The messages an error summary lists as text: the form's own and hidden fields'."""
+    found = list(form.non_field_errors())
+    for field in form.hidden_fields():
+        found.extend(field.errors)
+    return found

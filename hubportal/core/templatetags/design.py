@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField
 
+from hubportal.core import forms
+
 register = template.Library()
 
 # Widgets whose inputs Designsystemet styles with the ds-input class (text, number, date,
@@ -33,3 +35,17 @@ def is_group(field: BoundField) -> bool:
 @register.filter
 def is_checkbox(field: BoundField) -> bool:
     return field.widget_type == "checkbox"
+
+
+
+@register.filter
+def error_links(form) -> list[tuple[str, str]]:
+    """(anchor, message) for a form's error summary (hubportal.core.forms.error_links)."""
+    return forms.error_links(form)
+
+
+@register.filter
+def loose_errors(form) -> list[str]:
+    """The messages a summary cannot link to a field (hubportal.core.forms.loose_errors)."""
+    return forms.loose_errors(form)
+
