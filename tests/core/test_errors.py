@@ -33,11 +33,8 @@ pytestmark = pytest.mark.django_db
 
 
 def field_errors(page: str, field: str) -> list[str]:
-    """The messages shown with one field: under it (templates/includes/form_fields.html),
-    or above its input (the booking form's templates/booking/_form_field.html)."""
-    found = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', page, re.S)
-    if found:
-        return [html.unescape(m) for m in re.findall(r"<li>(.*?)</li>", found.group(1))]
+    """The messages shown with one field, in Designsystemet's validation message above its
+    input (templates/includes/form_fields.html, the booking form's _form_field.html)."""
     found = re.search(
         rf'<div class="ds-validation-message" id="id_{field}_error">(.*?)</div>', page, re.S
     )
@@ -45,11 +42,8 @@ def field_errors(page: str, field: str) -> list[str]:
 
 
 def form_errors(page: str) -> list[str]:
-    """The messages at the top of the form (the whole action, or one time of a series): in
-    the box of form errors, or the error summary's lines that link to no field."""
-    found = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', page, re.S)
-    if found:
-        return [html.unescape(m) for m in re.findall(r"<p>(.*?)</p>", found.group(1))]
+    """The messages at the top of the form (the whole action, or one time of a series): the
+    error summary's lines that link to no field (templates/includes/error_summary.html)."""
     found = re.search(r'<div class="ds-error-summary"[^>]*>(.*?)</div>', page, re.S)
     if not found:
         return []

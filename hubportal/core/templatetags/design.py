@@ -37,7 +37,6 @@ def is_checkbox(field: BoundField) -> bool:
     return field.widget_type == "checkbox"
 
 
-
 @register.filter
 def error_links(form) -> list[tuple[str, str]]:
     """(anchor, message) for a form's error summary (hubportal.core.forms.error_links)."""
@@ -48,4 +47,3 @@ def error_links(form) -> list[tuple[str, str]]:
 def loose_errors(form) -> list[str]:
     """The messages a summary cannot link to a field (hubportal.core.forms.loose_errors)."""
     return forms.loose_errors(form)
-
