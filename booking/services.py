@@ -25,6 +25,7 @@ from hubportal import permissions
 from hubportal.core import capacity
 from hubportal.core.errors import DomainError, Problem
 from hubportal.core.page_cache import invalidate_after_commit
+from hubportal.notifications.enums import MessageKind
 from hubportal.notifications.services import (
     Attachment,
     notification_cancel,
@@ -245,6 +246,7 @@ def _displace(resources, start: datetime, end: datetime, *, by_booking: Booking)
             },
             recipient=occurrence.booking.booker,
             dedupe_key=f"booking-displaced:{occurrence.pk}",
+            kind=MessageKind.CHANGE,
         )
 
 
@@ -303,6 +305,7 @@ def _schedule_reminders(booking: Booking) -> None:
             recipient=booking.booker,
             send_after=occurrence.starts_at - REMINDER_BEFORE,
             dedupe_key=f"booking-reminder:{occurrence.pk}",
+            kind=MessageKind.REMINDER,
         )
 
 

@@ -30,6 +30,7 @@ from stdnum.no import orgnr
 from hubportal.core import capacity
 from hubportal.core.errors import DomainError
 from hubportal.core.page_cache import invalidate_after_commit
+from hubportal.notifications.enums import MessageKind
 from hubportal.notifications.models import Notification
 from hubportal.notifications.services import notification_cancel, notification_enqueue
 from hubportal.search.services import search_index_after_commit
@@ -314,6 +315,15 @@ def shift_signup(*, shift: Shift, volunteer) -> ShiftSignup:
     return signup
 
 
+# The messages a volunteer may choose to get by SMS too (their profile says which).
+SMS_KINDS = {
+    "shift_changed": MessageKind.CHANGE,
+    "shift_changed_conflict": MessageKind.CHANGE,
+    "shift_cancelled": MessageKind.CHANGE,
+    "signup_promoted": MessageKind.PLACE,
+}
+
+
 def _notify(signup: ShiftSignup, template: str) -> None:
     notification_enqueue(
         template=f"frivillighet/email/{template}",
@@ -324,6 +334,7 @@ def _notify(signup: ShiftSignup, template: str) -> None:
             "hub": signup.shift.opportunity.hub,
         },
         recipient=signup.volunteer,
+        kind=SMS_KINDS.get(template),
     )
 
 
@@ -341,6 +352,7 @@ def _remind(signup: ShiftSignup) -> None:
             recipient=signup.volunteer,
             send_after=due,
             dedupe_key=f"shift-reminder:{signup.pk}",
+            kind=MessageKind.REMINDER,
         )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -393,6 +394,52 @@ def _start_fake_register(environment: dict[str, str]) -> subprocess.Popen | None
     return process
 
 
+def _start_fake_sms_gateway(environment: dict[str, str], portal: str) -> subprocess.Popen | None:
+    """SMS go to a local stand-in for LINK Mobility's API
+    (hubportal/notifications/fake_sms_gateway.py), which prints every message and posts
+    delivery reports back to the portal, unless HUBPORTAL_SMS_BACKEND names a backend."""
+    if environment.get("HUBPORTAL_SMS_BACKEND"):
+        say(f"SMS: {environment['HUBPORTAL_SMS_BACKEND']}")
+        return None
+    port = _choose_port(8030)
+    gate_password = secrets.token_urlsafe(18)
+    report_url = f"{portal}/sms/leveringsrapport/"
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "hubportal.notifications.fake_sms_gateway",
+            "--port",
+            str(port),
+            "--password",
+            "demo-sms-password",
+            "--gate",
+            f"portal={report_url},gate,{gate_password}",
+        ],
+        env=environment,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 10
+    while _port_is_free(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    environment.update(
+        {
+            "HUBPORTAL_SMS_BACKEND": "hubportal.notifications.sms.LinkMobilitySmsBackend",
+            "HUBPORTAL_SMS_LINK_URL": f"http://127.0.0.1:{port}",
+            "HUBPORTAL_SMS_LINK_USERNAME": "hubportal",
+            "HUBPORTAL_SMS_LINK_PASSWORD": "demo-sms-password",
+            "HUBPORTAL_SMS_LINK_PLATFORM_ID": "DEMO",
+            "HUBPORTAL_SMS_LINK_PLATFORM_PARTNER_ID": "DEMO",
+            "HUBPORTAL_SMS_LINK_GATE_ID": "portal",
+            "HUBPORTAL_SMS_REPORT_USERNAME": "gate",
+            "HUBPORTAL_SMS_REPORT_PASSWORD": gate_password,
+        }
+    )
+    say(f"SMS: a local stand-in for LINK Mobility on port {port} (its log shows every SMS)")
+    return process
+
+
 def run() -> int:
     """Migrate, load demo data and run web, worker and beat until Ctrl-C."""
     host = os.environ.get("HUBPORTAL_HOST", "127.0.0.1")
@@ -400,13 +447,15 @@ def run() -> int:
     with services() as environment:
         environment.setdefault("DJANGO_SETTINGS_MODULE", "hubportal.settings.local")
         register = _start_fake_register(environment)
+        sms_gateway = _start_fake_sms_gateway(environment, f"http://{host}:{port}")
         try:
             _manage(environment, "migrate", "--no-input")
             _manage(environment, "seed_demo")
         except subprocess.CalledProcessError as error:
             say(f"set-up failed: {' '.join(error.cmd[1:])} exited with {error.returncode}")
-            if register is not None:
-                register.terminate()
+            for helper in (register, sms_gateway):
+                if helper is not None:
+                    helper.terminate()
             return error.returncode
         beat_schedule = DATA / "celerybeat-schedule"
         commands = {
@@ -439,6 +488,8 @@ def run() -> int:
         }
         if register is not None:
             processes["register"] = register
+        if sms_gateway is not None:
+            processes["sms gateway"] = sms_gateway
         say(
             f"portal running on http://{host}:{port}/ "
             "(web, Celery worker and beat); Ctrl-C stops all"

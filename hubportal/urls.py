@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from hubportal.core import views as core_views
+from hubportal.notifications import views as notification_views
 from knutepunkt import views as knutepunkt_views
 
 
@@ -29,6 +30,12 @@ urlpatterns = [
     path("sprak/<str:code>/", core_views.choose_language, name="choose_language"),
     # A municipality's brand colour as a stylesheet (the CSP allows no inline style).
     path("merkefarge/<colour:colour>.css", core_views.brand_stylesheet, name="brand_stylesheet"),
+    # The SMS gateway's delivery reports (a gate set up at LINK Mobility posts here).
+    path(
+        "sms/leveringsrapport/",
+        notification_views.sms_delivery_report,
+        name="sms_delivery_report",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from hubportal.core import capacity
 from hubportal.core.errors import DomainError
 from hubportal.core.page_cache import invalidate_after_commit
+from hubportal.notifications.enums import MessageKind
 from hubportal.notifications.services import (
     Attachment,
     notification_cancel,
@@ -104,6 +105,15 @@ def _context(registration: Registration) -> dict:
     }
 
 
+# The messages a person may choose to get by SMS too (their profile says which).
+SMS_KINDS = {
+    "event_reminder": MessageKind.REMINDER,
+    "event_changed": MessageKind.CHANGE,
+    "event_cancelled": MessageKind.CHANGE,
+    "registration_promoted": MessageKind.PLACE,
+}
+
+
 def _notify(
     registration: Registration, template: str, *, key: str | None = None, ics=False, send_after=None
 ):
@@ -123,6 +133,7 @@ def _notify(
         dedupe_key=key,
         attachments=attachments,
         send_after=send_after,
+        kind=SMS_KINDS.get(template),
     )
 
 

@@ -41,6 +41,13 @@ class User(AbstractUser):
     # As the identity provider gave them (`given_name`, `family_name`), at each login.
     given_name = models.CharField(_("given name"), max_length=200, blank=True)
     family_name = models.CharField(_("family name"), max_length=200, blank=True)
+    # E.164 ("+4793012345"), checked by hubportal.notifications.phone when entered.
+    phone = models.CharField(
+        _("mobile number"),
+        max_length=20,
+        blank=True,
+        help_text=_("For text messages you have asked for (reminders, changes)."),
+    )
     language = models.CharField(
         _("preferred language"),
         max_length=5,

@@ -21,6 +21,7 @@ def _export_account(user) -> dict:
         "name": user.full_name,
         "given_name": user.given_name,
         "family_name": user.family_name,
+        "mobile_number": user.phone,
         "language": user.language,
         "date_joined": iso(user.date_joined),
         "last_login": iso(user.last_login),

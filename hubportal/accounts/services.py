@@ -18,6 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from hubportal.notifications.services import message_preferences_save
+
 from . import registry
 from .models import IdentityProviderSession, NationalIdentity
 from .oidc import IdentitySession
@@ -33,11 +35,27 @@ def user_export_data(*, user) -> dict:
     }
 
 
-def user_update_profile(*, user, full_name: str, language: str) -> None:
+@transaction.atomic
+def user_update_profile(
+    *,
+    user,
+    full_name: str,
+    language: str,
+    phone: str | None = None,
+    message_channels: dict[str, str] | None = None,
+) -> None:
+    """The person's name, language, mobile number (E.164, already checked by the form) and
+    how they want each kind of message."""
     user.full_name = full_name.strip()
     user.language = language
+    fields = ["full_name", "language"]
+    if phone is not None:
+        user.phone = phone
+        fields.append("phone")
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "language"])
+    user.save(update_fields=fields)
+    if message_channels:
+        message_preferences_save(user=user, choices=message_channels)
 
 
 @transaction.atomic
@@ -75,6 +93,7 @@ def _retained_references(user) -> bool:
 def _user_make_placeholder(user) -> None:
     user.email = f"slettet-{user.pk}@slettet.invalid"
     user.full_name = ""
+    user.phone = ""
     user.language = settings.LANGUAGE_CODE
     user.is_active = False
     user.is_staff = False

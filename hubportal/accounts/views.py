@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from hubportal.notifications.phone import display_phone
+from hubportal.notifications.selectors import message_preferences
+
 from . import oidc, selectors, services
 from .adapters import IDENTITY_PROVIDER_UNAVAILABLE, IdentityProviderLoginAdapter
 from .forms import DeleteAccountForm, ProfileForm
@@ -30,11 +33,24 @@ logger = logging.getLogger(__name__)
 @login_required
 def profile(request):
     user = request.user
-    form = ProfileForm(
-        request.POST or None, initial={"full_name": user.full_name, "language": user.language}
-    )
+    initial = {
+        "full_name": user.full_name,
+        "language": user.language,
+        "phone": display_phone(user.phone),
+        **{
+            ProfileForm.channel_field(kind): channels
+            for kind, channels in message_preferences(user=user).items()
+        },
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=user, **form.cleaned_data)
+        services.user_update_profile(
+            user=user,
+            full_name=form.cleaned_data["full_name"],
+            language=form.cleaned_data["language"],
+            phone=form.cleaned_data["phone"],
+            message_channels=form.message_channels(),
+        )
         messages.success(request, _("Your profile is saved."))
         return redirect("account_profile")
     return render(request, "accounts/profile.html", {"form": form})

@@ -20,10 +20,11 @@ class NotificationAdmin(CheckedActionsMixin, admin.ModelAdmin):
         "to_address",
         "subject",
         "status",
+        "delivery_status",
         "attempts",
         "sent_at",
     ]
-    list_filter = ["status", "channel", "language", "template"]
+    list_filter = ["status", "channel", "delivery_status", "language", "template"]
     search_fields = ["to_address", "subject", "dedupe_key"]
     date_hierarchy = "created_at"
     actions = ["retry_selected"]

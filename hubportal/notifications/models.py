@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Channel, Status
+from .enums import Channel, ChannelChoice, DeliveryStatus, MessageKind, Status
 
 
 class Notification(models.Model):
@@ -54,6 +54,17 @@ class Notification(models.Model):
     max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"), default=6)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # SMS only: the gateway's id for the message and what its delivery report said.
+    provider_reference = models.CharField(_("gateway's reference"), max_length=100, blank=True)
+    delivery_status = models.CharField(
+        _("delivery"),
+        max_length=12,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.UNKNOWN,
+        blank=True,
+    )
+    delivery_reported_at = models.DateTimeField(_("delivery reported"), null=True, blank=True)
+    delivery_detail = models.CharField(_("delivery report"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -90,3 +101,31 @@ class Notification(models.Model):
         """A stable Message-ID, so that a receiving system can drop a rare duplicate."""
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">").strip() or "hubportal"
         return f"<notification-{self.pk}@{domain}>"
+
+
+class MessagePreference(models.Model):
+    """How one person wants one kind of message: email (the default, without a row), SMS or
+    both. SMS needs the person's mobile number; without one, email is used."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="message_preferences",
+    )
+    kind = models.CharField(_("kind of message"), max_length=20, choices=MessageKind.choices)
+    channels = models.CharField(
+        _("sent by"), max_length=10, choices=ChannelChoice.choices, default=ChannelChoice.EMAIL
+    )
+
+    class Meta:
+        verbose_name = _("message preference")
+        verbose_name_plural = _("message preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notifications_one_preference_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()} → {self.get_channels_display()}"

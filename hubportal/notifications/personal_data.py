@@ -6,7 +6,8 @@ from hubportal.accounts import registry
 from hubportal.accounts.registry import iso
 from hubportal.accounts.selectors import person_verified_addresses
 
-from .selectors import notifications_to_person
+from .models import MessagePreference
+from .selectors import message_preferences, notifications_to_person
 from .services import notification_erase_person
 
 
@@ -42,4 +43,12 @@ registry.register(
     erase=_erase,
     models=["notifications.Notification"],
     order=900,  # after the apps, which cancel their own reminders and tell others
+)
+
+
+registry.register(
+    "message_preferences",
+    export=lambda user: message_preferences(user=user),
+    erase=lambda user: MessagePreference.objects.filter(user=user).delete(),
+    models=["notifications.MessagePreference"],
 )

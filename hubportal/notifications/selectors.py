@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import Notification
+from .enums import Channel, ChannelChoice
+from .models import MessagePreference, Notification
 
 
 def notifications_to_person(*, user, addresses) -> QuerySet[Notification]:
@@ -14,3 +15,18 @@ def notifications_to_person(*, user, addresses) -> QuerySet[Notification]:
     for address in addresses:
         to_address |= Q(to_address__iexact=address)
     return Notification.objects.filter(Q(recipient=user) | (Q(recipient__isnull=True) & to_address))
+
+
+def message_preferences(*, user) -> dict[str, str]:
+    """The person's channel per kind of message (kinds without a choice are email)."""
+    return dict(MessagePreference.objects.filter(user=user).values_list("kind", "channels"))
+
+
+def message_channels(*, user, kind: str) -> list[str]:
+    """The channels a message of this kind goes by to this person: what they chose, but
+    email when they chose SMS and have no mobile number."""
+    chosen = message_preferences(user=user).get(kind, ChannelChoice.EMAIL)
+    channels = ChannelChoice(chosen).channels()
+    if not getattr(user, "phone", ""):
+        channels = [Channel.EMAIL]
+    return channels

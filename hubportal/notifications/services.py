@@ -25,10 +25,10 @@ from django.utils import timezone, translation
 # tasks.py imports this module too (thin tasks call services); each only uses the other's
 # names inside functions, so either may be imported first.
 from . import tasks
-from .enums import Channel, Status
-from .models import Notification
-from .selectors import notifications_to_person
-from .sms import get_sms_backend
+from .enums import Channel, ChannelChoice, DeliveryStatus, MessageKind, Status
+from .models import MessagePreference, Notification
+from .selectors import message_channels, notifications_to_person
+from .sms import SmsRefused, get_sms_backend, notification_id_from_reference, sms_reference
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +88,35 @@ def notification_enqueue(
     send_after: datetime | None = None,
     dedupe_key: str | None = None,
     attachments: list[Attachment] | None = None,
+    kind: str | None = None,
 ) -> Notification | None:
     """Write a message to the outbox in the caller's transaction.
 
     With a ``dedupe_key`` that is already queued, nothing new is written and the existing
     row is returned (an event handled twice notifies once). Returns None when the recipient
     has no address for the channel.
+
+    With a ``kind`` (MessageKind), the message goes by the channels the recipient chose for
+    that kind (email, SMS or both; email without a choice or a mobile number): an SMS is
+    rendered from ``<template>_sms.txt`` and keyed ``<dedupe_key>#sms``. The email's row is
+    returned, or the SMS's when the person asked for SMS only.
     """
+    if kind is not None and recipient is not None and channel == Channel.EMAIL:
+        rows = [
+            notification_enqueue(
+                template=template,
+                context=context,
+                recipient=recipient,
+                to_address=to_address if chosen == Channel.EMAIL else None,
+                channel=chosen,
+                language=language,
+                send_after=send_after,
+                dedupe_key=_channel_key(dedupe_key, chosen),
+                attachments=attachments if chosen == Channel.EMAIL else None,
+            )
+            for chosen in message_channels(user=recipient, kind=kind)
+        ]
+        return next((row for row in rows if row is not None), None)
     if to_address is None and recipient is not None:
         to_address = (
             recipient.email if channel == Channel.EMAIL else getattr(recipient, "phone", "")
@@ -131,11 +153,34 @@ def notification_enqueue(
     return notification
 
 
+def _channel_key(dedupe_key: str | None, channel: str) -> str | None:
+    """The SMS twin of a message has its own key, so both may be queued, and both are found
+    (rescheduled, cancelled) by the email's key."""
+    if dedupe_key is None or channel == Channel.EMAIL:
+        return dedupe_key
+    return f"{dedupe_key}#{channel}"
+
+
+def _keys(dedupe_key: str) -> list[str]:
+    return [dedupe_key, _channel_key(dedupe_key, Channel.SMS)]
+
+
 def notification_reschedule(
     *, dedupe_key: str, send_after: datetime, context: dict | None = None
 ) -> Notification | None:
-    """Move a pending message (e.g. a reminder whose event moved). The old time is void:
-    a task already queued for it finds the row not yet due and does nothing."""
+    """Move a pending message (e.g. a reminder whose event moved), and its SMS twin. The old
+    time is void: a task already queued for it finds the row not yet due and does nothing.
+    Returns the email's row (or the SMS's when there is no email)."""
+    moved = [
+        _reschedule_one(dedupe_key=key, send_after=send_after, context=context)
+        for key in _keys(dedupe_key)
+    ]
+    return next((row for row in moved if row is not None), None)
+
+
+def _reschedule_one(
+    *, dedupe_key: str, send_after: datetime, context: dict | None
+) -> Notification | None:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()
@@ -161,9 +206,9 @@ def notification_reschedule(
 
 def notification_cancel(*, dedupe_key: str) -> bool:
     """Cancel a message that has not been sent (e.g. the reminder for a cancelled event)."""
-    updated = Notification.objects.filter(dedupe_key=dedupe_key, status=Status.PENDING).update(
-        status=Status.CANCELLED, updated_at=timezone.now()
-    )
+    updated = Notification.objects.filter(
+        dedupe_key__in=_keys(dedupe_key), status=Status.PENDING
+    ).update(status=Status.CANCELLED, updated_at=timezone.now())
     return bool(updated)
 
 
@@ -266,10 +311,14 @@ def _backoff(attempts: int) -> timedelta:
 
 def _send(notification: Notification, mail) -> None:
     if notification.channel == Channel.SMS:
-        get_sms_backend().send(
+        receipt = get_sms_backend().send(
             to=notification.to_address,
             text=notification.body_text,
-            reference=f"notification-{notification.pk}",
+            reference=sms_reference(notification.pk),
+        )
+        Notification.objects.filter(pk=notification.pk).update(
+            provider_reference=receipt.provider_reference,
+            delivery_status=DeliveryStatus.QUEUED,
         )
         return
     message = EmailMultiAlternatives(
@@ -342,6 +391,8 @@ def _refused_for_good(exc: Exception) -> bool:
     delay the failure that staff see. Anything else — no connection, a dropped connection, a
     timeout, a 4xx reply (try again later), a refused login or sender, which a corrected
     configuration cures — is retried with backoff."""
+    if isinstance(exc, SmsRefused):
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _reply in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPDataError):
@@ -402,3 +453,78 @@ def notification_purge_old(*, older_than: timedelta = timedelta(days=180)) -> in
         status__in=[Status.SENT, Status.CANCELLED], updated_at__lt=timezone.now() - older_than
     ).delete()
     return deleted
+
+
+# LINK Mobility's delivery report result codes: delivered, on the way, or not delivered.
+_REPORT_DELIVERED = {1001, 1007, 1008}
+_REPORT_ON_THE_WAY = {1000, 1005, 1011, 1012, 1013}
+_REPORT_EXPIRED = {1002, 1010}
+_FINAL = {DeliveryStatus.DELIVERED, DeliveryStatus.UNDELIVERED, DeliveryStatus.EXPIRED}
+
+
+class UnknownReport(Exception):
+    """A delivery report that names no message of ours (or one that is not an SMS)."""
+
+
+def notification_record_delivery(*, report: dict) -> Notification:
+    """Record what the gateway says became of an SMS. A report may come late, twice or out
+    of order: a final state (delivered, not delivered, expired) is never replaced by an
+    earlier one, and the same report twice changes nothing."""
+    if not isinstance(report, dict):
+        raise UnknownReport("the report is not a JSON object")
+    notification_id = notification_id_from_reference(report.get("refId", ""))
+    if notification_id is None:
+        raise UnknownReport("the report's refId is not a reference we sent")
+    code = report.get("resultCode")
+    if not isinstance(code, int) or isinstance(code, bool):
+        raise UnknownReport("the report has no numeric resultCode")
+    if code in _REPORT_DELIVERED:
+        status = DeliveryStatus.DELIVERED
+    elif code in _REPORT_ON_THE_WAY:
+        status = DeliveryStatus.QUEUED
+    elif code in _REPORT_EXPIRED:
+        status = DeliveryStatus.EXPIRED
+    else:
+        status = DeliveryStatus.UNDELIVERED
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, channel=Channel.SMS)
+            .first()
+        )
+        if notification is None:
+            raise UnknownReport("no SMS with that reference")
+        if notification.delivery_status in _FINAL and status not in _FINAL:
+            return notification
+        detail = f"{code} {report.get('operator') or ''}".strip()
+        segments = report.get("segments")
+        if isinstance(segments, int) and not isinstance(segments, bool):
+            detail += f", {segments} segment(s)"
+        notification.delivery_status = status
+        notification.delivery_detail = detail[:300]
+        notification.delivery_reported_at = timezone.now()
+        if not notification.provider_reference and report.get("id"):
+            notification.provider_reference = str(report["id"])[:100]
+        notification.save(
+            update_fields=[
+                "delivery_status",
+                "delivery_detail",
+                "delivery_reported_at",
+                "provider_reference",
+                "updated_at",
+            ]
+        )
+    if status == DeliveryStatus.UNDELIVERED:
+        logger.warning("SMS %s was not delivered: %s", notification_id, detail)
+    return notification
+
+
+@transaction.atomic
+def message_preferences_save(*, user, choices: dict[str, str]) -> None:
+    """A person's channel per kind of message (MessageKind → ChannelChoice)."""
+    for kind, channels in choices.items():
+        MessageKind(kind)
+        ChannelChoice(channels)
+        MessagePreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"channels": channels}
+        )

@@ -74,6 +74,24 @@ try:
     # An organisation's facts from the register are looked up again after this many days.
     ENHETSREGISTERET_REFRESH_DAYS = env.int("HUBPORTAL_ENHETSREGISTERET_REFRESH_DAYS", default=7)
     SMS_BACKEND = env.str("HUBPORTAL_SMS_BACKEND", "hubportal.notifications.sms.ConsoleSmsBackend")
+    # LINK Mobility's SMS REST API (README, *SMS*); `make run` points it at a local stand-in.
+    SMS_LINK_URL = env.str("HUBPORTAL_SMS_LINK_URL", "https://n-eu.linkmobility.io")
+    SMS_LINK_USERNAME = env.str("HUBPORTAL_SMS_LINK_USERNAME", "")
+    SMS_LINK_PASSWORD = env.str("HUBPORTAL_SMS_LINK_PASSWORD", "")
+    SMS_LINK_PLATFORM_ID = env.str("HUBPORTAL_SMS_LINK_PLATFORM_ID", "")
+    SMS_LINK_PLATFORM_PARTNER_ID = env.str("HUBPORTAL_SMS_LINK_PLATFORM_PARTNER_ID", "")
+    # The gate LINK posts delivery reports to (its URL, /sms/leveringsrapport/, and the HTTP
+    # Basic credentials below are set up at LINK); empty: no delivery reports are asked for.
+    SMS_LINK_GATE_ID = env.str("HUBPORTAL_SMS_LINK_GATE_ID", "")
+    SMS_REPORT_USERNAME = env.str("HUBPORTAL_SMS_REPORT_USERNAME", "")
+    SMS_REPORT_PASSWORD = env.str("HUBPORTAL_SMS_REPORT_PASSWORD", "")
+    # The HMAC key of the reference a delivery report names (SECRET_KEY when empty).
+    SMS_REFERENCE_KEY = env.str("HUBPORTAL_SMS_REFERENCE_KEY", "")
+    # The sender people see: an alphanumeric name of at most 11 characters.
+    SMS_SENDER = env.str("HUBPORTAL_SMS_SENDER", "Hubportal")
+    if not (1 <= len(SMS_SENDER) <= 11):
+        raise ConfigError("HUBPORTAL_SMS_SENDER must be 1 to 11 characters")
+    SMS_TIMEOUT_SECONDS = env.int("HUBPORTAL_SMS_TIMEOUT_SECONDS", default=10)
     MEDIA_STORAGE_BACKEND = env.str(
         "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
     )

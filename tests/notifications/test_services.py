@@ -16,7 +16,7 @@ from django.utils import timezone
 from hubportal.notifications import services
 from hubportal.notifications.enums import Channel, Status
 from hubportal.notifications.models import Notification
-from hubportal.notifications.sms import LocmemSmsBackend
+from hubportal.notifications.sms import LocmemSmsBackend, sms_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_deliver__sms_channel__goes_through_the_sms_backend():
         {
             "to": "+4791234567",
             "text": "Test message from the hub portal. http://127.0.0.1:8000",
-            "reference": f"notification-{notification.pk}",
+            "reference": sms_reference(notification.pk),
         }
     ]
     assert mail.outbox == []

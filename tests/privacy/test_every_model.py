@@ -19,6 +19,8 @@ from frivillighet.services import shift_signup
 from hubportal.accounts import registry
 from hubportal.accounts.models import IdentityProviderSession, NationalIdentity
 from hubportal.core.audit import audit_personal_data
+from hubportal.notifications.enums import ChannelChoice, MessageKind
+from hubportal.notifications.services import message_preferences_save
 from innbyggertorg.services import registration_create
 from knutepunkt.enums import StaffRole
 from knutepunkt.models import StaffMembership
@@ -101,6 +103,7 @@ def _season_records(kari, room, organisation):
         responded_by=kari,
     )
     JournalEntry.objects.create(round=round, kind="decision", text="Vedtak", actor=kari)
+    message_preferences_save(user=kari, choices={MessageKind.REMINDER: ChannelChoice.BOTH})
 
 
 @pytest.mark.django_db

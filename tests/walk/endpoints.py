@@ -61,6 +61,8 @@ EXPECTED = {
     "admin_404":     "login     login   login     login       404       404       404",
     "admin_302":     "login     login   login     login       302       302       302",
     "superuser":     "login     login   login     login       refused   refused   200",
+    # A server-to-server callback (the SMS gateway's delivery reports): POST only, for all.
+    "callback":      "405       405     405       405         405       405       405",
     # A seasonal round's staff pages (municipality A's staff) and another municipality's.
     "round_staff":   "login     404     404       404         200       200       200",
     "round_staff_b": "login     404     404       404         404       404       200",
@@ -207,6 +209,7 @@ SITE: dict[str, list[Variant]] = {
     "set_language": [Variant("redirect")],
     "choose_language": [Variant("redirect", lambda world: {"code": "nn"})],
     "brand_stylesheet": [Variant("public", lambda world: {"colour": "0b5394"}, html=False)],
+    "sms_delivery_report": [Variant("callback", html=False)],
     "home": [Variant("public")],
     # Accounts (django-allauth and our own pages).
     "account_login": [Variant("guest_only")],
