@@ -33,7 +33,7 @@ from hubportal.notifications.services import (
 )
 from knutepunkt.selectors import hub_schedules
 
-from . import holds, rules
+from . import charges, holds, rules
 from . import permissions as booking_permissions
 from .calendar import booking_calendar
 from .enums import ApprovalRule, BookingStatus
@@ -177,6 +177,8 @@ def booking_create(
             raise DomainError(result.skipped)
         booked_starts = {o.starts_at for o in result.booked}
         holds.mark_booked(booking=booking, holds=[m for m in season_marks if m.at in booked_starts])
+        # The price of every booked time (and its add-ons), as the price lists say today.
+        charges.record(booking=booking, occurrences=list(booking.occurrences.all()), by=acting)
         _notify_booking(
             booking, "booking_requested" if needs_approval else "booking_confirmed", result
         )

@@ -20,7 +20,7 @@ from hubportal.core.params import date_param, id_param, slug_param, within_calen
 from knutepunkt.models import Hub, Municipality
 from knutepunkt.opening_hours import OSLO, localise
 
-from . import selectors, services
+from . import charges, selectors, services
 from .calendar import booking_calendar, occurrences_calendar
 from .enums import BookingStatus, Facility
 from .forms import BookingForm, FindRoomForm, resource_lengths
@@ -109,6 +109,7 @@ def _resource_page(request, resource):
         "grid": grid,
         "chosen": grid.day(chosen_day if "dag" in request.GET else None),
         "facilities": [Facility(f).label for f in resource.facilities],
+        "price_lists": [] if request.htmx else charges.of_resource(resource),
     }
     template = "booking/_week.html" if request.htmx else "booking/resource.html"
     return render(request, template, context)
@@ -125,10 +126,20 @@ def book(request, resource):
         staff=books_as_staff(request.user, resource),
         organisations=organisations_coordinated_by(request.user),
     )
-    checked = None
+    checked = quote = None
     if request.method == "POST" and form.is_valid() and "check" in request.POST:
-        # Check every time before booking: which are free, which are not and why.
+        # Check every time before booking: which are free, which are not and why, and
+        # what the free ones cost.
         checked = selectors.check_series(resource, request.user, form.times())
+        data = form.cleaned_data
+        quote = charges.quote(
+            resource=resource,
+            add_ons=list(data.get("add_ons", ())),
+            times=[(start, end) for start, end, problems in checked if not problems],
+            booker=data.get("on_behalf_user") or request.user,
+            by=request.user,
+            organisation=data.get("organisation"),
+        )
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         times = form.times()
@@ -160,6 +171,8 @@ def book(request, resource):
         "municipality": resource.hub.municipality,
         "form": form,
         "checked": checked,
+        "quote": quote,
+        "price_lists": charges.of_resource(resource),
     }
     return render(request, "booking/book.html", context, status=400 if form.errors else 200)
 
@@ -201,7 +214,8 @@ def _booking_for(request, booking_id) -> Booking:
 def booking_page(request, booking):
     booking = _booking_for(request, booking)
     occurrences = booking.occurrences.filter(resource=booking.resource).order_by("starts_at")
-    return render(request, "booking/booking.html", {"booking": booking, "occurrences": occurrences})
+    context = {"booking": booking, "occurrences": occurrences, "price": charges.of_booking(booking)}
+    return render(request, "booking/booking.html", context)
 
 
 @login_required
@@ -241,6 +255,9 @@ def my_bookings(request):
     past, past_more = capped(
         occurrences.filter(ends_at__lte=now).order_by("-starts_at"), MY_PAST_LIMIT
     )
+    prices = charges.of_occurrences([*upcoming, *past])
+    for occurrence in (*upcoming, *past):
+        occurrence.price = prices.get(occurrence.pk)
     context = {
         "upcoming": upcoming,
         "upcoming_more": upcoming_more,

@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "frivillighet",
     "sesong",
     "api",
+    "betaling",
 ]
 
 # The security headers come first: a response the early page cache or WhiteNoise answers

@@ -8,17 +8,20 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from betaling.enums import PriceUnit, VatRate
 from booking.services import booking_create
 from frivillighet.models import Opportunity, Organisation
 from hubportal.core.demo import DEMO_PASSWORD, load_demo_data
 from hubportal.search.services import search_rebuild
 from innbyggertorg.models import Event, ServiceType
 from knutepunkt.models import District, Hub, Municipality
+from tests.betaling.factories import PriceLineFactory, PriceListFactory
 from tests.booking.factories import ResourceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,7 +100,34 @@ def world():
         purpose="Sjakklubb for alle med lange navn",
     )
     booking = result.booking
-    return {"public": _public_pages(room), "personal": _personal_pages(booking.pk, room.pk)}
+    # A room with prices: its price lists, the price of a booking of it, the price check.
+    priced = ResourceFactory(name="Selskapslokalet", max_minutes=600)
+    prices = PriceListFactory(resource=priced, minimum_charge=50000)
+    PriceLineFactory(price_list=prices, label="Leie av lokalet", unit_price=30000)
+    PriceLineFactory(
+        price_list=prices,
+        label="Vask",
+        unit=PriceUnit.PER_BOOKING,
+        unit_price=20000,
+        vat_rate=VatRate.HIGH,
+    )
+    paid = booking_create(
+        booker=citizen,
+        resource=priced,
+        times=[
+            (start + timedelta(days=7 * n), start + timedelta(days=7 * n, hours=3)) for n in (1, 2)
+        ],
+        purpose="Bursdagsfeiring",
+        repeat="weekly",
+    ).booking
+    public = _public_pages(room) | {"room-with-prices": f"/rom/{priced.pk}/"}
+    personal = _personal_pages(booking.pk, room.pk) | {
+        "booking-with-price": f"/bookinger/{paid.pk}/"
+    }
+    check = f"/rom/{priced.pk}/book/?" + urlencode(
+        {"start": (start + timedelta(days=21)).isoformat(), "lengde": 120}
+    )
+    return {"public": public, "personal": personal, "price_check": check}
 
 
 # The innermost elements that reach past the window's right edge, to name in a failure.
@@ -153,4 +183,11 @@ def test_every_page_type__fits_the_window_and_is_accessible(
         assert response.status == 200, f"{name} ({url}) answered {response.status}"
         assert not re.search(r"/konto/login/", page.url), f"{name} sent to the login"
         _check(page, name, width, assert_accessible)
+    # The price before booking: the times checked, with what they cost.
+    page.goto(world["price_check"])
+    page.get_by_label("Formål").fill("Bursdag")
+    page.get_by_role("button", name="Sjekk tidene først").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("table", name="Pris per gang, inkludert mva.").count() == 1
+    _check(page, "price-check", width, assert_accessible)
     context.close()

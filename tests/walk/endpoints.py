@@ -112,6 +112,7 @@ ADMIN_ACCESS = {
     "frivillighet.volunteerprofile": "vc    vc    vc",
     "frivillighet.organisationmember": "-   vacd  vacd",
     "sesong.applicationround":       "v     vacd  vacd",
+    "betaling.pricelist":            "vacd  vacd  vacd",
 }
 # fmt: on
 

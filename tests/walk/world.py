@@ -51,6 +51,7 @@ from knutepunkt.models import AccessibilityStatement, PrivacyStatement, StaffMem
 from knutepunkt.opening_hours import localise
 from sesong import services as sesong_services
 from sesong.models import ApplicationRound
+from tests.betaling.factories import PriceLineFactory, PriceListFactory
 from tests.booking.factories import ResourceFactory
 from tests.frivillighet.factories import OpportunityFactory, OrganisationFactory, ShiftFactory
 from tests.innbyggertorg.factories import (
@@ -204,6 +205,8 @@ def _furnish_hub(world: World, place: str) -> None:
             hub=hub, name=f"Møterom {place.upper()}", min_notice_hours=0, horizon_days=400
         ),
     )
+    prices = world.add(place, PriceListFactory(resource=room, valid_from=date(2026, 1, 1)))
+    PriceLineFactory(price_list=prices, label="Leie", unit_price=20000)
     Blackout.objects.create(
         resource=room,
         starts_at=localise(date(2027, 7, 1), time(0)),

@@ -1,0 +1,46 @@
+"""Payment's words, each carrying its rules: who rents (the seasonal allocation's
+categories, with citizens and businesses apart), how a line is counted, and the fixed set of
+Norwegian VAT rates with the accounting VAT codes (SAF-T standard tax codes)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sesong.enums import PriorityCategory
+
+
+class RenterCategory(models.TextChoices):
+    """Who is renting. The associations' and municipal services' categories are the
+    seasonal allocation's (same values); its "others" are here citizens or businesses."""
+
+    CITIZEN = "citizen", _("Citizen")
+    AGREEMENT = PriorityCategory.AGREEMENT.value, PriorityCategory.AGREEMENT.label
+    VOLUNTARY = PriorityCategory.VOLUNTARY.value, PriorityCategory.VOLUNTARY.label
+    MUNICIPAL = PriorityCategory.MUNICIPAL.value, PriorityCategory.MUNICIPAL.label
+    BUSINESS = "business", _("Business")
+
+
+class PriceUnit(models.TextChoices):
+    PER_HOUR = "per_hour", _("per hour")
+    PER_BOOKING = "per_booking", _("per booked time")
+
+
+class VatRate(models.TextChoices):
+    """Norway's VAT rates, with the SAF-T standard tax code the accounting system books
+    the output VAT under. Renting out premises is usually outside the VAT Act (code 6)."""
+
+    HIGH = "25", _("25 % (general rate)")
+    MEDIUM = "15", _("15 % (food and drink)")
+    LOW = "12", _("12 % (transport, cinema, accommodation)")
+    ZERO = "0", _("0 % (zero-rated)")
+    OUTSIDE = "0-outside", _("0 % (outside the VAT Act)")
+
+    @property
+    def percent(self) -> int:
+        return {"25": 25, "15": 15, "12": 12, "0": 0, "0-outside": 0}[self.value]
+
+    @property
+    def code(self) -> str:
+        """The SAF-T standard VAT code of the output VAT."""
+        return {"25": "3", "15": "31", "12": "33", "0": "5", "0-outside": "6"}[self.value]

@@ -1,0 +1,176 @@
+"""Price lists per resource and renter category, and the charge lines a booking was priced
+at when it was made (so a later price list never changes what a booking costs).
+
+Money is whole øre (integers), VAT included. PostgreSQL refuses two price lists of one
+resource and category whose validity overlaps (an exclusion constraint on the daterange),
+negative prices and VAT rates outside the fixed set (check constraints)."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.db import models
+from django.db.models import F, Func, Q
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import Booking, Occurrence, Resource
+
+from .enums import PriceUnit, RenterCategory, VatRate
+
+
+class DateRange(Func):
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+VAT_RATES = [rate.value for rate in VatRate]
+
+
+class PriceList(models.Model):
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("resource"),
+        on_delete=models.CASCADE,
+        related_name="price_lists",
+        help_text=_("A room, or an add-on such as equipment or a technician."),
+    )
+    category = models.CharField(_("renter category"), max_length=20, choices=RenterCategory.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Empty: until a new list is made.")
+    )
+    minimum_charge = models.IntegerField(
+        _("minimum charge (øre)"), default=0, help_text=_("Per booked time, VAT included.")
+    )
+    minimum_vat_rate = models.CharField(
+        _("VAT rate of the minimum charge"),
+        max_length=10,
+        choices=VatRate.choices,
+        default=VatRate.OUTSIDE,
+    )
+
+    class Meta:
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
+        ordering = ["resource", "category", "-valid_from"]
+        constraints = [
+            ExclusionConstraint(
+                name="price_lists_never_overlap",
+                expressions=[
+                    ("resource", RangeOperators.EQUAL),
+                    ("category", RangeOperators.EQUAL),
+                    (
+                        DateRange("valid_from", "valid_to", RangeBoundary(True, True)),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                violation_error_message=_(
+                    "Another price list of this resource for this renter category is valid "
+                    "in some of the same days."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="price_list_ends_after_start",
+                violation_error_message=_("A price list cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_charge__gte=0),
+                name="price_list_minimum_not_negative",
+                violation_error_message=_("A price is never negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_vat_rate__in=VAT_RATES),
+                name="price_list_vat_rate_known",
+                violation_error_message=_("Choose one of the Norwegian VAT rates."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resource.name} – {self.get_category_display()}"
+
+
+class PriceLine(models.Model):
+    price_list = models.ForeignKey(
+        PriceList, verbose_name=_("price list"), on_delete=models.CASCADE, related_name="lines"
+    )
+    label = models.CharField(_("description"), max_length=120)
+    unit = models.CharField(
+        _("counted"), max_length=20, choices=PriceUnit.choices, default=PriceUnit.PER_HOUR
+    )
+    unit_price = models.IntegerField(_("price (øre)"), help_text=_("VAT included."))
+    vat_rate = models.CharField(
+        _("VAT rate"), max_length=10, choices=VatRate.choices, default=VatRate.OUTSIDE
+    )
+
+    class Meta:
+        verbose_name = _("price line")
+        verbose_name_plural = _("price lines")
+        ordering = ["price_list", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0),
+                name="price_line_not_negative",
+                violation_error_message=_("A price is never negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(vat_rate__in=VAT_RATES),
+                name="price_line_vat_rate_known",
+                violation_error_message=_("Choose one of the Norwegian VAT rates."),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=[unit.value for unit in PriceUnit]),
+                name="price_line_unit_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class ChargeLine(models.Model):
+    """One line of what a booking costs, as it was priced when it was booked."""
+
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="charge_lines"
+    )
+    occurrence = models.ForeignKey(
+        Occurrence,
+        verbose_name=_("booked time"),
+        on_delete=models.CASCADE,
+        related_name="charge_lines",
+    )
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("resource"), on_delete=models.PROTECT, related_name="+"
+    )
+    price_list = models.ForeignKey(
+        PriceList, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    label = models.CharField(_("description"), max_length=120)
+    unit = models.CharField(_("counted"), max_length=20, choices=PriceUnit.choices)
+    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2)
+    unit_price = models.IntegerField(_("price (øre)"))
+    amount = models.IntegerField(_("amount (øre)"))
+    vat_rate = models.CharField(_("VAT rate"), max_length=10, choices=VatRate.choices)
+    vat = models.IntegerField(_("VAT (øre)"))
+
+    class Meta:
+        verbose_name = _("charge line")
+        verbose_name_plural = _("charge lines")
+        ordering = ["occurrence__starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0) & Q(amount__gte=0) & Q(vat__gte=0),
+                name="charge_line_not_negative",
+                violation_error_message=_("A price is never negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(vat__lte=F("amount")), name="charge_line_vat_within_amount"
+            ),
+            models.CheckConstraint(
+                condition=Q(vat_rate__in=VAT_RATES), name="charge_line_vat_rate_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label

@@ -1,0 +1,27 @@
+"""Who may see and change prices: a price list belongs to its resource's hub, so hub staff
+manage the price lists of their hub's resources and the municipality's administrators
+every one of the municipality's; a booking's charge lines are read only."""
+
+from __future__ import annotations
+
+from hubportal.permissions import READ, Policy, register
+
+register(
+    "betaling.pricelist",
+    Policy(municipality=("resource__municipality",), hub=("resource__hub",)),
+)
+register(
+    "betaling.priceline",
+    Policy(
+        municipality=("price_list__resource__municipality",), hub=("price_list__resource__hub",)
+    ),
+)
+register(
+    "betaling.chargeline",
+    Policy(
+        municipality=("resource__municipality",),
+        hub=("resource__hub",),
+        municipality_admin=READ,
+        hub_staff=READ,
+    ),
+)
