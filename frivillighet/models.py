@@ -169,9 +169,17 @@ class Activity(models.Model):
 
 
 class OrganisationMember(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="organisation_memberships",
     )
     role = models.CharField(
         _("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER
@@ -236,7 +244,10 @@ class CooperationAgreement(models.Model):
 
 class VolunteerProfile(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="volunteer_profile",
     )
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     skills = ArrayField(
@@ -305,7 +316,7 @@ class Shift(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveIntegerField(_("volunteers needed"), default=1)
-    places_taken = models.PositiveIntegerField(default=0, editable=False)
+    places_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
 
     class Meta:
@@ -343,14 +354,13 @@ class ShiftSignup(models.Model):
         related_name="shift_signups",
     )
     status = models.CharField(_("status"), max_length=20, choices=SignupStatus.choices)
-    during = DateTimeRangeField(
-        editable=False
-    )  # the shift's time, so overlaps are the database's business
+    # The shift's time, so overlaps are the database's business.
+    during = DateTimeRangeField(_("time"), editable=False)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
     no_show = models.BooleanField(_("did not show up"), default=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("sign-up")

@@ -324,6 +324,13 @@ def staff_members() -> QuerySet:
     return users.filter(reduce(or_, (Q(pk__in=members) for members in found)))
 
 
+def staff_municipality_ids(user) -> set[int]:
+    """The municipalities a staff member works for: those they administer and those their
+    hubs are in (empty for a citizen; a superuser as such works for none of them)."""
+    scope = scope_of(user)
+    return scope.municipality_ids | scope.hub_municipality_ids
+
+
 def is_staff_or_coordinator_anywhere(user) -> bool:
     """Staff anywhere, or the coordinator of some organisation."""
     scope = scope_of(user)

@@ -2,6 +2,7 @@ from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.admin import SocialAccountAdmin as AllauthSocialAccountAdmin
 from allauth.socialaccount.admin import SocialAppAdmin as AllauthSocialAppAdmin
+from allauth.socialaccount.admin import SocialAppForm as AllauthSocialAppForm
 from allauth.socialaccount.admin import SocialTokenAdmin as AllauthSocialTokenAdmin
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
@@ -11,6 +12,7 @@ from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
@@ -26,6 +28,31 @@ for model in (Group, EmailAddress, SocialAccount, SocialApp, SocialToken):
     admin.site.unregister(model)
 
 
+class TranslatedLabelsMixin:
+    """allauth leaves some fields without a verbose name (a relation, a JSON field), which
+    the admin would label in English: their labels here, in the reader's language."""
+
+    field_labels: dict = {}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class on every call
+        for name, label in self.field_labels.items():
+            if name in form.base_fields:
+                form.base_fields[name].label = capfirst(label)
+        return form
+
+
+def column(name: str, description) -> object:
+    """A changelist column showing a field under a translated heading."""
+
+    @admin.display(description=description, ordering=name)
+    def show(obj):
+        return getattr(obj, name)
+
+    show.__name__ = name
+    return show
+
+
 @admin.register(Group)
 class GroupAdmin(CheckedActionsMixin, DjangoGroupAdmin):
     pass
@@ -37,8 +64,18 @@ class EmailAddressAdmin(CheckedActionsMixin, AllauthEmailAddressAdmin):
 
 
 @admin.register(SocialToken)
-class SocialTokenAdmin(CheckedActionsMixin, AllauthSocialTokenAdmin):
-    pass
+class SocialTokenAdmin(TranslatedLabelsMixin, CheckedActionsMixin, AllauthSocialTokenAdmin):
+    field_labels = {"app": _("app"), "account": _("account")}
+    list_display = [
+        column("app", _("app")),
+        column("account", _("account")),
+        "truncated_token",
+        "expires_at",
+    ]
+
+    @admin.display(description=_("token"))
+    def truncated_token(self, token) -> str:
+        return super().truncated_token(token)
 
 
 class PasswordHashWidget(ReadOnlyPasswordHashWidget):
@@ -101,16 +138,26 @@ class UserAdmin(CheckedActionsMixin, DjangoUserAdmin):
 
 
 @admin.register(SocialAccount)
-class SocialAccountAdmin(CheckedActionsMixin, AllauthSocialAccountAdmin):
+class SocialAccountAdmin(TranslatedLabelsMixin, CheckedActionsMixin, AllauthSocialAccountAdmin):
     """Linked logins (e.g. ID-porten). The claims the identity provider sent are a record,
     not something to edit by hand; and a login that sent none must not block saving."""
 
     readonly_fields = ["extra_data"]
+    field_labels = {"user": _("person")}
+    list_display = [column("user", _("person")), "uid", "provider"]
+
+
+class SocialAppForm(AllauthSocialAppForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].label = capfirst(_("provider"))
 
 
 @admin.register(SocialApp)
-class SocialAppAdmin(CheckedActionsMixin, AllauthSocialAppAdmin):
+class SocialAppAdmin(TranslatedLabelsMixin, CheckedActionsMixin, AllauthSocialAppAdmin):
     """Identity providers' client settings. Their `settings` are JSON that PostgreSQL must
     store: NaN, Infinity (1e309) and NUL characters are refused on the field."""
 
+    form = SocialAppForm
     formfield_overrides = {models.JSONField: {"form_class": StorableJSONField}}
+    field_labels = {"settings": _("settings")}
