@@ -182,6 +182,15 @@ def hub_week_hours(
     return schedule.week(start, days, _active_language(language))
 
 
+def hours_period_valid_on(*, hub: Hub, day: date) -> OpeningHoursPeriod | None:
+    """The hub's regular hours period that holds on the day (periods never overlap)."""
+    return (
+        OpeningHoursPeriod.objects.filter(hub=hub, valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .first()
+    )
+
+
 def earliest_change(hours: dict[int, HubHours]) -> datetime | None:
     """The first moment any hub's open-now answer (or its words: "tomorrow" becomes
     "today" at midnight) changes: a page is valid until then."""
