@@ -6,19 +6,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from hubportal import permissions
+from hubportal.permissions import Action
 from knutepunkt.enums import SpanState
+from knutepunkt.models import Hub, Municipality
 from knutepunkt.opening_hours import OSLO, DayHours, localise
-from knutepunkt.selectors import hub_schedules
+from knutepunkt.selectors import hub_schedules, local_today
 
 from . import rules
 from .enums import BookingStatus, CellState, ResourceKind
 from .holds import held_times
-from .models import Occurrence, Resource
-from .permissions import books_as_staff
+from .models import Booking, Occurrence, Resource
+from .permissions import books_as_staff, requests_to_decide
 from .spaces import atomic_spaces, claims_overlapping
 
 
@@ -513,3 +518,177 @@ def check_series(resource: Resource, user, times) -> list[tuple[datetime, dateti
             problems = [_("Already booked.")]
         result.append((start, end, problems))
     return result
+
+
+# --------------------------------------------------------------------------- the admin's front page
+
+FRONT_PAGE_REQUESTS = 10  # waiting requests listed per hub; the rest are counted
+
+
+@dataclass(frozen=True)
+class StaffDay:
+    hours: DayHours  # the day and its opening hours
+    bookings: int  # confirmed booked times starting that day at the hub's rooms
+    is_today: bool
+
+
+@dataclass(frozen=True)
+class HubFrontPage:
+    hub: Hub
+    requests: list[Booking]  # waiting, the oldest first (with `first_start`)
+    waiting: int  # all the waiting requests, listed or not
+    week: list[StaffDay]
+
+    @property
+    def unlisted(self) -> int:
+        return self.waiting - len(self.requests)
+
+
+@dataclass(frozen=True)
+class HubCounts:
+    hub: Hub
+    waiting: int
+    bookings: int
+
+
+@dataclass(frozen=True)
+class MunicipalityCounts:
+    municipality: Municipality
+    hubs: list[HubCounts]
+
+    @property
+    def waiting(self) -> int:
+        return sum(row.waiting for row in self.hubs)
+
+    @property
+    def bookings(self) -> int:
+        return sum(row.bookings for row in self.hubs)
+
+
+@dataclass(frozen=True)
+class StaffFrontPage:
+    monday: date
+    hubs: list[HubFrontPage]  # the hubs where the user is staff
+    municipalities: list[MunicipalityCounts]  # the municipalities the user administers
+
+
+def _week_bounds(monday: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(monday, time(0), tzinfo=OSLO)
+    return start, datetime.combine(monday + timedelta(days=7), time(0), tzinfo=OSLO)
+
+
+def _waiting_requests(user, hub_ids):
+    return requests_to_decide(
+        user, Booking.objects.filter(status=BookingStatus.REQUESTED, resource__hub_id__in=hub_ids)
+    )
+
+
+def _confirmed_this_week(user, hub_ids, monday: date):
+    start, end = _week_bounds(monday)
+    return permissions.scoped(
+        user,
+        Action.VIEW,
+        Occurrence.objects.filter(
+            resource__hub_id__in=hub_ids,
+            status=BookingStatus.CONFIRMED,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        ),
+    )
+
+
+def staff_front_page(*, user, at: datetime | None = None) -> StaffFrontPage:
+    """What the admin's front page shows a member of staff, only what the permission
+    module lets them see: for each hub where they are staff, the booking requests waiting
+    for their decision and the week (Monday to Sunday: opening hours, confirmed bookings a
+    day); for each municipality they administer, those counts per hub. A fixed number of
+    queries, whatever the number of hubs."""
+    today = local_today(at)
+    monday = today - timedelta(days=today.weekday())
+    staff_hubs = list(
+        permissions.scoped(
+            user, Action.VIEW, Hub.objects.filter(pk__in=permissions.staff_hub_ids(user))
+        ).order_by("name")
+    )
+    municipalities = list(
+        permissions.scoped(
+            user,
+            Action.VIEW,
+            Municipality.objects.filter(pk__in=permissions.administered_municipality_ids(user)),
+        ).order_by("name")
+    )
+    municipality_hubs = list(
+        permissions.scoped(
+            user, Action.VIEW, Hub.objects.filter(municipality__in=municipalities)
+        ).order_by("name")
+    )
+    hub_ids = {hub.pk for hub in (*staff_hubs, *municipality_hubs)}
+    if not hub_ids:
+        return StaffFrontPage(monday=monday, hubs=[], municipalities=[])
+
+    waiting = dict(
+        _waiting_requests(user, hub_ids)
+        .values_list("resource__hub_id")
+        .annotate(count=Count("pk"))
+        .values_list("resource__hub_id", "count")
+    )
+    bookings = {}
+    for hub_id, day, count in (
+        _confirmed_this_week(user, hub_ids, monday)
+        .annotate(day=TruncDate("starts_at", tzinfo=OSLO))
+        .values_list("resource__hub_id", "day")
+        .annotate(count=Count("pk"))
+        .values_list("resource__hub_id", "day", "count")
+    ):
+        bookings[hub_id, day] = count
+
+    listed: dict[int, list[Booking]] = {hub.pk: [] for hub in staff_hubs}
+    if staff_hubs:
+        requests = (
+            _waiting_requests(user, listed.keys())
+            .select_related("resource", "booker")
+            .annotate(first_start=Min("occurrences__starts_at"))
+            .order_by("created_at")
+        )
+        for request in requests:
+            rows = listed[request.resource.hub_id]
+            if len(rows) < FRONT_PAGE_REQUESTS:
+                rows.append(request)
+    schedules = hub_schedules(
+        hubs=staff_hubs, at=datetime.combine(monday, time(12), tzinfo=OSLO), days=7
+    )
+    language = (get_language() or "nb")[:2]
+    hub_pages = [
+        HubFrontPage(
+            hub=hub,
+            requests=listed[hub.pk],
+            waiting=waiting.get(hub.pk, 0),
+            week=[
+                StaffDay(
+                    hours=hours,
+                    bookings=bookings.get((hub.pk, hours.day), 0),
+                    is_today=hours.day == today,
+                )
+                for hours in schedules[hub.pk].week(monday, 7, language)
+            ],
+        )
+        for hub in staff_hubs
+    ]
+    counts = [
+        MunicipalityCounts(
+            municipality=municipality,
+            hubs=[
+                HubCounts(
+                    hub=hub,
+                    waiting=waiting.get(hub.pk, 0),
+                    bookings=sum(
+                        count for (hub_id, _day), count in bookings.items() if hub_id == hub.pk
+                    ),
+                )
+                for hub in municipality_hubs
+                if hub.municipality_id == municipality.pk
+            ],
+        )
+        for municipality in municipalities
+    ]
+    return StaffFrontPage(monday=monday, hubs=hub_pages, municipalities=counts)

@@ -331,6 +331,16 @@ def staff_municipality_ids(user) -> set[int]:
     return scope.municipality_ids | scope.hub_municipality_ids
 
 
+def staff_hub_ids(user) -> set[int]:
+    """The hubs where the user is a member of the staff."""
+    return set(scope_of(user).hub_ids)
+
+
+def administered_municipality_ids(user) -> set[int]:
+    """The municipalities the user administers."""
+    return set(scope_of(user).municipality_ids)
+
+
 def is_staff_or_coordinator_anywhere(user) -> bool:
     """Staff anywhere, or the coordinator of some organisation."""
     scope = scope_of(user)
