@@ -8,15 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from frivillighet.permissions import organisations_coordinated_by
 from hubportal import permissions
 from hubportal.core.errors import DomainError
 from hubportal.core.ics import ics_response
-from hubportal.core.lists import capped
+from hubportal.core.lists import paginated
 from hubportal.core.page_cache import cached_page
-from hubportal.core.params import date_param, id_param, slug_param, within_calendar
+from hubportal.core.params import date_param, id_param, slug_param, tab_param, within_calendar
 from knutepunkt.models import Hub, Municipality
 from knutepunkt.opening_hours import OSLO, localise
 
@@ -238,33 +239,44 @@ def booking_cancel(request, booking):
     return redirect(booking.get_absolute_url())
 
 
-MY_UPCOMING_LIMIT = 100
-MY_PAST_LIMIT = 20
+MY_BOOKINGS_PER_PAGE = 20
+# The tabs of My bookings (?visning=), the first shown when none is chosen.
+MY_BOOKINGS_TABS = [("kommende", gettext_lazy("Upcoming")), ("tidligere", gettext_lazy("Past"))]
 
 
 @login_required
 @require_GET
 def my_bookings(request):
     now = timezone.now()
+    selected = tab_param(request, [key for key, _label in MY_BOOKINGS_TABS])
     # The list shows the purpose and the room: no need for the hub and municipality rows.
     occurrences = selectors.my_occurrences(request.user).select_related(None)
     occurrences = occurrences.select_related("booking", "resource")
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    # Limited in SQL (a busy coordinator has hundreds of times); the page says so.
-    upcoming, upcoming_more = capped(occurrences.filter(ends_at__gt=now), MY_UPCOMING_LIMIT)
-    past, past_more = capped(
-        occurrences.filter(ends_at__lte=now).order_by("-starts_at"), MY_PAST_LIMIT
+    # A page at a time, in SQL (a busy coordinator has hundreds of times); each tab's list
+    # has its own page number, so the other keeps its place.
+    upcoming = paginated(
+        request,
+        occurrences.filter(ends_at__gt=now).order_by("starts_at", "pk"),
+        per_page=MY_BOOKINGS_PER_PAGE,
+    )
+    past = paginated(
+        request,
+        occurrences.filter(ends_at__lte=now).order_by("-starts_at", "-pk"),
+        per_page=MY_BOOKINGS_PER_PAGE,
+        parameter="side-tidligere",
     )
     prices = charges.of_occurrences([*upcoming, *past])
     for occurrence in (*upcoming, *past):
         occurrence.price = prices.get(occurrence.pk)
     context = {
+        "tabs": [
+            (key, f"{label} ({page.paginator.count})")
+            for (key, label), page in zip(MY_BOOKINGS_TABS, (upcoming, past), strict=True)
+        ],
+        "selected": selected,
         "upcoming": upcoming,
-        "upcoming_more": upcoming_more,
-        "upcoming_limit": MY_UPCOMING_LIMIT,
         "past": past,
-        "past_more": past_more,
-        "past_limit": MY_PAST_LIMIT,
         "feed_url": request.build_absolute_uri(reverse("booking:private_feed", args=[feed.token]))
         if feed
         else None,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hubportal import permissions
 from hubportal.core.audit import audit_personal_data
 from hubportal.core.errors import DomainError
-from hubportal.core.lists import capped
+from hubportal.core.lists import capped, paginated
 from hubportal.core.params import date_param, id_param, text_param
 from hubportal.permissions import Action
 from knutepunkt.models import District
@@ -38,7 +38,7 @@ from .models import (
 )
 from .permissions import can_manage_members, is_own_signup
 
-DIRECTORY_LIMIT = 200
+ORGANISATIONS_PER_PAGE = 20
 OPPORTUNITY_LIMIT = 20
 RECENT_SIGNUPS_LIMIT = 20
 
@@ -63,9 +63,10 @@ def directory(request):
     if request.GET.get("free"):
         activities = activities.filter(free_for_children=True)
         organisations = organisations.filter(activities__free_for_children=True)
-    organisations, organisations_more = capped(
-        organisations.distinct().select_related("municipality").order_by("name"),
-        DIRECTORY_LIMIT,
+    organisations = paginated(
+        request,
+        organisations.distinct().select_related("municipality").order_by("name", "pk"),
+        per_page=ORGANISATIONS_PER_PAGE,
     )
     opportunities, opportunities_more = capped(
         Opportunity.objects.filter(shifts__starts_at__gt=timezone.now())
@@ -76,8 +77,6 @@ def directory(request):
     )
     context = {
         "organisations": organisations,
-        "organisations_more": organisations_more,
-        "organisations_limit": DIRECTORY_LIMIT,
         "opportunities": opportunities,
         "opportunities_more": opportunities_more,
         "opportunities_limit": OPPORTUNITY_LIMIT,

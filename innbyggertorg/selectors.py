@@ -152,7 +152,7 @@ def upcoming_events(
         events = events.filter(status=EventStatus.SCHEDULED).filter(
             Q(capacity__isnull=True) | Q(places_taken__lt=F("capacity"))
         )
-    return events.order_by("starts_at")
+    return events.order_by("starts_at", "pk")  # a stable order, page after page
 
 
 def hub_events(*, hubs: Sequence, at: datetime | None = None, per_hub: int = 3) -> dict[int, list]:

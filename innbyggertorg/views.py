@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from hubportal.core.errors import DomainError
 from hubportal.core.ics import ics_response
-from hubportal.core.lists import capped
+from hubportal.core.lists import paginated
 from hubportal.core.page_cache import cached_page
 from knutepunkt.models import Hub, Municipality
 
@@ -64,7 +64,7 @@ def hub_calendar(request, municipality, hub):
 # --------------------------------------------------------------------------- events
 
 
-EVENT_LIST_LIMIT = 100
+EVENTS_PER_PAGE = 20
 
 
 @require_GET
@@ -74,16 +74,13 @@ def event_list(request, municipality):
     def build():
         form = EventFilterForm(request.GET or None, municipality=municipality)
         filters = form.cleaned_data if form.is_valid() else {}
-        events, more = capped(
-            selectors.upcoming_events(municipality=municipality, filters=filters), EVENT_LIST_LIMIT
+        page = paginated(
+            request,
+            selectors.upcoming_events(municipality=municipality, filters=filters),
+            per_page=EVENTS_PER_PAGE,
         )
-        context = {
-            "municipality": municipality,
-            "form": form,
-            "events": events,
-            "more": more,
-            "limit": EVENT_LIST_LIMIT,
-        }
+        events = page.object_list
+        context = {"municipality": municipality, "form": form, "events": events, "page": page}
         template = (
             "innbyggertorg/_event_results.html" if request.htmx else "innbyggertorg/event_list.html"
         )

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from hubportal.core.lists import paginated
 from hubportal.core.page_cache import cached_page
 from hubportal.search.registry import kind_label
 from hubportal.search.selectors import search_documents
@@ -173,6 +174,12 @@ def _search_hits(documents, *, language: str) -> list[dict]:
     return hits
 
 
+# The best matches a search lists, a page at a time; past them, a word more helps more than
+# a page more (the page says so).
+SEARCH_RESULTS_LIMIT = 200
+SEARCH_RESULTS_PER_PAGE = 20
+
+
 @require_GET
 def search(request, municipality=None):
     municipality = get_object_or_404(Municipality, slug=municipality) if municipality else None
@@ -181,15 +188,23 @@ def search(request, municipality=None):
         form = SearchForm(request.GET)
         query = form.cleaned_data["q"] if form.is_valid() else ""
         results = search_documents(
-            query=query, municipality_id=municipality.pk if municipality else None
+            query=query,
+            municipality_id=municipality.pk if municipality else None,
+            limit=SEARCH_RESULTS_LIMIT,
         )
-        hits = _search_hits(results.documents, language=_language())
+        # Told apart and without repeats over the whole list, then a page of it.
+        page = paginated(
+            request,
+            _search_hits(results.documents, language=_language()),
+            per_page=SEARCH_RESULTS_PER_PAGE,
+        )
         context = {
             "query": results.query,
             "truncated": results.truncated,
             "more": results.more,
             "limit": results.limit,
-            "hits": hits,
+            "hits": page.object_list,
+            "page": page,
             "searched": bool(results.query),
             "search_municipality": municipality,
             "municipality": municipality,

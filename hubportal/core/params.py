@@ -94,3 +94,21 @@ def text_param(value: str | None, name: str, *, max_length: int = 200) -> str | 
             _("“%(name)s” contains characters we cannot search for.") % {"name": name}
         )
     return value
+
+
+# The query parameter that chooses a tab of a page with parallel views (includes/tabs.html).
+TAB_PARAMETER = "visning"
+
+
+def tab_param(request, tabs: list[str], *, name: str = TAB_PARAMETER) -> str:
+    """The tab chosen in the query (`?visning=tidligere`), the first when none is: a tab the
+    page does not have is a 400 that names the parameter and the choices."""
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return tabs[0]
+    if raw not in tabs:
+        raise ParameterError(
+            _("“%(name)s” must be one of: %(choices)s.")
+            % {"name": name, "choices": ", ".join(tabs)}
+        )
+    return raw

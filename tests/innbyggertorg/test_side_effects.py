@@ -37,7 +37,7 @@ def test_guest_confirms_a_registration__the_cached_event_list_shows_a_place_fewe
 ):
     event = EventFactory(capacity=10)
     reader = Client()
-    assert "10 ledige plasser" in reader.get(_list_url(event)).content.decode()
+    assert "Alle de 10 plassene er ledige" in reader.get(_list_url(event)).content.decode()
     guest = Client()
     guest.post(
         event.get_absolute_url(), {"name": "Kari", "email": "kari@example.no", "group_size": "2"}
@@ -47,7 +47,7 @@ def test_guest_confirms_a_registration__the_cached_event_list_shows_a_place_fewe
     with django_capture_on_commit_callbacks(execute=True):
         assert guest.post(f"/arrangement/bekreft/{token}/").status_code == 200
     assert Registration.objects.get().status == RegistrationStatus.CONFIRMED
-    assert "8 ledige plasser" in reader.get(_list_url(event)).content.decode()
+    assert "8 av de 10 plassene er ledige" in reader.get(_list_url(event)).content.decode()
 
 
 def test_cancel_through_the_signed_link__the_cached_event_list_shows_the_places_free_again(
@@ -57,11 +57,11 @@ def test_cancel_through_the_signed_link__the_cached_event_list_shows_the_places_
     registration = services.registration_create(event=event, name="Ola", email="ola@example.no")
     services.registration_confirm_email(token=services.registration_token(registration, "confirm"))
     reader = Client()
-    assert "2 ledige plasser" in reader.get(_list_url(event)).content.decode()
+    assert "2 av de 3 plassene er ledige" in reader.get(_list_url(event)).content.decode()
     token = services.registration_token(registration, "cancel")
     with django_capture_on_commit_callbacks(execute=True):
         assert Client().post(f"/arrangement/avmeld/{token}/").status_code == 200
-    assert "3 ledige plasser" in reader.get(_list_url(event)).content.decode()
+    assert "Alle de 3 plassene er ledige" in reader.get(_list_url(event)).content.decode()
 
 
 def test_event_renamed_in_the_admin__cached_list_and_search_show_the_new_title(
@@ -153,7 +153,7 @@ def test_capacity_raised_in_the_admin__the_cached_event_list_shows_the_new_place
 ):
     event = EventFactory(capacity=10)
     reader = Client()
-    assert "10 ledige plasser" in reader.get(_list_url(event)).content.decode()
+    assert "Alle de 10 plassene er ledige" in reader.get(_list_url(event)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_submit(
             _signed_in(hub_staff(event.hub)),
@@ -161,4 +161,4 @@ def test_capacity_raised_in_the_admin__the_cached_event_list_shows_the_new_place
             capacity=25,
         )
     assert response.status_code == 302
-    assert "25 ledige plasser" in reader.get(_list_url(event)).content.decode()
+    assert "Alle de 25 plassene er ledige" in reader.get(_list_url(event)).content.decode()

@@ -155,33 +155,66 @@ def test_an_inline_count_that_is_not_a_count_is_a_400_and_saves_nothing(count, w
 
 
 # --------------------------------------------------------------------------- nothing cut silently
-def test_my_bookings_say_when_only_the_next_times_are_shown(world, as_role, monkeypatch):
+# (long lists come a page at a time; a list still shortened says so)
+def test_my_bookings__a_page_at_a_time__each_tab_its_own_pages(world, as_role, monkeypatch):
     browser = as_role("citizen")
-    upcoming = len(browser.get("/bookinger/").context["upcoming"])
+    upcoming = browser.get("/bookinger/").context["upcoming"].paginator.count
     assert upcoming >= 2
-    assert "Bare de neste" not in _page(browser.get("/bookinger/"))
-    monkeypatch.setattr(booking_views, "MY_UPCOMING_LIMIT", upcoming - 1)
-    response = browser.get("/bookinger/")
-    assert len(response.context["upcoming"]) == upcoming - 1
-    assert f"Bare de neste {upcoming - 1} bookede tidene dine vises" in _page(response)
+    monkeypatch.setattr(booking_views, "MY_BOOKINGS_PER_PAGE", upcoming - 1)
+    first = browser.get("/bookinger/")
+    assert len(first.context["upcoming"].object_list) == upcoming - 1
+    assert 'class="ds-pagination"' in _page(first) and "?side=2" in _page(first)
+    second = browser.get("/bookinger/", {"side": "2"})
+    assert len(second.context["upcoming"].object_list) == 1
+    assert 'aria-current="page">' in _page(second)
+    # The past tab, chosen by a link (no JavaScript): its panel shown, the other hidden.
+    past = _page(browser.get("/bookinger/", {"visning": "tidligere"}))
+    assert '<section id="tidligere" class="tab-panel">' in past
+    assert '<section id="kommende" class="tab-panel" hidden>' in past
 
 
-def test_the_event_list_says_when_it_shows_only_the_first_events(world, as_role, monkeypatch):
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [({"side": "to"}, "«side»"), ({"side": "0"}, "«side»"), ({"visning": "alle"}, "«visning»")],
+)
+def test_my_bookings__a_page_or_tab_that_is_not_one__names_the_parameter(
+    world, as_role, params, named
+):
+    response = as_role("citizen").get("/bookinger/", params)
+    assert response.status_code == 400 and named in _page(response)
+
+
+def test_the_event_list__a_page_at_a_time__keeps_the_filters(world, as_role, monkeypatch):
     browser = as_role("anonymous")
-    assert "Bare de første" not in _page(browser.get("/walk-a/arrangementer/"))
-    monkeypatch.setattr(innbyggertorg_views, "EVENT_LIST_LIMIT", 1)
-    response = browser.get("/walk-a/arrangementer/?free=on")
-    assert len(response.context["events"]) == 1
-    assert "Bare de første 1 vises" in _page(response)
+    monkeypatch.setattr(innbyggertorg_views, "EVENTS_PER_PAGE", 1)
+    response = browser.get("/walk-a/arrangementer/?free=on&per-side-test=1")
+    page = response.context["page"]
+    assert len(response.context["events"]) == 1 and page.paginator.num_pages >= 2
+    assert "?free=on&amp;per-side-test=1&amp;side=2" in _page(response)
+    second = browser.get("/walk-a/arrangementer/?free=on&per-side-test=1&side=2")
+    assert second.context["events"][0] != response.context["events"][0]
+    past_the_end = browser.get("/walk-a/arrangementer/?free=on&per-side-test=1&side=999")
+    assert past_the_end.context["page"].number == page.paginator.num_pages  # the last page
 
 
-def test_the_directory_says_when_it_shows_only_the_first(world, as_role, monkeypatch):
+def test_the_directory__organisations_a_page_at_a_time(world, as_role, monkeypatch):
+    browser = as_role("anonymous")
+    monkeypatch.setattr(frivillighet_views, "ORGANISATIONS_PER_PAGE", 1)
+    response = browser.get("/frivillighet/")
+    organisations = response.context["organisations"]
+    assert len(organisations.object_list) == 1 and organisations.paginator.count >= 2
+    assert "?side=2" in _page(response)
+    second = browser.get("/frivillighet/", {"side": "2"}).context["organisations"]
+    assert second.object_list[0] != organisations.object_list[0]
+
+
+def test_the_directory_says_when_it_shows_only_the_first_opportunities(world, as_role, monkeypatch):
     browser = as_role("anonymous")
     assert "Bare de første" not in _page(browser.get("/frivillighet/"))
-    monkeypatch.setattr(frivillighet_views, "DIRECTORY_LIMIT", 2)
-    monkeypatch.setattr(frivillighet_views, "OPPORTUNITY_LIMIT", 2)
-    page = _page(browser.get("/frivillighet/?kind=voluntary"))
-    assert page.count("Bare de første 2 vises") == 2  # organisations and opportunities
+    monkeypatch.setattr(frivillighet_views, "OPPORTUNITY_LIMIT", 1)
+    response = browser.get("/frivillighet/", {"kind": "voluntary"})
+    assert response.context["opportunities_more"]
+    assert "Bare de første 1 vises" in _page(response)
 
 
 def test_the_dashboard_says_when_it_shows_only_the_latest_signups(world, as_role, monkeypatch):
@@ -195,7 +228,7 @@ def test_search_says_when_it_shows_only_the_best_matches(world, as_role, monkeyp
     search_rebuild()  # the world was made inside a transaction that never commits
 
     def at_most_one(**kwargs):
-        return search_documents(**kwargs, limit=1)
+        return search_documents(**{**kwargs, "limit": 1})
 
     browser = as_role("anonymous")
     monkeypatch.setattr(knutepunkt_views, "search_documents", at_most_one)

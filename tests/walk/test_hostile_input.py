@@ -147,17 +147,18 @@ GET_ENTRY_POINTS = {
     "events": (
         "anonymous",
         lambda w: "/walk-a/arrangementer/",
-        ["start", "end", "district", "audience", "category", "free"],
+        ["start", "end", "district", "audience", "category", "free", "side"],
     ),
     "directory": (
         "anonymous",
         lambda w: "/frivillighet/",
-        ["district", "kind", "category", "age", "free"],
+        ["district", "kind", "category", "age", "free", "side"],
     ),
     "dashboard": ("hub_staff", lambda w: "/frivillighet/koordinator/", ["fra", "til", "format"]),
     "find_district": ("anonymous", lambda w: "/finn-bydel/", ["lat", "lon", "postnummer"]),
-    "search": ("anonymous", lambda w: "/sok/", ["q"]),
-    "municipality_search": ("anonymous", lambda w: "/walk-a/sok/", ["q"]),
+    "search": ("anonymous", lambda w: "/sok/", ["q", "side"]),
+    "municipality_search": ("anonymous", lambda w: "/walk-a/sok/", ["q", "side"]),
+    "my_bookings": ("citizen", lambda w: "/bookinger/", ["visning", "side", "side-tidligere"]),
     "choose_language": ("citizen", lambda w: "/sprak/nn/", ["next"]),
     "frontchannel_logout": (
         "anonymous",

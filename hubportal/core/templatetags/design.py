@@ -6,6 +6,7 @@ from django import template
 from django.forms import BoundField
 
 from hubportal.core import forms
+from hubportal.core.params import TAB_PARAMETER
 
 register = template.Library()
 
@@ -47,3 +48,28 @@ def error_links(form) -> list[tuple[str, str]]:
 def loose_errors(form) -> list[str]:
     """The messages a summary cannot link to a field (hubportal.core.forms.loose_errors)."""
     return forms.loose_errors(form)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page, number, tab="") -> str:
+    """The address of page `number` of a paginated list: the request's query with the page
+    parameter replaced (the filters kept; the first page has none), and the list's tab
+    chosen when it is in one (templates/includes/tabs.html)."""
+    query = context["request"].GET.copy()
+    query.pop(page.parameter, None)
+    if number != 1:
+        query[page.parameter] = str(number)
+    if tab:
+        query[TAB_PARAMETER] = tab
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else context["request"].path
+
+
+@register.filter
+def page_range(page) -> list:
+    """The page numbers to link, with None for a gap (…): the first and last, and one on each
+    side of the current page, so that the list fits a phone."""
+    return [
+        None if number == page.paginator.ELLIPSIS else number
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]
