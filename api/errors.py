@@ -123,7 +123,12 @@ def install(api: NinjaAPI) -> None:
         with translation.override(request_language(request)):
             message = exc.words()
             errors = [{"field": exc.field, "message": message, "code": exc.code}]
-            return _json(api, request, exc.status, error_body(message, errors))
+            response = _json(api, request, exc.status, error_body(message, errors))
+        if exc.status == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="hubportal"'
+        if exc.status == 429:
+            response["Retry-After"] = "60"
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

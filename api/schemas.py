@@ -16,7 +16,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
-from booking.enums import ResourceKind
+from booking.enums import BookingStatus, ResourceKind
 from hubportal.core.params import EARLIEST, LATEST
 from innbyggertorg.enums import AttendanceMode, Audience, EventCategory, ServiceCategory
 from knutepunkt.enums import SpanState
@@ -28,6 +28,12 @@ MAX_ID = 2**63 - 1
 MAX_RANGE_DAYS = 92  # a quarter: the longest date range one request may ask for
 
 T = TypeVar("T")
+
+
+def municipality_slug():
+    return Field(
+        None, max_length=60, pattern=r"^[-a-zA-Z0-9_]+$", description="A municipality's slug."
+    )
 
 
 def _written_iso(value):
@@ -179,7 +185,7 @@ class HubOut(Schema):
 
 
 class HubFilters(Paging):
-    municipality: str | None = Field(None, max_length=60, description="A municipality's slug.")
+    municipality: str | None = municipality_slug()
     district: int | None = Field(None, ge=1, le=MAX_ID, description="A district's id.")
     postcode: str | None = Field(None, pattern=r"^\d{4}$", description="Four digits.")
     step_free_entrance: bool | None = None
@@ -192,7 +198,7 @@ class MunicipalityFilters(Paging):
 
 
 class DistrictFilters(Paging):
-    municipality: str | None = Field(None, max_length=60, description="A municipality's slug.")
+    municipality: str | None = municipality_slug()
     postcode: str | None = Field(None, pattern=r"^\d{4}$", description="Four digits.")
 
 
@@ -237,7 +243,7 @@ class HoursFilters(DateRange, Language):
 
 
 class AllHoursFilters(HoursFilters, Paging):
-    municipality: str | None = Field(None, max_length=60, description="A municipality's slug.")
+    municipality: str | None = municipality_slug()
     district: int | None = Field(None, ge=1, le=MAX_ID, description="A district's id.")
 
 
@@ -270,7 +276,7 @@ class ServiceOut(Schema):
 
 
 class ServiceFilters(Paging, Language):
-    municipality: str | None = Field(None, max_length=60, description="A municipality's slug.")
+    municipality: str | None = municipality_slug()
     category: ServiceCategory | None = None
     hub: int | None = Field(None, ge=1, le=MAX_ID, description="Offered at this hub (id).")
 
@@ -335,7 +341,7 @@ class EventOut(Schema):
 
 
 class EventFilters(Paging, Language):
-    municipality: str | None = Field(None, max_length=60, description="A municipality's slug.")
+    municipality: str | None = municipality_slug()
     district: int | None = Field(None, ge=1, le=MAX_ID)
     hub: int | None = Field(None, ge=1, le=MAX_ID)
     start: IsoDate | None = Field(None, ge=EARLIEST, le=LATEST, description="Starting on or after.")
@@ -360,7 +366,7 @@ class NewsOut(Schema):
 
 
 class NewsFilters(Paging):
-    municipality: str | None = Field(None, max_length=60, description="A municipality's slug.")
+    municipality: str | None = municipality_slug()
     district: int | None = Field(None, ge=1, le=MAX_ID)
     hub: int | None = Field(None, ge=1, le=MAX_ID)
 
@@ -395,7 +401,7 @@ class ResourceOut(Schema):
 
 
 class ResourceFilters(Paging, Language):
-    municipality: str | None = Field(None, max_length=60, description="A municipality's slug.")
+    municipality: str | None = municipality_slug()
     hub: int | None = Field(None, ge=1, le=MAX_ID)
     kind: ResourceKind | None = None
     people: int | None = Field(None, ge=1, le=10_000, description="Room for at least this many.")
@@ -456,5 +462,68 @@ class OpportunityOut(Schema):
 
 
 class OpportunityFilters(Paging):
-    municipality: str | None = Field(None, max_length=60, description="A municipality's slug.")
+    municipality: str | None = municipality_slug()
     hub: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+# --------------------------------------------------------------------------- staff reads
+
+
+class StaffBookingOut(Schema):
+    """One booked time. Who booked it is left out (personal data): the purpose, the
+    organisation it was booked for and the numbers are what an integration needs."""
+
+    id: int = Field(description="The booked time's id.")
+    booking_id: int
+    resource_id: int
+    resource: str
+    hub_id: int
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    status_label: str
+    purpose: str
+    attendees: int
+    organisation: str | None
+    is_public: bool
+    no_show: bool
+
+
+class StaffBookingFilters(Paging, Language):
+    start: IsoDate | None = Field(None, ge=EARLIEST, le=LATEST, description="Default: today.")
+    end: IsoDate | None = Field(
+        None, ge=EARLIEST, le=LATEST, description="Default: six days after start; ≤ 92 days."
+    )
+    hub: int | None = Field(None, ge=1, le=MAX_ID)
+    resource: int | None = Field(None, ge=1, le=MAX_ID)
+    status: BookingStatus | None = None
+
+
+class UsageOut(Schema):
+    resource_id: int
+    resource: str
+    hub_id: int
+    month: str = Field(description="YYYY-MM.")
+    hours_booked: float
+    open_hours: float
+    occupancy_percent: float
+    bookings_by_booker: dict[str, int] = Field(
+        description="Confirmed bookings by kind of booker: citizen, association, staff."
+    )
+    cancelled: int
+    no_shows: int
+
+
+class UsageFilters(Language):
+    month: str | None = Field(
+        None,
+        pattern=r"^(19\d{2}|20\d{2}|2100)-(0[1-9]|1[0-2])$",
+        description="YYYY-MM, 1900–2100 (default: this month).",
+    )
+    hub: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class UsageReportOut(Schema):
+    municipality_id: int
+    month: str
+    resources: list[UsageOut]

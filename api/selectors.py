@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.enums import CellState
-from booking.models import Resource
+from booking.models import Occurrence, Resource
 from booking.selectors import week_grid
+from booking.statistics import usage
 from frivillighet.models import Opportunity, Shift
 from innbyggertorg.enums import EventStatus, RegistrationMode, ServiceCategory
 from innbyggertorg.models import Event, ServiceOffer, ServiceSchedule, ServiceType
@@ -30,6 +31,7 @@ from knutepunkt.selectors import hub_schedules, local_today
 
 from . import schemas
 from .errors import ApiError
+from .permissions import token_may_read, token_readable
 
 
 def absolute(path: str) -> str:
@@ -645,4 +647,97 @@ def opportunity(pk: int, now: datetime) -> Opportunity:
             Prefetch("shifts", coming, to_attr="coming_shifts")
         ),
         pk=pk,
+    )
+
+
+# --------------------------------------------------------------------------- staff reads
+
+
+def readable_or_404(token, model, pk: int | None, field: str):
+    """The object a filter names, when the token may read it; else a 404 naming the
+    filter (an object of another municipality does not exist for the token)."""
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None or not token_may_read(token, obj):
+        raise ApiError(404, _("Not found."), field=field, code="not_found")
+    return obj
+
+
+def staff_booking_out(occurrence: Occurrence) -> schemas.StaffBookingOut:
+    booking = occurrence.booking
+    return schemas.StaffBookingOut(
+        id=occurrence.pk,
+        booking_id=booking.pk,
+        resource_id=occurrence.resource_id,
+        resource=occurrence.resource.name,
+        hub_id=occurrence.resource.hub_id,
+        starts_at=occurrence.starts_at.astimezone(OSLO),
+        ends_at=occurrence.ends_at.astimezone(OSLO),
+        status=occurrence.status,
+        status_label=str(occurrence.get_status_display()),
+        purpose=booking.purpose,
+        attendees=booking.attendees,
+        organisation=booking.organisation.name if booking.organisation else None,
+        is_public=booking.is_public,
+        no_show=occurrence.no_show,
+    )
+
+
+def staff_bookings(token, filters: schemas.StaffBookingFilters) -> QuerySet[Occurrence]:
+    """The booked times of the token's municipality between the dates (each resource's
+    own times, not the parts of a hall they also claim), soonest first."""
+    start, end = date_range(filters)
+    hub = readable_or_404(token, Hub, filters.hub, "hub")
+    resource = readable_or_404(token, Resource, filters.resource, "resource")
+    found = token_readable(
+        token,
+        Occurrence.objects.filter(
+            starts_at__gte=localise(start, time(0)),
+            starts_at__lt=localise(end + timedelta(days=1), time(0)),
+            resource=F("booking__resource"),
+        ),
+    )
+    if hub is not None:
+        found = found.filter(resource__hub=hub)
+    if resource is not None:
+        found = found.filter(resource=resource)
+    if filters.status:
+        found = found.filter(status=filters.status)
+    return found.select_related("booking__organisation", "resource").order_by("starts_at", "pk")
+
+
+def staff_usage(token, filters: schemas.UsageFilters) -> schemas.UsageReportOut:
+    """Usage per resource and month (booking's own statistics) for the token's
+    municipality."""
+    if filters.month:
+        month = date.fromisoformat(f"{filters.month}-01")
+    else:
+        month = local_today().replace(day=1)
+    hub = readable_or_404(token, Hub, filters.hub, "hub")
+    resources = token_readable(token, Resource.objects.select_related("hub")).order_by(
+        "hub__name", "name", "pk"
+    )
+    if hub is not None:
+        resources = resources.filter(hub=hub)
+    rows = usage(resources=resources, month=month)
+    label = f"{month:%Y-%m}"
+    return schemas.UsageReportOut(
+        municipality_id=token.municipality_id,
+        month=label,
+        resources=[
+            schemas.UsageOut(
+                resource_id=row.resource.pk,
+                resource=row.resource.name,
+                hub_id=row.resource.hub_id,
+                month=label,
+                hours_booked=row.hours_booked,
+                open_hours=round(row.open_hours, 1),
+                occupancy_percent=row.occupancy,
+                bookings_by_booker=dict(row.bookings_by_booker),
+                cancelled=row.cancelled,
+                no_shows=row.no_shows,
+            )
+            for row in rows
+        ],
     )

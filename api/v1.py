@@ -14,9 +14,10 @@ from django.utils import timezone, translation
 from ninja import NinjaAPI, Path, Query, Router, Swagger
 
 from . import schemas, selectors
+from .auth import TokenAuth
 from .errors import install as install_error_handlers
 from .errors import request_language
-from .responses import public_read
+from .responses import private_read, public_read
 
 DESCRIPTION = """
 The district portals' open data: municipalities, districts, hubs (address, coordinates,
@@ -37,6 +38,10 @@ labels); Bokmål by default. Error messages follow `lang`, else the `Accept-Lang
 header.
 
 **Times** are ISO 8601 in Europe/Oslo with their offset; dates are `YYYY-MM-DD`.
+
+**Staff reads** (`/api/v1/staff/…`: booked times, usage statistics) need an API token of
+one municipality, made by its administrators in the admin and sent as
+`Authorization: Bearer hp_…`; each token has a limit of requests per minute (429 beyond).
 """
 
 # Ids are PostgreSQL bigints: a larger number is a 422 naming the parameter, not a crash.
@@ -466,5 +471,48 @@ def get_opportunity(request: HttpRequest, opportunity_id: int = ID):
     return public_read(request, allowed=(), build=build)
 
 
-for router in (places, hours, services, events, news, booking, volunteering):
+# --------------------------------------------------------------------------- staff reads
+
+STAFF_ERRORS = {**ERRORS, 401: schemas.ErrorOut, 429: schemas.ErrorOut}
+staff = Router(tags=["staff (API token)"], auth=TokenAuth())
+
+
+@staff.get(
+    "/staff/bookings",
+    response={200: schemas.Page[schemas.StaffBookingOut], **STAFF_ERRORS},
+    url_name="staff_bookings",
+    summary="Booked times of the token's municipality",
+    description="Needs an API token (Authorization: Bearer …), created by a municipality "
+    "administrator in the admin. Default: today and the next six days; at most 92 days. "
+    "Who booked is not given (personal data).",
+)
+def staff_bookings(request: HttpRequest, filters: Query[schemas.StaffBookingFilters]):
+    def payload():
+        return selectors.page_of(
+            path=request.path,
+            queryset=selectors.staff_bookings(request.auth, filters),
+            filters=filters,
+            item=selectors.staff_booking_out,
+        )
+
+    return private_read(request, allowed=_names(schemas.StaffBookingFilters), payload_of=payload)
+
+
+@staff.get(
+    "/staff/usage",
+    response={200: schemas.UsageReportOut, **STAFF_ERRORS},
+    url_name="staff_usage",
+    summary="Usage statistics of the token's municipality, per resource and month",
+    description="Hours booked, opening hours, occupancy, bookings by kind of booker, "
+    "cancellations and no-shows (the admin's usage statistics). Needs an API token.",
+)
+def staff_usage(request: HttpRequest, filters: Query[schemas.UsageFilters]):
+    return private_read(
+        request,
+        allowed=_names(schemas.UsageFilters),
+        payload_of=lambda: selectors.staff_usage(request.auth, filters),
+    )
+
+
+for router in (places, hours, services, events, news, booking, volunteering, staff):
     api.add_router("", router)

@@ -79,6 +79,8 @@ def pages() -> dict[str, str]:
     resource = Resource.objects.filter(parent=None).order_by("pk").first()
     municipality = district.municipality.slug
     day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    week = f"start={monday.isoformat()}&end={(monday + timedelta(days=6)).isoformat()}"
     return {
         "bare view": "/_bench/bare",
         BARE_USER: "/_bench/bare-user",
@@ -92,6 +94,11 @@ def pages() -> dict[str, str]:
         ),
         "event list": f"/{municipality}/arrangementer/?audience=all",
         "my bookings": "/bookinger/",
+        # The public API, as another site's server or browser reads it (no cookies).
+        "API: hubs": f"/api/v1/hubs?municipality={municipality}",
+        "API: hubs' hours": f"/api/v1/opening-hours?municipality={municipality}&{week}",
+        "API: events": f"/api/v1/events?municipality={municipality}",
+        "API: free times": f"/api/v1/resources/{resource.pk}/free-times",
     }
 
 
@@ -103,7 +110,10 @@ def levels(mode: str) -> list[int]:
 
 def modes_of(page: str) -> list[str]:
     """Cookieless readers (a citizen's first visit: the page cache answers) and signed-in
-    readers (every page built afresh); "my bookings" exists only for the signed in."""
+    readers (every page built afresh); "my bookings" exists only for the signed in, and
+    the API is read without cookies (another site's server, or a browser across origins)."""
+    if page.startswith("API: "):
+        return [ANONYMOUS]
     return [SIGNED_IN] if page in ("my bookings", BARE_USER) else [ANONYMOUS, SIGNED_IN]
 
 

@@ -265,13 +265,21 @@ def can_some(user, action: str, model) -> bool:
 
 def scoped(user, action: str, queryset: QuerySet) -> QuerySet:
     """The objects of the queryset that this user may take the action on."""
-    scope = scope_of(user)
+    return scoped_to(scope_of(user), action, queryset)
+
+
+def scope_allows(scope: Scope, action: str, obj) -> bool:
+    """May a scope that belongs to no user (an API token's) take the action on the object?
+    The same policies answer as for users."""
+    return scope.is_superuser or policy_for(type(obj)).allows(scope, action, obj)
+
+
+def scoped_to(scope: Scope, action: str, queryset: QuerySet) -> QuerySet:
+    """The objects of the queryset a scope that belongs to no user may take the action on."""
     if scope.is_superuser:
         return queryset
     condition = policy_for(queryset.model).q(scope, action)
-    if condition is None:
-        return queryset.none()
-    return queryset.filter(condition)
+    return queryset.none() if condition is None else queryset.filter(condition)
 
 
 def users_who_can(action: str, obj, *, roles: Iterable[Role] | None = None) -> QuerySet:

@@ -65,6 +65,10 @@ def test_bench__tiny_scale__measures_every_page_without_errors(wrk, tmp_path):
         "free-room search",
         "event list",
         "my bookings",
+        "API: hubs",
+        "API: hubs' hours",
+        "API: events",
+        "API: free times",
     } <= pages
     modes = {(row["page"], row["mode"]) for row in result["rows"]}
     assert ("district page", "cookieless") in modes and ("district page", "signed in") in modes

@@ -42,6 +42,8 @@ EXPECTED = {
     "logout":        "302       200     200       200         200       200       200",
     # A sign-in through the identity provider that failed or was never started.
     "auth_error":    "401       401     401       401         401       401       401",
+    # The API's staff reads: an API token, not a session, opens them (tests/api/test_tokens.py).
+    "api_token":     "401       401     401       401         401       401       401",
     # An address that names nothing, for everyone (under /api/: a JSON 404).
     "not_found":     "404       404     404       404         404       404       404",
     # A request that names nothing the page can act on (front-channel logout without iss/sid).
@@ -113,6 +115,7 @@ ADMIN_ACCESS = {
     "frivillighet.organisationmember": "-   vacd  vacd",
     "sesong.applicationround":       "v     vacd  vacd",
     "betaling.pricelist":            "vacd  vacd  vacd",
+    "api.apitoken":                  "-     vac   vac",
 }
 # fmt: on
 
@@ -455,6 +458,8 @@ SITE: dict[str, list[Variant]] = {
     "api-v1:opportunity": [
         Variant("public", pk("frivillighet.opportunity", "a1", "opportunity_id"), html=False)
     ],
+    "api-v1:staff_bookings": [Variant("api_token", html=False)],
+    "api-v1:staff_usage": [Variant("api_token", html=False)],
     "api_not_found": [Variant("not_found", lambda world: {"rest": "v0/nothing"}, html=False)],
     # The admin site's own pages (the model pages come from the registry, below).
     "admin:index": [Variant("admin")],

@@ -29,6 +29,7 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.utils import timezone
 
+from api import services as api_services
 from booking import services as booking_services
 from booking.enums import ApprovalRule, Repeat, ResourceKind
 from booking.models import Blackout, CalendarFeed, Resource
@@ -473,3 +474,12 @@ def _accounts(world: World) -> None:
     world.add("a1", citizen)
 
     world.add("a1", Notification.objects.order_by("pk").first())
+    # An API token of each municipality (made as an administrator makes one).
+    for place, key in (("a1", "a"), ("b1", "b")):
+        created = api_services.api_token_create(
+            by=world.users["superuser"],
+            municipality=world.municipality[key],
+            name=f"Nettstedet {key.upper()}",
+            expires_at=timezone.now() + timedelta(days=30),
+        )
+        world.add(place, created.token)

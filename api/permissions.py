@@ -1,0 +1,43 @@
+"""Who may do what with API tokens, and what a token may read.
+
+Tokens are the municipality administrators' (and superusers'): hub staff neither see nor
+create them. A token acts with the scope of an administrator of its one municipality,
+read-only: the apps' own policies (``hubportal.permissions``) answer what it may read, so
+a token reads exactly the bookings and statistics an administrator of its municipality
+would see, and nothing of another municipality."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from hubportal import permissions
+from hubportal.permissions import Action, Policy, Scope, register
+
+register("api.apitoken", Policy(municipality=("municipality",), hub_staff=frozenset()))
+
+
+def can_create_api_token(user, token) -> bool:
+    """May this user create this token (not saved yet) for its municipality? Its
+    administrators and superusers."""
+    return permissions.can(user, Action.ADD, token)
+
+
+def can_revoke_api_token(user, token) -> bool:
+    return permissions.can(user, Action.CHANGE, token)
+
+
+def token_scope(token) -> Scope:
+    """What a token stands for: an administrator of its municipality, and nothing else."""
+    return Scope(municipality_ids={token.municipality_id})
+
+
+def token_may_read(token, obj) -> bool:
+    """May this (usable) token read this object (a hub, a resource, a booking)?"""
+    return token.is_usable() and permissions.scope_allows(token_scope(token), Action.VIEW, obj)
+
+
+def token_readable(token, queryset: QuerySet) -> QuerySet:
+    """The objects of the queryset this token may read."""
+    if not token.is_usable():
+        return queryset.none()
+    return permissions.scoped_to(token_scope(token), Action.VIEW, queryset)
