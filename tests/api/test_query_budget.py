@@ -47,3 +47,13 @@ def test_list__same_queries_for_one_item_or_many(api_world, path):
     few = queries(path)
     grow(api_world, 4)
     assert queries(path) == few
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_cookieless_read_again__from_the_early_cache_without_a_query(api_world, path):
+    caches["pages"].clear()
+    first = Client().get(path)
+    with CaptureQueriesContext(connection) as captured:
+        again = Client().get(path)
+    assert len(captured) == 0
+    assert again.content == first.content and again["ETag"] == first["ETag"]
