@@ -89,3 +89,17 @@ def test_nul_and_far_dates__refused_clearly(api_world):
 def test_error_language__lang_else_accept_language(api_world, headers, query, words):
     _status, body = error(f"/api/v1/hubs?x=1{query}", **headers)
     assert words in body["detail"]
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2100-12-31"])
+def test_the_calendars_ends__answered(api_world, day):
+    w = api_world
+    for path in (
+        f"/api/v1/hubs/{w.hub.pk}/opening-hours?start={day}",
+        f"/api/v1/opening-hours?start={day}&end={day}",
+        f"/api/v1/services/{w.service.pk}/hours?start={day}",
+        f"/api/v1/resources/{w.room.pk}/free-times?week={day}",
+        f"/api/v1/events?start={day}&end={day}",
+    ):
+        response = Client().get(path)
+        assert response.status_code == 200, (path, response.content[:300])
