@@ -4,7 +4,8 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -16,7 +17,7 @@ from hubportal.permissions import Action
 
 from . import services, statistics
 from .enums import BookingStatus, ResourceKind
-from .models import Blackout, Booking, Occurrence, Resource
+from .models import Blackout, Booking, DoorCode, DoorCodeStatus, Lock, Occurrence, Resource
 
 
 class BlackoutInline(ScopedTabularInline):
@@ -24,9 +25,17 @@ class BlackoutInline(ScopedTabularInline):
     extra = 0
 
 
+class LockInline(ScopedTabularInline):
+    """The doors a confirmed booking of the room opens with a code (booking/door_codes.py)."""
+
+    model = Lock
+    extra = 0
+    fields = ["name", "system", "external_id", "opens_minutes_before", "sent_minutes_before"]
+
+
 @admin.register(Resource)
 class ResourceAdmin(ScopedModelAdmin):
-    inlines = [BlackoutInline]
+    inlines = [BlackoutInline, LockInline]
     list_display = ["name", "hub", "kind", "capacity", "approval", "who_may_book"]
     list_filter = ["kind", "approval", "hub__municipality"]
     search_fields = ["name", "hub__name"]
@@ -52,7 +61,7 @@ class BookingAdmin(ScopedModelAdmin):
     list_filter = ["status", "resource__hub"]
     search_fields = ["purpose", "booker__email"]
     list_select_related = ["resource__hub", "booker"]
-    readonly_fields = ["resource", "booker", "status", "repeat", "created_at"]
+    readonly_fields = ["resource", "booker", "status", "repeat", "created_at", "door_codes"]
     fields = [
         "resource",
         "booker",
@@ -63,12 +72,32 @@ class BookingAdmin(ScopedModelAdmin):
         "rejection_reason",
         "repeat",
         "created_at",
+        "door_codes",
     ]
     inlines = [OccurrenceInline]
     actions = ["approve", "reject"]
 
     def has_add_permission(self, request):
         return False  # staff book through the booking pages, under the same rules
+
+    @admin.display(description=_("door codes"))
+    def door_codes(self, obj):
+        """Which codes work or will work (staff see that one exists, never its digits)."""
+        codes = DoorCode.objects.filter(
+            occurrence__booking=obj, status=DoorCodeStatus.ACTIVE
+        ).select_related("lock")
+        lines = [
+            _("%(door)s: %(start)s–%(end)s")
+            % {
+                "door": code.lock.name,
+                "start": formats.date_format(timezone.localtime(code.valid_from), "j.n.Y H:i"),
+                "end": formats.time_format(timezone.localtime(code.valid_until), "H:i"),
+            }
+            for code in codes
+        ]
+        return format_html_join("", "<p>{}</p>", ((line,) for line in lines)) or _(
+            "No active door code"
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.usage_view)

@@ -4,7 +4,7 @@ from hubportal.core.demo import DemoReport, demo_loader
 from knutepunkt.models import Hub
 
 from .enums import ApprovalRule, ResourceKind, WhoMayBook
-from .models import Resource
+from .models import Lock, LockSystem, Resource
 
 
 @demo_loader
@@ -34,7 +34,7 @@ def load_resources(report: DemoReport) -> None:
                     "approval": ApprovalRule.MIXED,
                 },
             )
-        Resource.objects.get_or_create(
+        meeting_room, _ = Resource.objects.get_or_create(
             hub=hub,
             name="Møterom 1",
             defaults={
@@ -42,6 +42,13 @@ def load_resources(report: DemoReport) -> None:
                 "capacity": 12,
                 "facilities": ["projector"],
             },
+        )
+        # Self-service evenings: a booking of the meeting room gets a code for the entrance
+        # (no lock system: the code is shown on the booking page and sent).
+        Lock.objects.get_or_create(
+            resource=meeting_room,
+            name="Hovedinngang",
+            defaults={"system": LockSystem.CONSOLE},
         )
         Resource.objects.get_or_create(
             hub=hub,

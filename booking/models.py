@@ -257,3 +257,100 @@ class Blackout(models.Model):
 
     def __str__(self):
         return self.reason
+
+
+class LockSystem(models.TextChoices):
+    CONSOLE = "console", _("None (codes are only shown and sent)")
+    NUKI = "nuki", _("Nuki (Web API keypad codes)")
+
+
+class Lock(models.Model):
+    """A door that a confirmed booking of the room opens with a code: the room's own door,
+    or the hub's entrance (one row per room it lets people in to)."""
+
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("room"), on_delete=models.CASCADE, related_name="locks"
+    )
+    name = models.CharField(_("door"), max_length=120, help_text=_("E.g. Main entrance."))
+    system = models.CharField(
+        _("lock system"), max_length=20, choices=LockSystem.choices, default=LockSystem.CONSOLE
+    )
+    external_id = models.CharField(
+        _("lock's id in the lock system"),
+        max_length=100,
+        blank=True,
+        help_text=_("For Nuki: the smartlock id shown in Nuki Web."),
+    )
+    opens_minutes_before = models.PositiveIntegerField(
+        _("code works from (minutes before the start)"), default=15
+    )
+    sent_minutes_before = models.PositiveIntegerField(
+        _("code sent (minutes before the start)"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("door lock")
+        verbose_name_plural = _("door locks")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_minutes_before__lte=24 * 60)
+                & Q(sent_minutes_before__lte=24 * 60),
+                name="lock_margins_within_a_day",
+                violation_error_message=_("A code can work and be sent at most 24 hours ahead."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resource.name}: {self.name}"
+
+
+class DoorCodeStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired (removed from the lock)")
+
+
+class DoorCode(models.Model):
+    """A code that opens one lock for one booked time, from a margin before its start to its
+    end. Revoked when the time is cancelled or moved. The digits are kept only to show them
+    to the booker and are never written to a log."""
+
+    occurrence = models.ForeignKey(
+        Occurrence,
+        verbose_name=_("booked time"),
+        on_delete=models.CASCADE,
+        related_name="door_codes",
+    )
+    lock = models.ForeignKey(
+        Lock, verbose_name=_("door lock"), on_delete=models.CASCADE, related_name="codes"
+    )
+    code = models.CharField(_("code"), max_length=12)
+    valid_from = models.DateTimeField(_("works from"))
+    valid_until = models.DateTimeField(_("works until"))
+    external_id = models.CharField(_("id in the lock system"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DoorCodeStatus.choices, default=DoorCodeStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("door code")
+        verbose_name_plural = _("door codes")
+        ordering = ["valid_from"]
+        constraints = [
+            # One working code per lock and booked time: a sync that runs twice issues once.
+            models.UniqueConstraint(
+                fields=["occurrence", "lock"],
+                condition=Q(status="active"),
+                name="door_code_one_active_per_lock_and_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=F("valid_from")),
+                name="door_code_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lock} {self.valid_from:%Y-%m-%d %H:%M}"  # never the digits

@@ -25,6 +25,11 @@ register(
 register(
     "booking.blackout", Policy(municipality=("resource__municipality",), hub=("resource__hub",))
 )
+register("booking.lock", Policy(municipality=("resource__municipality",), hub=("resource__hub",)))
+register(
+    "booking.doorcode",
+    Policy(municipality=("lock__resource__municipality",), hub=("lock__resource__hub",)),
+)
 
 
 def books_as_staff(user, resource) -> bool:

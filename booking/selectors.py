@@ -22,7 +22,7 @@ from knutepunkt.selectors import hub_schedules, local_today
 from . import rules
 from .enums import BookingStatus, CellState, ResourceKind
 from .holds import held_times
-from .models import Booking, Occurrence, Resource
+from .models import Booking, DoorCode, DoorCodeStatus, Occurrence, Resource
 from .permissions import books_as_staff, requests_to_decide
 from .spaces import atomic_spaces, claims_overlapping
 
@@ -692,3 +692,19 @@ def staff_front_page(*, user, at: datetime | None = None) -> StaffFrontPage:
         for municipality in municipalities
     ]
     return StaffFrontPage(monday=monday, hubs=hub_pages, municipalities=counts)
+
+
+# --------------------------------------------------------------------------- door codes
+
+
+def door_codes_to_show(*, booking, now=None) -> list:
+    """The booker's codes that work now (shown on the booking page only inside the window)."""
+    now = now or timezone.now()
+    return list(
+        DoorCode.objects.filter(
+            occurrence__booking=booking,
+            status=DoorCodeStatus.ACTIVE,
+            valid_from__lte=now,
+            valid_until__gt=now,
+        ).select_related("lock", "occurrence")
+    )

@@ -36,6 +36,7 @@ from knutepunkt.selectors import hub_schedules
 from . import charges, holds, rules
 from . import permissions as booking_permissions
 from .calendar import booking_calendar
+from .door_codes import door_codes_sync_after_commit
 from .enums import ApprovalRule, BookingStatus
 from .models import Booking, CalendarFeed, Occurrence, Resource, SpaceClaim
 from .spaces import atomic_spaces, claims_overlapping
@@ -290,10 +291,11 @@ REMINDER_BEFORE = timedelta(hours=24)
 
 
 def _schedule_reminders(booking: Booking) -> None:
-    """A reminder 24 hours before each confirmed time, at the time it is booked for now."""
-    for occurrence in booking.occurrences.filter(
-        resource=booking.resource, status=BookingStatus.CONFIRMED
-    ):
+    """A reminder 24 hours before each confirmed time, at the time it is booked for now,
+    and door codes for the rooms with locks."""
+    confirmed = list(booking.occurrences.filter(status=BookingStatus.CONFIRMED))
+    door_codes_sync_after_commit(o.pk for o in confirmed)
+    for occurrence in (o for o in confirmed if o.resource_id == booking.resource_id):
         if occurrence.starts_at - REMINDER_BEFORE <= timezone.now():
             continue
         notification_enqueue(
@@ -341,6 +343,7 @@ def _notify_staff(
 
 def _release(occurrences) -> None:
     SpaceClaim.objects.filter(occurrence__in=occurrences).update(holds_time=False)
+    door_codes_sync_after_commit(o.pk for o in occurrences)  # their codes stop working
 
 
 @transaction.atomic

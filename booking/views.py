@@ -215,7 +215,15 @@ def _booking_for(request, booking_id) -> Booking:
 def booking_page(request, booking):
     booking = _booking_for(request, booking)
     occurrences = booking.occurrences.filter(resource=booking.resource).order_by("starts_at")
-    context = {"booking": booking, "occurrences": occurrences, "price": charges.of_booking(booking)}
+    context = {
+        "booking": booking,
+        "occurrences": occurrences,
+        "price": charges.of_booking(booking),
+        # Only the booker sees the digits, and only while the code works.
+        "door_codes": selectors.door_codes_to_show(booking=booking)
+        if booking.booker_id == request.user.pk
+        else [],
+    }
     return render(request, "booking/booking.html", context)
 
 

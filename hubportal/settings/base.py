@@ -92,6 +92,14 @@ try:
     if not (1 <= len(SMS_SENDER) <= 11):
         raise ConfigError("HUBPORTAL_SMS_SENDER must be 1 to 11 characters")
     SMS_TIMEOUT_SECONDS = env.int("HUBPORTAL_SMS_TIMEOUT_SECONDS", default=10)
+    # Door locks (booking/locks.py): the backend per lock system, and Nuki's Web API.
+    LOCK_BACKENDS = {
+        "console": "booking.locks.ConsoleLockBackend",
+        "nuki": "booking.locks.NukiLockBackend",
+    }
+    NUKI_API_URL = env.str("HUBPORTAL_NUKI_API_URL", "https://api.nuki.io")
+    NUKI_API_TOKEN = env.str("HUBPORTAL_NUKI_API_TOKEN", "")
+    LOCK_TIMEOUT_SECONDS = env.int("HUBPORTAL_LOCK_TIMEOUT_SECONDS", default=10)
     MEDIA_STORAGE_BACKEND = env.str(
         "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
     )
@@ -387,6 +395,11 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-notifications": {
         "task": "hubportal.notifications.tasks.dispatch_due_notifications",
         "schedule": 30.0,
+    },
+    # Door codes: the locks made to agree with the bookings (booking/door_codes.py).
+    "sync-door-codes": {
+        "task": "booking.tasks.sync_door_codes",
+        "schedule": 300,
     },
     "remind-stale-booking-requests": {
         "task": "booking.tasks.remind_stale_requests",

@@ -122,6 +122,7 @@ def test_count_segments__gsm7_and_ucs2_limits(text, encoding, segments):
 SMS_TEMPLATES = [
     "booking/email/booking_reminder",
     "booking/email/booking_displaced",
+    "booking/email/door_code",
     "frivillighet/email/shift_reminder",
     "frivillighet/email/shift_changed",
     "frivillighet/email/shift_changed_conflict",
@@ -145,7 +146,10 @@ def _long_context() -> dict:
         "hub": hub,
         "resource": SimpleNamespace(name="Møterom 2 (Tårnrommet)"),
         "booking": SimpleNamespace(get_absolute_url=lambda: "/rom/bestillinger/123456/"),
-        "occurrence": SimpleNamespace(starts_at=start),
+        "occurrence": SimpleNamespace(starts_at=start, ends_at=start + timedelta(hours=3)),
+        "lock": SimpleNamespace(name="Hovedinngang mot parkeringsplassen"),
+        "code": "934857",
+        "valid_from": start - timedelta(minutes=15),
         "shift": SimpleNamespace(starts_at=start),
         "opportunity": SimpleNamespace(
             title="Leksehjelp for ungdom, matematikk", get_absolute_url=url.get_absolute_url
