@@ -70,6 +70,7 @@ def json_bytes(payload: BaseModel) -> bytes:
 
 def _response(body: bytes) -> HttpResponse:
     response = HttpResponse(body, content_type=CONTENT_TYPE)
+    response["Content-Language"] = translation.get_language()  # the data's (``lang``)
     response["Last-Modified"] = http_date(timezone.now().timestamp())
     response["ETag"] = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
     return response

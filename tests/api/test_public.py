@@ -86,8 +86,11 @@ def test_opening_hours__christmas_week__exception_dated_hours_and_holiday_resolv
 
 def test_opening_hours__language__holiday_named_in_english(api_world):
     url = f"/api/v1/hubs/{api_world.hub.pk}/opening-hours?start=2027-12-25&end=2027-12-25&lang=en"
-    day = get(Client(), url).json()["days"][0]
-    assert day["holiday"] == "Christmas Day"
+    response = get(Client(), url)
+    assert response.json()["days"][0]["holiday"] == "Christmas Day"
+    assert response["Content-Language"] == "en"
+    again = get(Client(), url)  # the shared copy says so too
+    assert again["Content-Language"] == "en"
 
 
 def test_opening_hours__summer_time__offsets_follow_the_clock(api_world):
