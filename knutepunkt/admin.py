@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
 from hubportal.core import services as core_services
-from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
+from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline, labelled_cells
 from hubportal.permissions import Action
 
 from . import selectors, services
@@ -116,7 +116,7 @@ class WeeklyHoursInline(ScopedTabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         fields = kwargs.pop("fields", None) or self.fields
-        return forms.modelformset_factory(
+        formset = forms.modelformset_factory(
             self.model,
             form=self.form,
             formset=self.formset,
@@ -128,6 +128,7 @@ class WeeklyHoursInline(ScopedTabularInline):
             can_delete=self.can_delete and self.has_delete_permission(request, obj),
             **kwargs,
         )
+        return labelled_cells(formset)
 
 
 class ExceptionRowForm(forms.ModelForm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
@@ -52,6 +52,9 @@ DJANGO_ADMIN_MESSAGES = (
     gettext_noop("Toggle theme (current theme: auto)"),
     gettext_noop("Toggle theme (current theme: dark)"),
     gettext_noop("Toggle theme (current theme: light)"),
+    # Plural in Django's templates, singular entries in its catalogues: never matched.
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below."),
+    ngettext_lazy("entry", "entries"),
 )
 
 

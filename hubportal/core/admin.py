@@ -11,6 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.http import Http404
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -217,8 +218,29 @@ class ScopedModelAdmin(CheckedActionsMixin, ScopedAdminMixin, admin.ModelAdmin):
                 self.delete_object(request, obj)
 
 
+def labelled_cells(formset_class):
+    """A tabular inline's fields sit in table cells under a column heading, without a
+    <label>: each is given its label as its accessible name (aria-label), the deletion box
+    too. A group of choices keeps the labels of its own options."""
+
+    class LabelledCells(formset_class):
+        def add_fields(self, form, index):
+            super().add_fields(form, index)
+            for name, field in form.fields.items():
+                widget = field.widget
+                if widget.is_hidden or isinstance(
+                    widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+                ):
+                    continue
+                widget.attrs.setdefault("aria-label", str(capfirst(field.label or name)))
+
+    LabelledCells.__name__ = LabelledCells.__qualname__ = formset_class.__name__
+    return LabelledCells
+
+
 class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
-    pass
+    def get_formset(self, request, obj=None, **kwargs):
+        return labelled_cells(super().get_formset(request, obj, **kwargs))
 
 
 class ScopedStackedInline(ScopedAdminMixin, admin.StackedInline):

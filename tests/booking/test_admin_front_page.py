@@ -180,3 +180,36 @@ def test_superusers_and_citizens_get_no_hub_sections(place):
     response = citizen.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize(
+    ("language", "waiting", "week", "hours_heading"),
+    [
+        (
+            "nn",
+            "1 bookingførespurnad ventar på avgjerda di",
+            "opningstider og bookingar",
+            "Ordinære vekeopningstider",
+        ),
+        (
+            "en",
+            "1 booking request waits for your decision",
+            "opening hours and bookings",
+            "Regular weekly hours",
+        ),
+    ],
+)
+def test_the_front_page_and_the_hub_page_in_nynorsk_and_english(
+    place, language, waiting, week, hours_heading
+):
+    browser = Client()
+    browser.force_login(place["hub_staff"])
+    front = browser.get(f"/{language}/admin/")
+    assert front.status_code == 200
+    page = front.content.decode()
+    assert f'<html lang="{language}"' in page
+    assert waiting in page
+    assert week in page
+    hub_page = browser.get(f"/{language}/admin/knutepunkt/hub/{place['heggedal'].pk}/change/")
+    assert hub_page.status_code == 200
+    assert hours_heading in hub_page.content.decode()

@@ -203,6 +203,8 @@ class AdminLabels(HTMLParser):
             self._skip_depth = self._skip_depth or self._depth  # a row's data
         if tag in self.CAPTURED and self._skip_depth is None:
             self._open.append((tag, []))
+        if tag == "p" and "errornote" in classes:
+            self._open.append(("errornote", []))
 
     def handle_endtag(self, tag):
         if tag == "select":
@@ -211,6 +213,9 @@ class AdminLabels(HTMLParser):
         if tag == "option" and self._option is not None:
             self.labels.append(("action", "".join(self._option)))
             self._option = None
+        if tag == "p" and self._open and self._open[-1][0] == "errornote":
+            self.labels.append(self._open.pop())
+            self.labels[-1] = ("errornote", "".join(self.labels[-1][1]))
         if tag in self.CAPTURED and self._open and self._open[-1][0] in (tag, "choice"):
             kind, pieces = self._open.pop()
             if kind == "th":  # a sorted column's header starts with its sort priority
@@ -269,3 +274,19 @@ def test_every_admin_page_reads_bokmal(label, view, world, as_role):
         {f"{kind}: {text.strip()!r}" for kind, text in parser.labels if not _is_bokmal(text, data)}
     )
     assert english == [], f"{url}:\n" + "\n".join(english)
+
+
+def test_a_refused_admin_form_reads_bokmal(world, as_role):
+    """The messages of a form sent back with errors: the note at the top and each field's."""
+    browser = as_role("superuser")
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    response = browser.post(reverse("admin:knutepunkt_district_add"), {"name": ""})
+    assert response.status_code == 200
+    parser = AdminLabels()
+    parser.feed(response.content.decode())
+    notes = [text for kind, text in parser.labels if kind == "errornote"]
+    assert notes, "no error note on the refused form"
+    english = sorted(
+        {f"{kind}: {text.strip()!r}" for kind, text in parser.labels if not _is_bokmal(text)}
+    )
+    assert english == [], "\n".join(english)
