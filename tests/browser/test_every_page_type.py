@@ -1,4 +1,5 @@
-"""Every page type of the public portal, on a phone (320 px) and a desktop (1280 px), in a
+"""Every page type of the public portal (and the signed-in citizen's pages, and the season
+round's allocation tool for staff), on a phone (320 px) and a desktop (1280 px), in a
 real Chromium: no page is wider than the window (WCAG 1.4.10, reflow), axe finds no WCAG
 2.1 A/AA violation, and a screenshot of each is written to test-results/screenshots/ for a
 reviewer to look at (named <page>-<width>.png; the folder is git-ignored)."""
@@ -21,6 +22,7 @@ from hubportal.core.demo import DEMO_PASSWORD, load_demo_data
 from hubportal.search.services import search_rebuild
 from innbyggertorg.models import Event, ServiceType
 from knutepunkt.models import District, Hub, Municipality
+from sesong.models import ApplicationRound
 from tests.betaling.factories import PriceLineFactory, PriceListFactory
 from tests.booking.factories import ResourceFactory
 
@@ -29,6 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 WIDTHS = [320, 1280]
 CITIZEN = "innbygger@demo.hubportal.no"
+MUNICIPALITY_ADMIN = "admin.asker@demo.hubportal.no"
 
 
 def _public_pages(citizen_booking_resource) -> dict[str, str]:
@@ -39,6 +42,7 @@ def _public_pages(citizen_booking_resource) -> dict[str, str]:
     service = ServiceType.objects.filter(municipality=asker).order_by("name").first()
     organisation = Organisation.objects.order_by("pk").first()
     opportunity = Opportunity.objects.order_by("pk").first()
+    season = _season_round()
     return {
         "front-page": "/",
         "find-district": "/finn-bydel/?postnummer=1389",
@@ -56,6 +60,8 @@ def _public_pages(citizen_booking_resource) -> dict[str, str]:
         "volunteering": "/frivillighet/",
         "organisation": f"/frivillighet/organisasjon/{organisation.pk}/",
         "opportunity": f"/frivillighet/oppdrag/{opportunity.pk}/",
+        "season-rounds": "/sesong/",
+        "season-round": f"/sesong/{season.pk}/",
         "accessibility": f"/{asker.slug}/tilgjengelighet/",
         "accessibility-feedback": f"/{asker.slug}/tilgjengelighet/tilbakemelding/",
         "privacy": f"/{asker.slug}/personvern/",
@@ -70,8 +76,18 @@ def _public_pages(citizen_booking_resource) -> dict[str, str]:
     }
 
 
+def _season_round() -> ApplicationRound:
+    """The demo's round open for applications (Heggedal's)."""
+    return ApplicationRound.objects.filter(hubs__slug="heggedal").order_by("pk").first()
+
+
+def _staff_pages() -> dict[str, str]:
+    return {"season-allocation-tool": f"/sesong/{_season_round().pk}/tildeling/"}
+
+
 def _personal_pages(booking_pk: int, resource_pk: int) -> dict[str, str]:
     return {
+        "season-application": f"/sesong/{_season_round().pk}/sok/",
         "my-bookings": "/bookinger/",
         "booking": f"/bookinger/{booking_pk}/",
         "book": f"/rom/{resource_pk}/book/",
@@ -127,7 +143,12 @@ def world():
     check = f"/rom/{priced.pk}/book/?" + urlencode(
         {"start": (start + timedelta(days=21)).isoformat(), "lengde": 120}
     )
-    return {"public": public, "personal": personal, "price_check": check}
+    return {
+        "public": public,
+        "personal": personal,
+        "price_check": check,
+        "staff": _staff_pages(),
+    }
 
 
 # The innermost elements that reach past the window's right edge, to name in a failure.
@@ -190,4 +211,15 @@ def test_every_page_type__fits_the_window_and_is_accessible(
     page.wait_for_load_state()
     assert page.get_by_role("table", name="Pris per gang, inkludert mva.").count() == 1
     _check(page, "price-check", width, assert_accessible)
+    context.close()
+    context, page = _context(browser, live_server, width)
+    page.goto("/konto/login/")
+    page.get_by_label("E-post").fill(MUNICIPALITY_ADMIN)
+    page.get_by_label("Passord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state()
+    for name, url in world["staff"].items():
+        response = page.goto(url)
+        assert response.status == 200, f"{name} ({url}) answered {response.status}"
+        _check(page, name, width, assert_accessible)
     context.close()

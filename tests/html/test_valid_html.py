@@ -26,7 +26,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from hubportal.core import views as core_views
-from tests.walk.endpoints import admin_models, build_path, discovered, iter_site
+from tests.walk.endpoints import admin_models, build_path, discovered, expected, iter_site
 from tests.walk.world import PLACES
 
 HERE = Path(__file__).resolve().parent
@@ -67,6 +67,28 @@ def _site_pages(world, as_role) -> list[Page]:
                 browser.force_login(world.user(role))  # a password-reset link signs one out
             if response.status_code == 200 and _is_page(response):
                 pages.append(Page(url, role, response.content.decode()))
+    return pages
+
+
+def _staff_pages(world, as_role) -> list[Page]:
+    """The site's pages that only staff get (the season round's allocation tool), as hub
+    staff."""
+    pages: list[Page] = []
+    browser = as_role("hub_staff")
+    for pattern, variant in iter_site(discovered()):
+        if not variant.html or pattern.key.startswith("admin"):
+            continue
+        if (
+            expected(variant.kind, "hub_staff") != "200"
+            or expected(variant.kind, "coordinator") == "200"
+        ):
+            continue
+        path = build_path(pattern, variant.fill(world), "nb")
+        url = f"{path}?{variant.query}" if variant.query else path
+        response = browser.get(url)
+        if response.status_code == 200 and _is_page(response):
+            pages.append(Page(url, "hub_staff", response.content.decode()))
+    assert pages, "no page only staff get: the walk's table has changed"
     return pages
 
 
@@ -132,6 +154,9 @@ def _admin_pages(world, as_role) -> list[Page]:
 
     visit(as_role("anonymous"), reverse("admin:login"), "anonymous")
     visit(as_role("hub_staff"), reverse("admin:index"), "hub_staff")
+    visit(as_role("municipality_admin"), reverse("admin:index"), "municipality_admin")
+    hub_page = reverse("admin:knutepunkt_hub_change", args=[world.hub["a1"].pk])
+    visit(as_role("hub_staff"), hub_page, "hub_staff")
     for name in ("admin:index", "admin:password_change", "admin:booking_usage"):
         visit(superuser, reverse(name), "superuser")
     visit(superuser, reverse("admin:innbyggertorg_base_modules"), "superuser")
@@ -208,6 +233,7 @@ def test_every_page_type_is_valid_html(world, as_role, tmp_path):
         )
     pages = [
         *_site_pages(world, as_role),
+        *_staff_pages(world, as_role),
         *_htmx_partials(world, as_role),
         *_error_pages(world, as_role),
         *_admin_pages(world, as_role),
