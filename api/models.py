@@ -36,7 +36,7 @@ class ApiToken(models.Model):
         editable=False,
         help_text=_("The first characters of the token, to recognise it."),
     )
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
