@@ -11,7 +11,7 @@ class BetalingConfig(AppConfig):
         # sits below it).
         from booking import charges
 
-        from . import selectors, services
+        from . import selectors, services, views
 
         charges.register_pricing(
             charges.Pricing(
@@ -20,5 +20,7 @@ class BetalingConfig(AppConfig):
                 of_booking=selectors.booking_price,
                 of_occurrences=selectors.occurrence_prices,
                 of_resource=selectors.resource_price_lists,
+                hold=services.payment_hold,
+                payment_url=views.booking_payment_url,
             )
         )

@@ -44,3 +44,40 @@ class VatRate(models.TextChoices):
     def code(self) -> str:
         """The SAF-T standard VAT code of the output VAT."""
         return {"25": "3", "15": "31", "12": "33", "0": "5", "0-outside": "6"}[self.value]
+
+
+class PaymentState(models.TextChoices):
+    """A payment's state, as ours (NEW: not yet sent to Vipps) and as Vipps' ePayment API
+    names them (CREATED, AUTHORIZED, ABORTED, EXPIRED, TERMINATED), with what was done."""
+
+    NEW = "NEW", _("Not sent to Vipps yet")
+    CREATED = "CREATED", _("Waiting for the payer")
+    AUTHORIZED = "AUTHORIZED", _("Paid (reserved)")
+    CAPTURED = "CAPTURED", _("Paid")
+    ABORTED = "ABORTED", _("Cancelled by the payer")
+    EXPIRED = "EXPIRED", _("Not paid in time")
+    CANCELLED = "CANCELLED", _("Cancelled")
+    FAILED = "FAILED", _("Vipps could not be reached")
+
+    @classmethod
+    def open(cls) -> list[str]:
+        """States in which the payer may still pay (the booking's times are held)."""
+        return [cls.NEW, cls.CREATED]
+
+    @classmethod
+    def paid(cls) -> list[str]:
+        return [cls.AUTHORIZED, cls.CAPTURED]
+
+
+class CaptureWhen(models.TextChoices):
+    AT_BOOKING = "at_booking", _("When the booking is paid")
+    WHEN_USED = "when_used", _("When the booked time begins")
+
+
+class PaymentSource(models.TextChoices):
+    """Who told us about the payment."""
+
+    REDIRECT = "redirect", _("The payer's return from Vipps")
+    WEBHOOK = "webhook", _("Vipps' webhook")
+    TASK = "task", _("The periodic check")
+    PORTAL = "portal", _("The portal")

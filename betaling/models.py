@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.models import Booking, Occurrence, Resource
 
-from .enums import PriceUnit, RenterCategory, VatRate
+from .enums import PaymentSource, PaymentState, PriceUnit, RenterCategory, VatRate
 
 
 class DateRange(Func):
@@ -174,3 +174,90 @@ class ChargeLine(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class Payment(models.Model):
+    """A booking's payment by Vipps (ePayment API). The reference is ours and Vipps'; the
+    amounts are whole øre, and PostgreSQL keeps captured ≤ amount and refunded ≤ captured."""
+
+    booking = models.OneToOneField(
+        Booking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="payment"
+    )
+    reference = models.CharField(_("reference"), max_length=50, unique=True)
+    amount = models.IntegerField(_("amount (øre)"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=PaymentState.choices, default=PaymentState.NEW
+    )
+    then_status = models.CharField(max_length=20, editable=False)
+    expires_at = models.DateTimeField(_("held until"))
+    redirect_url = models.URLField(max_length=1000, blank=True, editable=False)
+    psp_reference = models.CharField(max_length=100, blank=True, editable=False)
+    authorised_at = models.DateTimeField(_("authorised"), null=True, blank=True)
+    authorised_by = models.CharField(
+        _("authorisation seen by"), max_length=20, choices=PaymentSource.choices, blank=True
+    )
+    captured_amount = models.IntegerField(_("captured (øre)"), default=0)
+    refunded_amount = models.IntegerField(_("refunded (øre)"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(captured_amount__gte=0) & Q(captured_amount__lte=F("amount")),
+                name="payment_captured_at_most_amount",
+                violation_error_message=_("A payment is never captured beyond its amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=F("captured_amount")),
+                name="payment_refunded_at_most_captured",
+                violation_error_message=_("A refund is never more than was captured."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[state.value for state in PaymentState]),
+                name="payment_state_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class PaymentEvent(models.Model):
+    """What happened to a payment, in order: its history and its audit trail."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(max_length=40)  # CREATED, AUTHORIZED, CAPTURED, RELEASED, …
+    source = models.CharField(max_length=20, choices=PaymentSource.choices)
+    amount = models.IntegerField(default=0)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.payment_id} {self.name}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.name, self.name))
+
+
+EVENT_LABELS = {
+    "HELD": _("Times held for payment"),
+    "CREATED": _("Sent to Vipps"),
+    "AUTHORIZED": _("Payment approved"),
+    "CAPTURED": _("Amount drawn"),
+    "REFUNDED": _("Refunded"),
+    "ABORTED": _("Cancelled by the payer"),
+    "EXPIRED": _("Not paid in time"),
+    "TERMINATED": _("Cancelled"),
+    "FAILED": _("Vipps could not be reached"),
+    "AUTHORIZED_AFTER_RELEASE": _("Approved after the hold ended: cancelled"),
+    "AUTHORIZED_AFTER_CANCEL": _("Approved after the booking was cancelled: cancelled"),
+    "SEEN_AUTHORIZED": _("Payment approved (heard again)"),
+}

@@ -133,6 +133,18 @@ class Price:
                 entry[1] += line.vat
         return [(rate, amount, vat) for rate, (amount, vat) in sums.items()]
 
+    @property
+    def vat_by_rate_labelled(self) -> list[tuple[str, int, int]]:
+        return [
+            (
+                _("%(percent)s %% (code %(code)s)")
+                % {"percent": VatRate(rate).percent, "code": VatRate(rate).code},
+                amount,
+                vat,
+            )
+            for rate, amount, vat in self.vat_by_rate
+        ]
+
 
 MINIMUM_LABEL = "minimum"  # the label of the top-up line; shown translated
 

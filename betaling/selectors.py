@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -171,3 +172,8 @@ def resource_price_lists(*, resource) -> list[PriceList]:
         .prefetch_related("lines")
         .order_by("category", "valid_from")
     )
+
+
+def payments_are_test() -> bool:
+    """Whether payments go to the local stand-in (no Vipps credentials): the pages say so."""
+    return not settings.VIPPS_CLIENT_ID or settings.VIPPS_CLIENT_ID.startswith("fake-")

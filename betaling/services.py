@@ -1,11 +1,29 @@
-"""The write path of prices: a booking's charge lines, recorded in the booking's own
-transaction at the price lists in force for its times."""
+"""The write paths of prices and payment: a booking's charge lines, recorded in the
+booking's own transaction at the price lists in force for its times; its payment by
+Vipps, confirmed exactly once and released when not paid in time."""
 
 from __future__ import annotations
 
+import json
+import logging
+import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 
-from .models import ChargeLine
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from booking.permissions import books_as_staff
+from booking.services import booking_hold_release, booking_payment_settled
+from hubportal.core.errors import DomainError
+
+from . import vipps
+from .enums import PaymentSource, PaymentState
+from .models import ChargeLine, Payment, PaymentEvent
 from .pricing import price_time
 from .selectors import renter_category, tariffs_for
 
@@ -50,3 +68,249 @@ def charges_record(*, booking, occurrences: Sequence, by=None) -> int:
                 )
     ChargeLine.objects.bulk_create(rows)
     return len(rows)
+
+
+# --------------------------------------------------------------------------- payment
+# A booking that must be paid is held *awaiting payment* (its times claimed as any
+# booking's) with a Payment in state NEW; the payer is sent to Vipps (CREATED); the booking
+# is confirmed when Vipps says AUTHORIZED, by the payer's return or by the webhook,
+# whichever comes first: both lock the payment's row and only an open payment moves on,
+# so it happens exactly once. An unpaid hold is released by the periodic task.
+
+logger = logging.getLogger("hubportal.betaling")
+
+VIPPS_DOWN = gettext_lazy(
+    "Vipps did not answer, so the booking was not made and the time is free again. Nothing "
+    "was charged. Please try again in a little while."
+)
+
+
+class PaymentNotFound(Exception):
+    """No payment has this reference."""
+
+
+class WebhookRefused(Exception):
+    """A webhook that is not Vipps' (its signature does not hold)."""
+
+
+def provider() -> vipps.PaymentProvider:
+    return vipps.client_from_settings()
+
+
+def _event(payment: Payment, name: str, source: str, *, amount: int = 0, detail: str = ""):
+    PaymentEvent.objects.create(
+        payment=payment, name=name, source=source, amount=amount, detail=detail[:300]
+    )
+
+
+def payment_hold(*, booking, by, then_status: str) -> bool:
+    """Asked by booking's write path in the booking's transaction: a citizen's own booking
+    that costs something is paid by Vipps before it is confirmed (an organisation's is
+    invoiced; staff booking as staff pay nothing here). Records the payment due."""
+    if booking.organisation_id is not None or books_as_staff(by, booking.resource):
+        return False
+    total = ChargeLine.objects.filter(booking=booking).aggregate(total=Sum("amount"))["total"]
+    if not total:
+        return False
+    payment = Payment.objects.create(
+        booking=booking,
+        reference=f"hubportal-{booking.pk}-{secrets.token_hex(6)}",
+        amount=total,
+        then_status=then_status,
+        expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_HOLD_MINUTES),
+    )
+    _event(payment, "HELD", PaymentSource.PORTAL, amount=total)
+    return True
+
+
+def payment_start(*, payment: Payment, return_url: str) -> str:
+    """Send the payer to Vipps: create the payment there (once: a second click answers the
+    same address) and answer the address. Vipps down or refusing: the hold is released,
+    nothing is charged, and the refusal says so."""
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update()
+            .select_related("booking__resource")
+            .get(pk=payment.pk)
+        )
+        if payment.state == PaymentState.CREATED and payment.redirect_url:
+            return payment.redirect_url
+        if payment.state != PaymentState.NEW:
+            raise DomainError(_("This booking can no longer be paid."))
+    if payment.expires_at <= timezone.now():
+        _release(payment, state=PaymentState.EXPIRED, source=PaymentSource.PORTAL)
+        raise DomainError(_("The time held for paying has run out, and the time is free again."))
+    booking = payment.booking
+    description = f"{booking.resource.name}: {booking.purpose}"
+    try:
+        url = provider().create_payment(
+            reference=payment.reference,
+            amount=payment.amount,
+            description=description,
+            return_url=return_url,
+        )
+    except vipps.VippsError as error:
+        logger.warning("Vipps: creating payment %s failed: %s", payment.reference, error)
+        _release(payment, state=PaymentState.FAILED, source=PaymentSource.PORTAL, detail=str(error))
+        raise DomainError(VIPPS_DOWN) from error
+    with transaction.atomic():
+        Payment.objects.filter(pk=payment.pk, state=PaymentState.NEW).update(
+            state=PaymentState.CREATED, redirect_url=url
+        )
+        _event(payment, "CREATED", PaymentSource.PORTAL, amount=payment.amount)
+    return url
+
+
+def _release(payment: Payment, *, state: str, source: str, detail: str = "") -> bool:
+    """Close an open payment (not paid) and release its booking's hold. False when it was
+    no longer open (paid, or released already)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.state not in PaymentState.open():
+            return False
+        payment.state = state
+        payment.save(update_fields=["state"])
+        _event(payment, state, source, detail=detail)
+        booking_hold_release(booking=payment.booking, reason=_("Not paid in time."))
+    return True
+
+
+def payment_apply(*, payment: Payment, state: str, source: str) -> Payment:
+    """What Vipps says of the payment (its state, or a webhook's event name), applied once.
+
+    AUTHORIZED on an open payment confirms the booking (exactly once, under the payment's
+    lock); ABORTED, EXPIRED or TERMINATED releases it; the same news again (a webhook
+    delivered twice, the webhook after the return) is recorded and changes nothing. An
+    authorisation that comes after the hold was released is cancelled at Vipps."""
+    late = False
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("booking").get(pk=payment.pk)
+        if state == "AUTHORIZED" and payment.state in PaymentState.open():
+            if booking_payment_settled(booking=payment.booking, status=payment.then_status):
+                payment.state = PaymentState.AUTHORIZED
+                payment.authorised_at = timezone.now()
+                payment.authorised_by = source
+                payment.save(update_fields=["state", "authorised_at", "authorised_by"])
+                _event(payment, "AUTHORIZED", source, amount=payment.amount)
+            else:  # the booker cancelled the held booking meanwhile
+                payment.state = PaymentState.CANCELLED
+                payment.save(update_fields=["state"])
+                _event(payment, "AUTHORIZED_AFTER_CANCEL", source)
+                late = True
+        elif state in ("ABORTED", "EXPIRED", "TERMINATED") and payment.state in PaymentState.open():
+            payment.state = PaymentState.EXPIRED if state == "EXPIRED" else PaymentState.ABORTED
+            payment.save(update_fields=["state"])
+            _event(payment, state, source)
+            booking_hold_release(booking=payment.booking, reason=_("Not paid."))
+        elif state == "AUTHORIZED" and payment.state in (
+            PaymentState.EXPIRED,
+            PaymentState.FAILED,
+        ):
+            _event(payment, "AUTHORIZED_AFTER_RELEASE", source)
+            payment.state = PaymentState.CANCELLED
+            payment.save(update_fields=["state"])
+            late = True
+        else:
+            _event(payment, f"SEEN_{state}"[:40], source)
+    if late:
+        _cancel_at_vipps(payment, "late")
+    elif payment.state == PaymentState.AUTHORIZED and settings.PAYMENT_CAPTURE == "at_booking":
+        payment_capture(payment=payment)
+    return payment
+
+
+def _cancel_at_vipps(payment: Payment, why: str = "unpaid") -> None:
+    """Cancel at Vipps (each reason its own Idempotency-Key: a repeated key is the first
+    cancellation again, not a new one)."""
+    try:
+        provider().cancel(reference=payment.reference, key=f"cancel-{why}-{payment.reference}")
+    except vipps.VippsError as error:
+        logger.warning("Vipps: cancelling payment %s failed: %s", payment.reference, error)
+
+
+def payment_sync(*, payment: Payment, source: str) -> Payment:
+    """Ask Vipps for the payment's state and apply it (the payer's return, the periodic
+    check). Raises vipps.VippsUnavailable when Vipps does not answer."""
+    if payment.state not in PaymentState.open() or payment.state == PaymentState.NEW:
+        return payment
+    remote = provider().get_payment(payment.reference)
+    return payment_apply(payment=payment, state=remote.state, source=source)
+
+
+def payment_webhook(*, body: bytes, headers, path_and_query: str, host: str) -> Payment:
+    """A webhook from Vipps: its signature must hold (WebhookRefused), its reference must
+    be ours (PaymentNotFound); then applied as its event says. Refusals are logged."""
+    if not vipps.webhook_is_authentic(
+        secret=settings.VIPPS_WEBHOOK_SECRET,
+        path_and_query=path_and_query,
+        host=host,
+        headers=headers,
+        body=body,
+    ):
+        logger.warning("Vipps webhook refused: the signature does not hold (%s)", host)
+        raise WebhookRefused
+    try:
+        event = json.loads(body)
+        reference, name = str(event["reference"]), str(event["name"])
+    except (ValueError, KeyError, TypeError):
+        logger.warning("Vipps webhook refused: not an ePayment event")
+        raise WebhookRefused from None
+    payment = Payment.objects.filter(reference=reference).first()
+    if payment is None:
+        logger.warning("Vipps webhook for an unknown reference %r refused", reference[:60])
+        raise PaymentNotFound(reference)
+    return payment_apply(payment=payment, state=name.upper(), source=PaymentSource.WEBHOOK)
+
+
+def payment_capture(*, payment: Payment) -> bool:
+    """Capture what is authorised and not yet captured: at most once (the payment's lock,
+    Vipps' Idempotency-Key, and PostgreSQL's check that captured ≤ amount)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        due = payment.amount - payment.captured_amount
+        if payment.state != PaymentState.AUTHORIZED or due <= 0:
+            return False
+        try:
+            remote = provider().capture(
+                reference=payment.reference, amount=due, key=f"capture-{payment.reference}"
+            )
+        except vipps.VippsError as error:
+            logger.warning("Vipps: capturing payment %s failed: %s", payment.reference, error)
+            return False
+        payment.captured_amount = min(remote.captured, payment.amount)
+        payment.state = PaymentState.CAPTURED
+        payment.save(update_fields=["captured_amount", "state"])
+        _event(payment, "CAPTURED", PaymentSource.PORTAL, amount=payment.captured_amount)
+    return True
+
+
+def payments_release_unpaid(*, now=None) -> int:
+    """The periodic task: every open payment past its hold. Vipps is asked first (the payer
+    may have paid in the last second); unless it says AUTHORIZED, the payment is cancelled
+    there and the hold released (also when Vipps does not answer: no hold outlives its
+    expiry). Returns how many holds were released."""
+    now = now or timezone.now()
+    released = 0
+    for payment in Payment.objects.filter(state__in=PaymentState.open(), expires_at__lte=now):
+        if payment.state == PaymentState.CREATED:
+            try:
+                remote = provider().get_payment(payment.reference)
+            except vipps.VippsError as error:
+                logger.warning("Vipps: checking payment %s failed: %s", payment.reference, error)
+            else:
+                if remote.state == "AUTHORIZED":
+                    payment_apply(payment=payment, state="AUTHORIZED", source=PaymentSource.TASK)
+                    continue
+                _cancel_at_vipps(payment)
+        released += _release(payment, state=PaymentState.EXPIRED, source=PaymentSource.TASK)
+    return released
+
+
+def payments_capture_due(*, now=None) -> int:
+    """The periodic task: capture what is authorised and due (at booking, or once the first
+    booked time has begun)."""
+    now = now or timezone.now()
+    due = Payment.objects.filter(state=PaymentState.AUTHORIZED)
+    if settings.PAYMENT_CAPTURE == "when_used":
+        due = due.filter(booking__occurrences__starts_at__lte=now).distinct()
+    return sum(payment_capture(payment=payment) for payment in due)

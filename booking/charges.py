@@ -30,6 +30,11 @@ class Pricing:
     of_occurrences: Callable[..., dict[int, int]]
     # of_resource(resource) -> the price lists in force, for the resource's page
     of_resource: Callable[..., list]
+    # hold(booking, by, then_status) -> True when the booking must be paid before it is
+    # what then_status says: the app records the payment due, in the booking's transaction
+    hold: Callable[..., bool] = lambda **kwargs: False
+    # payment_url(booking) -> where the booker pays a booking awaiting payment (or None)
+    payment_url: Callable[..., str | None] = lambda **kwargs: None
 
 
 _pricing: list[Pricing] = []
@@ -64,6 +69,19 @@ def quote(
 def record(*, booking, occurrences: Sequence, by=None) -> None:
     for pricing in _pricing:
         pricing.record(booking=booking, occurrences=list(occurrences), by=by)
+
+
+def hold(*, booking, by, then_status: str) -> bool:
+    """Whether the booking is held awaiting payment (asked in the booking's transaction)."""
+    return any(
+        pricing.hold(booking=booking, by=by, then_status=then_status) for pricing in _pricing
+    )
+
+
+def payment_url(booking) -> str | None:
+    for pricing in _pricing:
+        return pricing.payment_url(booking=booking)
+    return None
 
 
 def of_booking(booking):

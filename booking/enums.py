@@ -44,11 +44,13 @@ class BookingStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected")
     CANCELLED = "cancelled", _("Cancelled")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
 
     @classmethod
     def holding_time(cls) -> list[str]:
-        """Statuses whose time no one else may take."""
-        return [cls.REQUESTED, cls.CONFIRMED]
+        """Statuses whose time no one else may take (a booking held while it is paid for
+        holds its times as a confirmed one does, until the hold is released)."""
+        return [cls.REQUESTED, cls.CONFIRMED, cls.AWAITING_PAYMENT]
 
 
 class Repeat(models.TextChoices):

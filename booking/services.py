@@ -180,15 +180,55 @@ def booking_create(
         holds.mark_booked(booking=booking, holds=[m for m in season_marks if m.at in booked_starts])
         # The price of every booked time (and its add-ons), as the price lists say today.
         charges.record(booking=booking, occurrences=list(booking.occurrences.all()), by=acting)
-        _notify_booking(
-            booking, "booking_requested" if needs_approval else "booking_confirmed", result
-        )
-        if needs_approval:
-            _notify_staff(booking)
+        if charges.hold(booking=booking, by=acting, then_status=status):
+            # To be paid first: the times are held (claimed, as any booking's) until the
+            # payment is authorised (booking_payment_settled) or the hold is released.
+            booking.occurrences.update(status=BookingStatus.AWAITING_PAYMENT)
+            booking.status = BookingStatus.AWAITING_PAYMENT
+            booking.save(update_fields=["status"])
         else:
-            _schedule_reminders(booking)
+            _announce(booking, result)
         invalidate_after_commit(resource.municipality_id)  # displaced times included
     return result
+
+
+def _announce(booking: Booking, result: BookingResult | None = None) -> None:
+    """Tell the booker (and, for a request, the staff) that the booking is made."""
+    if booking.status == BookingStatus.REQUESTED:
+        _notify_booking(booking, "booking_requested", result)
+        _notify_staff(booking)
+    else:
+        _notify_booking(booking, "booking_confirmed", result)
+        _schedule_reminders(booking)
+
+
+@transaction.atomic
+def booking_payment_settled(*, booking: Booking, status: str) -> bool:
+    """The booking held awaiting payment is paid (authorised): it becomes what it would
+    have been (confirmed, or requested from staff) and is announced. Exactly once: under a
+    lock on the booking, only a booking still awaiting payment changes (False otherwise)."""
+    booking = Booking.objects.select_for_update().select_related("resource__hub").get(pk=booking.pk)
+    if booking.status != BookingStatus.AWAITING_PAYMENT:
+        return False
+    booking.occurrences.filter(status=BookingStatus.AWAITING_PAYMENT).update(status=status)
+    booking.status = status
+    booking.save(update_fields=["status"])
+    _announce(booking)
+    invalidate_after_commit(booking.resource.municipality_id)
+    return True
+
+
+@transaction.atomic
+def booking_hold_release(*, booking: Booking, reason: str) -> bool:
+    """A booking held awaiting payment that was not paid: its times are released at once
+    and it is cancelled (False when it was no longer awaiting payment)."""
+    booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
+    if booking.status != BookingStatus.AWAITING_PAYMENT:
+        return False
+    booking.rejection_reason = reason[:300]
+    booking.save(update_fields=["rejection_reason"])
+    _cancel_times(booking, booking.occurrences.filter(status=BookingStatus.AWAITING_PAYMENT))
+    return True
 
 
 def _apply_season_holds(

@@ -26,7 +26,7 @@ from .calendar import booking_calendar, occurrences_calendar
 from .enums import BookingStatus, Facility
 from .forms import BookingForm, FindRoomForm, resource_lengths
 from .models import Booking, CalendarFeed, Occurrence, Resource
-from .permissions import books_as_staff, can_view_booking
+from .permissions import books_as_staff, can_view_booking, is_own_booking
 
 
 @require_GET
@@ -162,9 +162,12 @@ def book(request, resource):
         except DomainError as refused:
             refused.add_to_form(form)
         else:
-            messages.success(request, _("Booked %(n)d time(s).") % {"n": len(result.booked)})
             for problem in result.skipped:
                 messages.warning(request, str(problem))
+            pay_at = charges.payment_url(result.booking)
+            if pay_at:  # held until it is paid
+                return redirect(pay_at)
+            messages.success(request, _("Booked %(n)d time(s).") % {"n": len(result.booked)})
             return redirect(result.booking.get_absolute_url())
     context = {
         "resource": resource,
@@ -223,6 +226,7 @@ def booking_page(request, booking):
         "door_codes": selectors.door_codes_to_show(booking=booking)
         if booking.booker_id == request.user.pk
         else [],
+        "pay_at": charges.payment_url(booking) if is_own_booking(request.user, booking) else None,
     }
     return render(request, "booking/booking.html", context)
 

@@ -440,6 +440,54 @@ def _start_fake_sms_gateway(environment: dict[str, str], portal: str) -> subproc
     return process
 
 
+def _start_fake_vipps(environment: dict[str, str], portal_url: str) -> subprocess.Popen | None:
+    """Bookings of priced rooms are paid through a local stand-in for Vipps
+    (betaling/fake_vipps.py, a clearly labelled test payment page; no money moves), unless
+    HUBPORTAL_VIPPS_CLIENT_ID gives Vipps credentials. It sends its signed webhooks to the
+    portal."""
+    if environment.get("HUBPORTAL_VIPPS_CLIENT_ID"):
+        say(f"Vipps: {environment.get('HUBPORTAL_VIPPS_URL', 'https://apitest.vipps.no')}")
+        return None
+    port = _choose_port(8030)
+    keys = {
+        "HUBPORTAL_VIPPS_CLIENT_ID": "fake-client-id",  # "fake-": the pages say "test"
+        "HUBPORTAL_VIPPS_CLIENT_SECRET": secrets.token_urlsafe(16),
+        "HUBPORTAL_VIPPS_SUBSCRIPTION_KEY": secrets.token_urlsafe(16),
+        "HUBPORTAL_VIPPS_MERCHANT_SERIAL_NUMBER": "123456",
+        "HUBPORTAL_VIPPS_WEBHOOK_SECRET": secrets.token_urlsafe(24),
+    }
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "betaling.fake_vipps",
+            "--port",
+            str(port),
+            "--webhook-url",
+            f"{portal_url}/betaling/vipps/webhook/",
+            "--client-id",
+            keys["HUBPORTAL_VIPPS_CLIENT_ID"],
+            "--client-secret",
+            keys["HUBPORTAL_VIPPS_CLIENT_SECRET"],
+            "--subscription-key",
+            keys["HUBPORTAL_VIPPS_SUBSCRIPTION_KEY"],
+            "--msn",
+            keys["HUBPORTAL_VIPPS_MERCHANT_SERIAL_NUMBER"],
+            "--webhook-secret",
+            keys["HUBPORTAL_VIPPS_WEBHOOK_SECRET"],
+        ],
+        env=environment,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 10
+    while _port_is_free(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    environment.update({"HUBPORTAL_VIPPS_URL": f"http://127.0.0.1:{port}", **keys})
+    say(f"Vipps: a local stand-in on port {port} (test payment page, no money moves)")
+    return process
+
+
 def run() -> int:
     """Migrate, load demo data and run web, worker and beat until Ctrl-C."""
     host = os.environ.get("HUBPORTAL_HOST", "127.0.0.1")
@@ -448,12 +496,13 @@ def run() -> int:
         environment.setdefault("DJANGO_SETTINGS_MODULE", "hubportal.settings.local")
         register = _start_fake_register(environment)
         sms_gateway = _start_fake_sms_gateway(environment, f"http://{host}:{port}")
+        payments = _start_fake_vipps(environment, f"http://{host}:{port}")
         try:
             _manage(environment, "migrate", "--no-input")
             _manage(environment, "seed_demo")
         except subprocess.CalledProcessError as error:
             say(f"set-up failed: {' '.join(error.cmd[1:])} exited with {error.returncode}")
-            for helper in (register, sms_gateway):
+            for helper in (register, sms_gateway, payments):
                 if helper is not None:
                     helper.terminate()
             return error.returncode
@@ -490,6 +539,8 @@ def run() -> int:
             processes["register"] = register
         if sms_gateway is not None:
             processes["sms gateway"] = sms_gateway
+        if payments is not None:
+            processes["Vipps stand-in"] = payments
         say(
             f"portal running on http://{host}:{port}/ "
             "(web, Celery worker and beat); Ctrl-C stops all"

@@ -36,6 +36,8 @@ urlpatterns = [
         notification_views.sms_delivery_report,
         name="sms_delivery_report",
     ),
+    # Vipps' webhooks (signed; betaling checks the signature).
+    path("", include("betaling.webhook_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -47,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("", include("booking.urls")),
     path("", include("frivillighet.urls")),
     path("", include("sesong.urls")),
+    path("", include("betaling.urls")),
     # Last: municipality and district addresses are top-level slugs.
     path("", include("knutepunkt.urls")),
     prefix_default_language=False,

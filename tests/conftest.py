@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from betaling import fake_vipps
+from betaling.fake_vipps import FakeVipps
 from frivillighet.fake_register import DELETED, UNITS, FakeEnhetsregisteret
 from tests.support.celery import broker_down
 
@@ -47,3 +49,27 @@ def _fresh_page_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="session")
+def vipps_server():
+    """The local stand-in for Vipps (real HTTP on loopback), one per process."""
+    server = FakeVipps().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def vipps(vipps_server, settings):
+    """Vipps for this test: the stand-in, fresh, with its credentials and webhook secret;
+    its webhooks go to the live server when a test sets ``vipps.webhook_url``."""
+    server = vipps_server
+    server.reset()
+    server.webhook_url = ""
+    settings.VIPPS_URL = server.url
+    settings.VIPPS_CLIENT_ID = fake_vipps.CLIENT_ID
+    settings.VIPPS_CLIENT_SECRET = fake_vipps.CLIENT_SECRET
+    settings.VIPPS_SUBSCRIPTION_KEY = fake_vipps.SUBSCRIPTION_KEY
+    settings.VIPPS_MERCHANT_SERIAL_NUMBER = fake_vipps.MSN
+    settings.VIPPS_WEBHOOK_SECRET = fake_vipps.WEBHOOK_SECRET
+    return server

@@ -73,6 +73,21 @@ try:
     )
     # An organisation's facts from the register are looked up again after this many days.
     ENHETSREGISTERET_REFRESH_DAYS = env.int("HUBPORTAL_ENHETSREGISTERET_REFRESH_DAYS", default=7)
+    # Vipps MobilePay's ePayment API (README, *Payment by Vipps*); `make run` points it at a
+    # local stand-in (betaling/fake_vipps.py) unless HUBPORTAL_VIPPS_CLIENT_ID is set.
+    VIPPS_URL = env.str("HUBPORTAL_VIPPS_URL", "https://apitest.vipps.no")
+    VIPPS_CLIENT_ID = env.str("HUBPORTAL_VIPPS_CLIENT_ID", "")
+    VIPPS_CLIENT_SECRET = env.str("HUBPORTAL_VIPPS_CLIENT_SECRET", "")
+    VIPPS_SUBSCRIPTION_KEY = env.str("HUBPORTAL_VIPPS_SUBSCRIPTION_KEY", "")
+    VIPPS_MERCHANT_SERIAL_NUMBER = env.str("HUBPORTAL_VIPPS_MERCHANT_SERIAL_NUMBER", "")
+    VIPPS_WEBHOOK_SECRET = env.str("HUBPORTAL_VIPPS_WEBHOOK_SECRET", "")
+    VIPPS_TIMEOUT_SECONDS = env.int("HUBPORTAL_VIPPS_TIMEOUT_SECONDS", default=10)
+    # A booking to be paid holds its times this long; then the periodic task releases it.
+    PAYMENT_HOLD_MINUTES = env.int("HUBPORTAL_PAYMENT_HOLD_MINUTES", default=15)
+    # Capture "at_booking" (once authorised) or "when_used" (when the first time begins).
+    PAYMENT_CAPTURE = env.str("HUBPORTAL_PAYMENT_CAPTURE", "at_booking")
+    if PAYMENT_CAPTURE not in ("at_booking", "when_used"):
+        raise ConfigError("HUBPORTAL_PAYMENT_CAPTURE must be at_booking or when_used")
     SMS_BACKEND = env.str("HUBPORTAL_SMS_BACKEND", "hubportal.notifications.sms.ConsoleSmsBackend")
     # LINK Mobility's SMS REST API (README, *SMS*); `make run` points it at a local stand-in.
     SMS_LINK_URL = env.str("HUBPORTAL_SMS_LINK_URL", "https://n-eu.linkmobility.io")
@@ -424,6 +439,14 @@ CELERY_BEAT_SCHEDULE = {
     "purge-past-registrations": {
         "task": "innbyggertorg.tasks.purge_past_registrations",
         "schedule": crontab(hour=3, minute=41),
+    },
+    "release-unpaid-booking-holds": {
+        "task": "betaling.tasks.release_unpaid_holds",
+        "schedule": 60.0,
+    },
+    "capture-due-payments": {
+        "task": "betaling.tasks.capture_due_payments",
+        "schedule": crontab(minute="*/10"),
     },
     "release-unanswered-season-allocations": {
         "task": "sesong.tasks.release_unanswered_allocations",

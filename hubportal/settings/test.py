@@ -28,6 +28,9 @@ SMS_BACKEND = "hubportal.notifications.sms.LocmemSmsBackend"
 # (frivillighet/fake_register.py) for the session; until then nothing listens here.
 ENHETSREGISTERET_URL = "http://127.0.0.1:9/enhetsregisteret/api"
 ENHETSREGISTERET_TIMEOUT_SECONDS = 2
+# Never Vipps: tests/conftest.py points this at the local stand-in (betaling/fake_vipps.py).
+VIPPS_URL = "http://127.0.0.1:9"
+VIPPS_TIMEOUT_SECONDS = 2
 # Each test process gets a cache of its own so that tests never see each other's keys (one
 # store for both aliases, so that clearing the default cache clears the pages too). A server
 # process started by the resilience tests keeps the Redis caches of base.py instead.

@@ -15,8 +15,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from betaling.enums import PriceUnit, VatRate
-from booking.services import booking_create
+from betaling.enums import PaymentState, PriceUnit, VatRate
+from betaling.models import Payment
+from booking.services import booking_create, booking_payment_settled
 from frivillighet.models import Opportunity, Organisation
 from hubportal.core.demo import DEMO_PASSWORD, load_demo_data
 from hubportal.search.services import search_rebuild
@@ -136,9 +137,26 @@ def world():
         purpose="Bursdagsfeiring",
         repeat="weekly",
     ).booking
+    # One held awaiting payment (the pay page), one paid (the return page, the receipt).
+    settled = booking_create(
+        booker=citizen,
+        resource=priced,
+        times=[(start + timedelta(days=30), start + timedelta(days=30, hours=2))],
+        purpose="Foreningsmøte",
+    ).booking
+    booking_payment_settled(booking=settled, status=settled.payment.then_status)
+    Payment.objects.filter(booking=settled).update(
+        state=PaymentState.CAPTURED,
+        captured_amount=settled.payment.amount,
+        authorised_at=timezone.now(),
+    )
+    reference = settled.payment.reference
     public = _public_pages(room) | {"room-with-prices": f"/rom/{priced.pk}/"}
     personal = _personal_pages(booking.pk, room.pk) | {
-        "booking-with-price": f"/bookinger/{paid.pk}/"
+        "booking-with-price": f"/bookinger/{paid.pk}/",
+        "pay": f"/betaling/{paid.pk}/betal/",
+        "payment-return": f"/betaling/retur/{reference}/",
+        "receipt": f"/betaling/kvittering/{reference}/",
     }
     check = f"/rom/{priced.pk}/book/?" + urlencode(
         {"start": (start + timedelta(days=21)).isoformat(), "lengde": 120}

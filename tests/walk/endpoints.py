@@ -52,6 +52,9 @@ EXPECTED = {
     "own_booking":   "login     200     404       404         200       200       200",
     "own_booking_b": "login     200     404       404         404       404       200",
     "others_booking":"login     404     404       404         404       404       200",
+    # What only the booker does with their own booking (paying for it).
+    "own_payment":   "login     200     404       404         404       404       404",
+    "others_payment":"login     404     404       404         404       404       404",
     # Coordination of organisation A / shifts at hub A1, and of organisation B / hub B1.
     "coordinates":   "login     404     404       200         200       200       200",
     "coordinates_b": "login     404     404       404         404       404       200",
@@ -308,6 +311,24 @@ SITE: dict[str, list[Variant]] = {
         Variant("own_booking", pk("booking.booking", "a1", "booking"), html=False),
         Variant("others_booking", pk("booking.booking", "b1", "booking"), html=False),
     ],
+    # Paying for a booking (its booker only), the return from Vipps and the receipt (the
+    # booker and the resource's staff), Vipps' webhook (a server's POST).
+    "betaling:pay": [
+        Variant("own_payment", pk("booking.booking", "a1", "booking")),
+        Variant("others_payment", pk("booking.booking", "b1", "booking")),
+    ],
+    "betaling:return": [
+        Variant(
+            "own_booking", lambda world: {"reference": world.at("betaling.payment", "a1").reference}
+        ),
+        Variant("others_payment", lambda world: {"reference": "hubportal-0-unknown"}),
+    ],
+    "betaling:receipt": [
+        Variant(
+            "own_booking", lambda world: {"reference": world.at("betaling.payment", "a1").reference}
+        ),
+    ],
+    "vipps_webhook": [Variant("callback", html=False)],
     # Volunteering.
     "frivillighet:directory": [
         Variant("public"),

@@ -30,6 +30,8 @@ from django.core import signing
 from django.utils import timezone
 
 from api import services as api_services
+from betaling.enums import PaymentSource, PaymentState
+from betaling.models import Payment
 from booking import services as booking_services
 from booking.enums import ApprovalRule, Repeat, ResourceKind
 from booking.models import Blackout, CalendarFeed, Resource
@@ -271,6 +273,18 @@ def _bookings(world: World) -> None:
         purpose="Styremøte",
         attendees=5,
     ).booking
+    # The priced rooms' bookings were held awaiting payment: paid (as Vipps would confirm).
+    for payment in Payment.objects.select_related("booking"):
+        booking_services.booking_payment_settled(
+            booking=payment.booking, status=payment.then_status
+        )
+        Payment.objects.filter(pk=payment.pk).update(
+            state=PaymentState.CAPTURED,
+            captured_amount=payment.amount,
+            authorised_at=timezone.now(),
+            authorised_by=PaymentSource.REDIRECT,
+        )
+    world.add("a1", Payment.objects.get(booking=world.at("booking.booking", "a1")))
     world.tokens["feed"] = booking_services.calendar_feed_renew(user=citizen)
     world.tokens["other_feed"] = booking_services.calendar_feed_renew(user=other)
     assert CalendarFeed.objects.filter(user=citizen).exists()

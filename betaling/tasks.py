@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="betaling.tasks.release_unpaid_holds", ignore_result=True)
+def release_unpaid_holds() -> int:
+    return services.payments_release_unpaid()
+
+
+@shared_task(name="betaling.tasks.capture_due_payments", ignore_result=True)
+def capture_due_payments() -> int:
+    return services.payments_capture_due()

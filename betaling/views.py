@@ -1,0 +1,118 @@
+"""The payer's pages (pay, the return from Vipps, the receipt) and Vipps' webhook. Thin:
+each asks betaling.permissions and calls a service."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotFound
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from booking.models import Booking
+from hubportal.core.errors import DomainError
+
+from . import selectors, services, vipps
+from .enums import PaymentState
+from .models import Payment
+from .permissions import can_pay, can_view_payment
+
+logger = logging.getLogger("hubportal.betaling")
+
+
+def _own_payment(request, **lookup) -> Payment:
+    payment = Payment.objects.select_related("booking__resource__hub").filter(**lookup).first()
+    if payment is None or not can_view_payment(request.user, payment):
+        raise Http404  # someone else's payment does not exist for you
+    return payment
+
+
+@login_required
+def pay(request, booking):
+    """What is to be paid, and the button that sends the payer to Vipps."""
+    found = Booking.objects.select_related("resource__hub").filter(pk=booking).first()
+    if found is None or not can_pay(request.user, found) or not hasattr(found, "payment"):
+        raise Http404
+    payment = found.payment
+    if request.method == "POST":
+        return_url = request.build_absolute_uri(
+            reverse("betaling:return", args=[payment.reference])
+        )
+        try:
+            url = services.payment_start(payment=payment, return_url=return_url)
+        except DomainError as refused:
+            refused.add_to_messages(request)
+            return redirect("betaling:return", reference=payment.reference)
+        return redirect(url)
+    context = {
+        "booking": found,
+        "payment": payment,
+        "price": selectors.booking_price(booking=found),
+        "test_payments": selectors.payments_are_test(),
+    }
+    return render(request, "betaling/pay.html", context)
+
+
+@login_required
+@require_GET
+def payment_return(request, reference):
+    """Where Vipps sends the payer back: Vipps is asked how it went (the webhook may have
+    told us already), and the page says what became of the booking."""
+    payment = _own_payment(request, reference=reference)
+    unreachable = False
+    try:
+        payment = services.payment_sync(payment=payment, source="redirect")
+    except vipps.VippsError as error:
+        logger.warning("Vipps: checking payment %s on return failed: %s", reference, error)
+        unreachable = True
+    payment.refresh_from_db()
+    context = {
+        "payment": payment,
+        "booking": payment.booking,
+        "paid": payment.state in PaymentState.paid(),
+        "waiting": payment.state in PaymentState.open(),
+        "unreachable": unreachable,
+    }
+    return render(request, "betaling/return.html", context)
+
+
+@login_required
+@require_GET
+def receipt(request, reference):
+    payment = _own_payment(request, reference=reference)
+    if payment.state not in PaymentState.paid() and not payment.captured_amount:
+        raise Http404
+    context = {
+        "payment": payment,
+        "booking": payment.booking,
+        "price": selectors.booking_price(booking=payment.booking, statuses=None),
+        "events": payment.events.all(),
+    }
+    return render(request, "betaling/receipt.html", context)
+
+
+@csrf_exempt  # Vipps' server posts here; its HMAC signature is the check
+@require_POST
+def vipps_webhook(request):
+    try:
+        services.payment_webhook(
+            body=request.body,
+            headers=request.headers,
+            path_and_query=request.get_full_path(),
+            host=request.get_host(),
+        )
+    except services.WebhookRefused:
+        return HttpResponseForbidden("signature", content_type="text/plain")
+    except services.PaymentNotFound:
+        return HttpResponseNotFound("unknown reference", content_type="text/plain")
+    return HttpResponse(status=200)
+
+
+def booking_payment_url(*, booking) -> str | None:
+    """For booking's pages (through booking.charges): where a held booking is paid."""
+    if booking.status != "awaiting_payment":
+        return None
+    return reverse("betaling:pay", args=[booking.pk])
