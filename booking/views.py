@@ -227,6 +227,8 @@ def booking_page(request, booking):
         if booking.booker_id == request.user.pk
         else [],
         "pay_at": charges.payment_url(booking) if is_own_booking(request.user, booking) else None,
+        # The room's municipality: its header, and its statements in the footer.
+        "municipality": booking.resource.hub.municipality,
     }
     return render(request, "booking/booking.html", context)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from hubportal.core.lists import paginated
 from hubportal.core.page_cache import cached_page
+from hubportal.core.params import tab_param
 from hubportal.search.registry import kind_label
 from hubportal.search.selectors import search_documents
 
@@ -124,12 +125,21 @@ def hub_page(request, municipality, hub):
             **slugs,
         )
         hours, valid_until = _hours_context([hub], timezone.now())
+        sections = [loaded for loaded in load_sections([hub]) if loaded["by_hub"].get(hub.pk)]
+        # The hub's parallel views as tabs (?visning=): its hours and each section it has
+        # (its address and contact stay in sight below them).
+        tabs = [
+            ("apningstider", _("Opening hours")),
+            *((loaded["section"].key, loaded["section"].title) for loaded in sections),
+        ]
         context = {
             "municipality": hub.municipality,
             "district": hub.district,
             "hub_hours": [hours[hub.pk]],
             "hub": hub,
-            "sections": load_sections([hub]),
+            "sections": sections,
+            "tabs": tabs,
+            "selected": tab_param(request, [key for key, _title in tabs]),
             "news": selectors.published_news(
                 municipality=hub.municipality, district=hub.district, hubs=[hub]
             ),

@@ -159,6 +159,11 @@ GET_ENTRY_POINTS = {
     "search": ("anonymous", lambda w: "/sok/", ["q", "side"]),
     "municipality_search": ("anonymous", lambda w: "/walk-a/sok/", ["q", "side"]),
     "my_bookings": ("citizen", lambda w: "/bookinger/", ["visning", "side", "side-tidligere"]),
+    "hub_page": (
+        "anonymous",
+        lambda w: w.at("knutepunkt.hub", "a1").get_absolute_url(),
+        ["visning"],
+    ),
     "choose_language": ("citizen", lambda w: "/sprak/nn/", ["next"]),
     "frontchannel_logout": (
         "anonymous",
