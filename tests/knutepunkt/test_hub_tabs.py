@@ -1,6 +1,7 @@
 """A hub page's parallel views are tabs: its hours and each section it has (services,
-events, rooms); its address and contact stay in sight below them. Without JavaScript a tab is a link (?visning=) that
-shows its panel; a tab the hub has not is a 400 naming the parameter."""
+events, rooms); its address and contact stay in sight below them. Without JavaScript a tab
+is a link (?visning=) that shows its panel; a tab the hub has not is a 400 naming the
+parameter."""
 
 from __future__ import annotations
 
