@@ -30,6 +30,8 @@ urlpatterns = [
     path("sprak/<str:code>/", core_views.choose_language, name="choose_language"),
     # A municipality's brand colour as a stylesheet (the CSP allows no inline style).
     path("merkefarge/<colour:colour>.css", core_views.brand_stylesheet, name="brand_stylesheet"),
+    # For search engines: robots.txt and sitemap.xml (every language, hreflang alternates).
+    path("", include("api.site_urls")),
     # The SMS gateway's delivery reports (a gate set up at LINK Mobility posts here).
     path(
         "sms/leveringsrapport/",

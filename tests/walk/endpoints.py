@@ -216,6 +216,8 @@ SITE: dict[str, list[Variant]] = {
     "set_language": [Variant("redirect")],
     "choose_language": [Variant("redirect", lambda world: {"code": "nn"})],
     "brand_stylesheet": [Variant("public", lambda world: {"colour": "0b5394"}, html=False)],
+    "robots_txt": [Variant("public", html=False)],
+    "django.contrib.sitemaps.views.sitemap": [Variant("public", html=False)],
     "sms_delivery_report": [Variant("callback", html=False)],
     "home": [Variant("public")],
     # Accounts (django-allauth and our own pages).
