@@ -9,7 +9,7 @@ from django.contrib import admin
 from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
 
 from .forms import PriceLineForm, PriceListForm
-from .models import PriceLine, PriceList
+from .models import CancellationTerms, PriceLine, PriceList
 
 
 class PriceLineInline(ScopedTabularInline):
@@ -35,3 +35,10 @@ class PriceListAdmin(ScopedModelAdmin):
         "minimum_charge",
         "minimum_vat_rate",
     ]
+
+
+@admin.register(CancellationTerms)
+class CancellationTermsAdmin(ScopedModelAdmin):
+    list_display = ["resource", "free_until_hours", "fee_percent"]
+    list_select_related = ["resource__hub"]
+    search_fields = ["resource__name"]

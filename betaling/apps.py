@@ -22,5 +22,6 @@ class BetalingConfig(AppConfig):
                 of_resource=selectors.resource_price_lists,
                 hold=services.payment_hold,
                 payment_url=views.booking_payment_url,
+                cancelled=services.payment_after_cancel,
             )
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
@@ -260,4 +261,69 @@ EVENT_LABELS = {
     "AUTHORIZED_AFTER_RELEASE": _("Approved after the hold ended: cancelled"),
     "AUTHORIZED_AFTER_CANCEL": _("Approved after the booking was cancelled: cancelled"),
     "SEEN_AUTHORIZED": _("Payment approved (heard again)"),
+    "REFUND_DUE": _("Refund due for cancelled times"),
+    "REFUND_REFUSED": _("Refund refused: more than was captured"),
 }
+
+
+class CancellationTerms(models.Model):
+    """A resource's terms for cancelling a paid booking: free until this many hours before
+    the time begins, and a fee (a share of the time's price) after that. Cancelling closer
+    than the resource's own deadline (booking's rule) is not possible at all; staff who
+    cancel always refund in full."""
+
+    resource = models.OneToOneField(
+        Resource,
+        verbose_name=_("resource"),
+        on_delete=models.CASCADE,
+        related_name="cancellation_terms",
+    )
+    free_until_hours = models.PositiveIntegerField(
+        _("free cancellation until (hours before)"), default=72
+    )
+    fee_percent = models.PositiveIntegerField(
+        _("fee after that (per cent of the price)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("cancellation terms")
+        verbose_name_plural = _("cancellation terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee_percent__gte=0) & Q(fee_percent__lte=100),
+                name="cancellation_fee_a_share",
+                violation_error_message=_("The fee is between 0 and 100 per cent."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.resource)
+
+
+class Refund(models.Model):
+    """Money given back for cancelled times, as the terms say, through Vipps."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.IntegerField(_("refunded (øre)"))
+    fee = models.IntegerField(_("cancellation fee (øre)"), default=0)
+    reason = models.CharField(_("reason"), max_length=200)
+    state = models.CharField(max_length=20, default="pending")  # pending, done, refused
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(fee__gte=0), name="refund_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "done", "refused"]), name="refund_state_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.payment_id}: {self.amount}"

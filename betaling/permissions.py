@@ -27,6 +27,10 @@ register(
     ),
 )
 register(
+    "betaling.cancellationterms",
+    Policy(municipality=("resource__municipality",), hub=("resource__hub",)),
+)
+register(
     "betaling.payment",
     Policy(
         municipality=("booking__resource__municipality",),

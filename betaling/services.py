@@ -11,20 +11,21 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Sum
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from booking.enums import BookingStatus
 from booking.permissions import books_as_staff
 from booking.services import booking_hold_release, booking_payment_settled
 from hubportal.core.errors import DomainError
 
 from . import vipps
 from .enums import PaymentSource, PaymentState
-from .models import ChargeLine, Payment, PaymentEvent
-from .pricing import price_time
+from .models import CancellationTerms, ChargeLine, Payment, PaymentEvent, Refund
+from .pricing import price_time, round_half_up
 from .selectors import renter_category, tariffs_for
 
 
@@ -314,3 +315,94 @@ def payments_capture_due(*, now=None) -> int:
     if settings.PAYMENT_CAPTURE == "when_used":
         due = due.filter(booking__occurrences__starts_at__lte=now).distinct()
     return sum(payment_capture(payment=payment) for payment in due)
+
+
+# --------------------------------------------------------------------------- refunds
+def payment_after_cancel(*, booking, occurrences, by, staff: bool) -> None:
+    """Asked by booking's cancel path, in its transaction, for the times just cancelled: a
+    booking still awaiting payment is closed (and cancelled at Vipps); a paid one is
+    refunded what the terms say: all of the cancelled times' price when staff cancel or
+    before the free-cancellation deadline, less the fee after it. The refund is recorded
+    now and sent to Vipps once the cancellation is committed."""
+    payment = Payment.objects.select_for_update().filter(booking=booking).first()
+    if payment is None:
+        return
+    if payment.state in PaymentState.open():
+        if not booking.occurrences.filter(status__in=BookingStatus.holding_time()).exists():
+            payment.state = PaymentState.CANCELLED
+            payment.save(update_fields=["state"])
+            _event(payment, "CANCELLED", PaymentSource.PORTAL)
+            if payment.redirect_url:
+                transaction.on_commit(lambda: _cancel_at_vipps(payment, "cancelled"))
+        return
+    if payment.state not in PaymentState.paid():
+        return
+    starts = {o.starts_at for o in occurrences}
+    lines = ChargeLine.objects.filter(booking=booking, occurrence__starts_at__in=starts)
+    price = lines.aggregate(total=Sum("amount"))["total"] or 0
+    if price <= 0:
+        return
+    terms = CancellationTerms.objects.filter(resource=booking.resource).first()
+    now = timezone.now()
+    fee = 0
+    if not staff and terms is not None:
+        for start in starts:
+            if start - timedelta(hours=terms.free_until_hours) < now:
+                late = lines.filter(occurrence__starts_at=start).aggregate(t=Sum("amount"))["t"]
+                fee += round_half_up((late or 0) * terms.fee_percent, 100)
+    refund = Refund.objects.create(
+        payment=payment,
+        amount=price - fee,
+        fee=fee,
+        reason=_("Cancelled by staff") if staff else _("Cancelled by the booker"),
+    )
+    _event(payment, "REFUND_DUE", PaymentSource.PORTAL, amount=refund.amount)
+    if refund.amount:
+        transaction.on_commit(lambda: refund_send(refund=refund))
+    else:
+        Refund.objects.filter(pk=refund.pk).update(state="done")
+
+
+def refund_send(*, refund: Refund) -> bool:
+    """Send a pending refund to Vipps, once (its Idempotency-Key is the refund's). Never
+    more than was captured: PostgreSQL refuses refunded > captured, and then the refund is
+    refused, logged, and nothing is sent."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+        if refund.state != "pending":
+            return False
+        payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
+        if payment.state == PaymentState.AUTHORIZED:
+            payment_capture(payment=payment)  # a refund is of what was captured
+            payment.refresh_from_db()
+        try:
+            with transaction.atomic():
+                Payment.objects.filter(pk=payment.pk).update(
+                    refunded_amount=F("refunded_amount") + refund.amount
+                )
+        except IntegrityError:
+            logger.warning(
+                "Refund %s of %s øre refused: more than was captured on %s",
+                refund.pk,
+                refund.amount,
+                payment.reference,
+            )
+            Refund.objects.filter(pk=refund.pk).update(state="refused")
+            _event(payment, "REFUND_REFUSED", PaymentSource.PORTAL, amount=refund.amount)
+            return False
+        try:
+            provider().refund(
+                reference=payment.reference, amount=refund.amount, key=f"refund-{refund.pk}"
+            )
+        except vipps.VippsError as error:
+            logger.warning("Vipps: refund %s failed, to be retried: %s", refund.pk, error)
+            transaction.set_rollback(True)
+            return False
+        Refund.objects.filter(pk=refund.pk).update(state="done")
+        _event(payment, "REFUNDED", PaymentSource.PORTAL, amount=refund.amount)
+    return True
+
+
+def refunds_retry() -> int:
+    """The periodic task: refunds Vipps did not take the first time."""
+    return sum(refund_send(refund=r) for r in Refund.objects.filter(state="pending"))

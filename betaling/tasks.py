@@ -11,3 +11,8 @@ def release_unpaid_holds() -> int:
 @shared_task(name="betaling.tasks.capture_due_payments", ignore_result=True)
 def capture_due_payments() -> int:
     return services.payments_capture_due()
+
+
+@shared_task(name="betaling.tasks.retry_refunds", ignore_result=True)
+def retry_refunds() -> int:
+    return services.refunds_retry()

@@ -90,6 +90,7 @@ def receipt(request, reference):
         "booking": payment.booking,
         "price": selectors.booking_price(booking=payment.booking, statuses=None),
         "events": payment.events.all(),
+        "refunds": payment.refunds.all(),
     }
     return render(request, "betaling/receipt.html", context)
 

@@ -35,6 +35,9 @@ class Pricing:
     hold: Callable[..., bool] = lambda **kwargs: False
     # payment_url(booking) -> where the booker pays a booking awaiting payment (or None)
     payment_url: Callable[..., str | None] = lambda **kwargs: None
+    # cancelled(booking, occurrences, by, staff): times just cancelled, in the cancelling
+    # transaction (the app refunds what its terms say)
+    cancelled: Callable[..., None] = lambda **kwargs: None
 
 
 _pricing: list[Pricing] = []
@@ -76,6 +79,11 @@ def hold(*, booking, by, then_status: str) -> bool:
     return any(
         pricing.hold(booking=booking, by=by, then_status=then_status) for pricing in _pricing
     )
+
+
+def cancelled(*, booking, occurrences, by, staff: bool) -> None:
+    for pricing in _pricing:
+        pricing.cancelled(booking=booking, occurrences=list(occurrences), by=by, staff=staff)
 
 
 def payment_url(booking) -> str | None:

@@ -408,6 +408,8 @@ def booking_cancel(
             % {"n": booking.resource.cancellation_deadline_hours}
         )
     targets = _cancel_times(booking, targets)
+    # Paid times are refunded as the price terms say (in full when staff cancel).
+    charges.cancelled(booking=booking, occurrences=targets, by=by, staff=staff)
     _notify_booking(booking, "booking_cancelled")
     return len({o.starts_at for o in targets})
 

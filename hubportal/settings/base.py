@@ -445,6 +445,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "betaling.tasks.release_unpaid_holds",
         "schedule": 60.0,
     },
+    "retry-refunds": {
+        "task": "betaling.tasks.retry_refunds",
+        "schedule": crontab(minute="*/15"),
+    },
     "capture-due-payments": {
         "task": "betaling.tasks.capture_due_payments",
         "schedule": crontab(minute="*/10"),

@@ -118,6 +118,7 @@ ADMIN_ACCESS = {
     "frivillighet.organisationmember": "-   vacd  vacd",
     "sesong.applicationround":       "v     vacd  vacd",
     "betaling.pricelist":            "vacd  vacd  vacd",
+    "betaling.cancellationterms":    "vacd  vacd  vacd",
     "api.apitoken":                  "-     vac   vac",
 }
 # fmt: on
