@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from api import services as api_services
 from betaling.enums import PaymentSource, PaymentState
-from betaling.models import Payment
+from betaling.models import CancellationTerms, Payment
 from booking import services as booking_services
 from booking.enums import ApprovalRule, Repeat, ResourceKind
 from booking.models import Blackout, CalendarFeed, Resource
@@ -210,6 +210,7 @@ def _furnish_hub(world: World, place: str) -> None:
     )
     prices = world.add(place, PriceListFactory(resource=room, valid_from=date(2026, 1, 1)))
     PriceLineFactory(price_list=prices, label="Leie", unit_price=20000)
+    world.add(place, CancellationTerms.objects.create(resource=room, free_until_hours=48))
     Blackout.objects.create(
         resource=room,
         starts_at=localise(date(2027, 7, 1), time(0)),
