@@ -75,3 +75,9 @@ def api_token_used(*, token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at >= USE_NOTED_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def api_tokens_forget_creator(*, user) -> int:
+    """The person who made tokens is deleted: the tokens stay the municipality's (the
+    applications using them go on working), without a reference to the person."""
+    return ApiToken.objects.filter(created_by=user).update(created_by=None)

@@ -226,6 +226,11 @@ class Payment(models.Model):
     def __str__(self):
         return self.reference
 
+    @property
+    def is_open(self) -> bool:
+        """The payer may still pay (the booking's times are held for them)."""
+        return self.state in PaymentState.open()
+
 
 class PaymentEvent(models.Model):
     """What happened to a payment, in order: its history and its audit trail."""

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
+from api.models import ApiToken
 from booking.services import booking_create, calendar_feed_renew
 from frivillighet.models import OrganisationMember, VolunteerProfile
 from frivillighet.services import shift_signup
@@ -104,6 +105,14 @@ def _season_records(kari, room, organisation):
     )
     JournalEntry.objects.create(round=round, kind="decision", text="Vedtak", actor=kari)
     message_preferences_save(user=kari, choices={MessageKind.REMINDER: ChannelChoice.BOTH})
+    ApiToken.objects.create(
+        municipality=room.municipality,
+        name="Kommunens app",
+        prefix="hp_abcd",
+        digest="0" * 64,
+        created_by=kari,
+        expires_at=now + timedelta(days=30),
+    )
 
 
 @pytest.mark.django_db

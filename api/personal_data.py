@@ -1,0 +1,33 @@
+"""The API tokens a municipality administrator made: which ones, for which application."""
+
+from __future__ import annotations
+
+from hubportal.accounts import registry
+from hubportal.accounts.registry import iso
+
+from .models import ApiToken
+from .services import api_tokens_forget_creator
+
+
+def _export(user) -> list[dict]:
+    return [
+        {
+            "application": token.name,
+            "municipality": token.municipality.name,
+            "token_begins": token.prefix,
+            "created_at": iso(token.created_at),
+            "expires_at": iso(token.expires_at),
+            "revoked_at": iso(token.revoked_at),
+        }
+        for token in ApiToken.objects.filter(created_by=user)
+        .select_related("municipality")
+        .order_by("pk")
+    ]
+
+
+registry.register(
+    "api_tokens",
+    export=_export,
+    erase=lambda user: api_tokens_forget_creator(user=user),
+    models=["api.ApiToken"],
+)
