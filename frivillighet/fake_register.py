@@ -12,11 +12,10 @@ It imports no Django: ``python -m frivillighet.fake_register --port 8020``.
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from hubportal.core.loopback import LoopbackServer
 
 PATH = re.compile(r"^/enhetsregisteret/api/enheter/(?P<number>[^/?]*)$")
 
@@ -83,85 +82,53 @@ UNITS: dict[str, dict] = {
 DELETED: dict[str, str] = {"917890129": "2024-05-31"}
 
 
-class FakeEnhetsregisteret:
+class FakeEnhetsregisteret(LoopbackServer):
     def __init__(self, port: int = 0) -> None:
         self.units = {number: dict(entry) for number, entry in UNITS.items()}
         self.deleted = dict(DELETED)
         self.behaviour = "working"  # or "500", "garbage", "hang"
         self.hang_seconds = 10.0
         self.requests: list[str] = []
-        register = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                register._answer(self)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(port)
 
     @property
     def url(self) -> str:
         """The API's base, as HUBPORTAL_ENHETSREGISTERET_URL takes it."""
-        return f"http://127.0.0.1:{self.server.server_address[1]}/enhetsregisteret/api"
+        return f"{super().url}/enhetsregisteret/api"
 
-    def start(self) -> FakeEnhetsregisteret:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def _answer(self, handler: BaseHTTPRequestHandler) -> None:
+    def answer(self, handler, method: str) -> None:
         path = handler.path.split("?", 1)[0]
         self.requests.append(path)
         if self.behaviour == "hang":
             time.sleep(self.hang_seconds)
             return
         if self.behaviour == "500":
-            self._send(handler, 500, {"error": "Internal Server Error"})
+            self.send_json(handler, 500, {"error": "Internal Server Error"})
             return
         if self.behaviour == "garbage":
-            self._send_raw(handler, 200, b"<html>maintenance</html>", "text/html")
+            self.send_raw(handler, 200, b"<html>maintenance</html>", "text/html")
             return
         match = PATH.match(path)
         if match is None:
-            self._send(handler, 404, {"error": "Not Found", "path": path})
+            self.send_json(handler, 404, {"error": "Not Found", "path": path})
             return
         number = match["number"]
         if not re.fullmatch(r"\d{9}", number):
-            self._send(
+            self.send_json(
                 handler,
                 400,
                 {"feilmelding": "Ugyldig organisasjonsnummer", "valideringsfeil": [number]},
             )
         elif number in self.deleted:
-            self._send(
+            self.send_json(
                 handler,
                 410,
                 {"organisasjonsnummer": number, "slettedato": self.deleted[number]},
             )
         elif number in self.units:
-            self._send(handler, 200, self.units[number])
+            self.send_json(handler, 200, self.units[number])
         else:
-            self._send(handler, 404, {"feilmelding": "Enhet ikke funnet", "path": path})
-
-    def _send(self, handler, status: int, document: dict) -> None:
-        self._send_raw(
-            handler, status, json.dumps(document, ensure_ascii=False).encode(), "application/json"
-        )
-
-    @staticmethod
-    def _send_raw(handler, status: int, body: bytes, content_type: str) -> None:
-        handler.send_response(status)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+            self.send_json(handler, 404, {"feilmelding": "Enhet ikke funnet", "path": path})
 
 
 def main() -> None:
@@ -170,10 +137,7 @@ def main() -> None:
     arguments = parser.parse_args()
     register = FakeEnhetsregisteret(port=arguments.port)
     print(f"fake Enhetsregisteret on {register.url} ({len(register.units)} demo units)", flush=True)
-    try:
-        register.server.serve_forever()
-    except KeyboardInterrupt:
-        register.server.server_close()
+    register.serve_until_interrupted()
 
 
 if __name__ == "__main__":

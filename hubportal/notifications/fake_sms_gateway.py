@@ -37,7 +37,8 @@ import time
 import urllib.request
 import uuid
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from hubportal.core.loopback import LoopbackServer
 
 REQUIRED = ("source", "destination", "platformId", "platformPartnerId")
 DELIVERED, UNKNOWN_SUBSCRIBER, NUMBER_ERROR, QUEUED = 1001, 2104, 2106, 1005
@@ -54,7 +55,9 @@ def _segments(text: str) -> int:
     return 1 if len(text) <= single else -(-len(text) // multi)
 
 
-class FakeLinkMobility:
+class FakeLinkMobility(LoopbackServer):
+    methods = ("GET", "POST")
+
     def __init__(
         self,
         port: int = 0,
@@ -72,33 +75,7 @@ class FakeLinkMobility:
         self.reports_sent: list[dict] = []
         self.report_delay = 0.2
         self._lock = threading.Lock()
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                gateway._post(self)
-
-            def do_GET(self):
-                gateway._get(self)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self) -> FakeLinkMobility:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(port)
 
     def clear(self) -> None:
         with self._lock:
@@ -107,43 +84,53 @@ class FakeLinkMobility:
 
     # --- the API -----------------------------------------------------------------------
 
+    def answer(self, handler, method: str) -> None:
+        if method == "GET":
+            self._get(handler)
+        else:
+            self._post(handler)
+
     def _get(self, handler) -> None:
         if handler.path == "/_fake/messages":
             with self._lock:
-                self._send(handler, 200, {"messages": list(self.messages)})
+                self.send_json(handler, 200, {"messages": list(self.messages)})
         else:
-            self._send(handler, 404, {"description": "Not found"})
+            self.send_json(handler, 404, {"description": "Not found"})
 
     def _post(self, handler) -> None:
         if handler.path != "/sms/send":
-            self._send(handler, 404, {"description": "Not found"})
+            self.send_json(handler, 404, {"description": "Not found"})
             return
         if handler.headers.get("Authorization") != self.credentials:
-            self._send(handler, 401, {"description": "Unauthorized"})
+            self.send_json(handler, 401, {"description": "Unauthorized"})
             return
         try:
             length = int(handler.headers.get("Content-Length") or 0)
             message = json.loads(handler.rfile.read(length))
             assert isinstance(message, dict)
         except (ValueError, AssertionError):
-            self._send(handler, 400, {"resultCode": 4003, "description": "Invalid JSON"})
+            self.send_json(handler, 400, {"resultCode": 4003, "description": "Invalid JSON"})
             return
         missing = [name for name in REQUIRED if not message.get(name)]
         if missing:
-            self._send(
+            self.send_json(
                 handler, 400, {"resultCode": 104, "description": f"Missing {', '.join(missing)}"}
             )
             return
         destination = str(message["destination"])
         if not (destination.startswith("+") and destination[1:].isdigit()):
-            self._send(handler, 400, {"resultCode": NUMBER_ERROR, "description": "Number error"})
+            self.send_json(
+                handler, 400, {"resultCode": NUMBER_ERROR, "description": "Number error"}
+            )
             return
         ending = destination[-4:]
         if ending == "1111":
-            self._send(handler, 400, {"resultCode": NUMBER_ERROR, "description": "Number error"})
+            self.send_json(
+                handler, 400, {"resultCode": NUMBER_ERROR, "description": "Number error"}
+            )
             return
         if ending == "2222":
-            self._send(handler, 503, {"description": "Service temporarily unavailable"})
+            self.send_json(handler, 503, {"description": "Service temporarily unavailable"})
             return
         if ending == "3333":
             time.sleep(30)
@@ -166,7 +153,7 @@ class FakeLinkMobility:
                 f"({record['smsCount']} segment(s)) ---\n{text}\n---\n"
             )
             sys.stdout.flush()
-        self._send(
+        self.send_json(
             handler,
             200,
             {
@@ -222,15 +209,6 @@ class FakeLinkMobility:
             self.reports_sent.append({**report, "gate": gate, "status": status})
         return status
 
-    @staticmethod
-    def _send(handler, status: int, document: dict) -> None:
-        body = json.dumps(document).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="A local stand-in for LINK Mobility's SMS API")
@@ -257,10 +235,7 @@ def main() -> None:
         echo=True,
     )
     print(f"fake LINK Mobility SMS gateway on {gateway.url}", flush=True)
-    try:
-        gateway.server.serve_forever()
-    except KeyboardInterrupt:
-        gateway.server.server_close()
+    gateway.serve_until_interrupted()
 
 
 if __name__ == "__main__":

@@ -8,88 +8,51 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from hubportal.core.loopback import LoopbackServer
 
 AUTHS = re.compile(r"^/smartlock/(?P<lock>\d+)/auth(?:/(?P<auth>\d+))?$")
 
 
-class FakeNuki:
+class FakeNuki(LoopbackServer):
+    methods = ("PUT", "GET", "DELETE")
+
     def __init__(self, token: str = "nuki-test-token") -> None:
         self.token = token
         self.behaviour = "working"
         self.auths: dict[str, dict[int, dict]] = {}
         self.requests: list[tuple[str, str]] = []
         self._ids = itertools.count(1000)
-        nuki = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_PUT(self):
-                nuki._answer(self, "PUT")
-
-            def do_GET(self):
-                nuki._answer(self, "GET")
-
-            def do_DELETE(self):
-                nuki._answer(self, "DELETE")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self) -> FakeNuki:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__()
 
     def codes(self, lock: str) -> list[int]:
         return sorted(a["code"] for a in self.auths.get(lock, {}).values())
 
-    def _answer(self, handler, method: str) -> None:
+    def answer(self, handler, method: str) -> None:
         self.requests.append((method, handler.path))
         if handler.headers.get("Authorization") != f"Bearer {self.token}":
-            return self._send(handler, 401, {"detailMessage": "Unauthorized"})
+            return self.send_json(handler, 401, {"detailMessage": "Unauthorized"})
         if self.behaviour == "500":
-            return self._send(handler, 500, {"detailMessage": "Internal error"})
+            return self.send_json(handler, 500, {"detailMessage": "Internal error"})
         match = AUTHS.match(handler.path)
         if match is None:
-            return self._send(handler, 404, {"detailMessage": "Not found"})
+            return self.send_json(handler, 404, {"detailMessage": "Not found"})
         auths = self.auths.setdefault(match["lock"], {})
         if method == "PUT" and match["auth"] is None:
             length = int(handler.headers.get("Content-Length") or 0)
             body = json.loads(handler.rfile.read(length))
             code = body.get("code")
             if body.get("type") != 13 or not re.fullmatch(r"[1-9]{6}", str(code)):
-                return self._send(handler, 400, {"detailMessage": "Bad parameter"})
+                return self.send_json(handler, 400, {"detailMessage": "Bad parameter"})
             if str(code).startswith("12"):
-                return self._send(handler, 400, {"detailMessage": "Bad parameter"})
+                return self.send_json(handler, 400, {"detailMessage": "Bad parameter"})
             auth_id = next(self._ids)
             auths[auth_id] = {**body, "id": auth_id, "smartlockId": int(match["lock"])}
-            return self._send(handler, 204, None)
+            return self.send_json(handler, 204, None)
         if method == "GET" and match["auth"] is None:
-            return self._send(handler, 200, list(auths.values()))
+            return self.send_json(handler, 200, list(auths.values()))
         if method == "DELETE" and match["auth"] is not None:
             if auths.pop(int(match["auth"]), None) is None:
-                return self._send(handler, 404, {"detailMessage": "Not found"})
-            return self._send(handler, 204, None)
-        return self._send(handler, 405, {"detailMessage": "Method not allowed"})
-
-    @staticmethod
-    def _send(handler, status: int, document) -> None:
-        body = b"" if document is None else json.dumps(document).encode()
-        handler.send_response(status)
-        if body:
-            handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+                return self.send_json(handler, 404, {"detailMessage": "Not found"})
+            return self.send_json(handler, 204, None)
+        return self.send_json(handler, 405, {"detailMessage": "Method not allowed"})
