@@ -34,6 +34,8 @@ class PriceListAdmin(ScopedModelAdmin):
         "valid_to",
         "minimum_charge",
         "minimum_vat_rate",
+        "project_code",
+        "service_code",
     ]
 
 

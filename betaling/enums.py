@@ -81,3 +81,13 @@ class PaymentSource(models.TextChoices):
     WEBHOOK = "webhook", _("Vipps' webhook")
     TASK = "task", _("The periodic check")
     PORTAL = "portal", _("The portal")
+
+
+class InvoiceLineKind(models.TextChoices):
+    CHARGE = "charge", _("Charge")
+    CREDIT = "credit", _("Credit")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", _("CSV (semicolon-separated)")
+    JSON = "json", _("JSON")

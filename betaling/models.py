@@ -7,16 +7,27 @@ negative prices and VAT rates outside the fixed set (check constraints)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Booking, Occurrence, Resource
+from frivillighet.models import Organisation
+from knutepunkt.models import Municipality
 
-from .enums import PaymentSource, PaymentState, PriceUnit, RenterCategory, VatRate
+from .enums import (
+    ExportFormat,
+    InvoiceLineKind,
+    PaymentSource,
+    PaymentState,
+    PriceUnit,
+    RenterCategory,
+    VatRate,
+)
 
 
 class DateRange(Func):
@@ -48,6 +59,18 @@ class PriceList(models.Model):
         max_length=10,
         choices=VatRate.choices,
         default=VatRate.OUTSIDE,
+    )
+    project_code = models.CharField(
+        _("project code"),
+        max_length=20,
+        blank=True,
+        help_text=_("The municipality's project in the accounts, written on every invoice line."),
+    )
+    service_code = models.CharField(
+        _("service code"),
+        max_length=20,
+        blank=True,
+        help_text=_("The municipality's service (function) in the accounts, e.g. 3850."),
     )
 
     class Meta:
@@ -332,3 +355,206 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.payment_id}: {self.amount}"
+
+
+# --------------------------------------------------------------------------- invoicing
+# An organisation's bookings are invoiced: at the end of a month finance staff export the
+# municipality's invoice basis (*fakturagrunnlag*) of that month, one basis per payer. The
+# export writes the bases and their lines and locks the month: PostgreSQL's triggers
+# (migration 0004) refuse every later change to an exported month, its bases and lines, and
+# the month's unique row refuses a second export. What changes after that (a cancelled or
+# moved time) becomes a credit line in the next export.
+
+
+class InvoiceAddress(models.Model):
+    """Where an organisation's invoices go (without one, Enhetsregisteret's business
+    address is used)."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invoice_address",
+    )
+    address = models.CharField(_("invoice address"), max_length=200)
+    postcode = models.CharField(
+        _("postcode"),
+        max_length=4,
+        validators=[RegexValidator(r"^\d{4}$", _("A postcode has four digits."))],
+    )
+    city = models.CharField(_("postal town"), max_length=100)
+    email = models.EmailField(_("invoice email"), blank=True)
+    reference = models.CharField(_("their reference"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice address")
+        verbose_name_plural = _("invoice addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(postcode__regex=r"^\d{4}$"),
+                name="invoice_address_postcode_four_digits",
+                violation_error_message=_("A postcode has four digits."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.address}, {self.postcode} {self.city}"
+
+
+class InvoicePeriod(models.Model):
+    """A municipality's month whose invoice basis was exported. The row is written by the
+    export itself (one per municipality and month: never exported twice) and locked when
+    the export's transaction ends."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="invoice_periods",
+    )
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    locked = models.BooleanField(_("locked"), default=False)
+    exported_at = models.DateTimeField(_("exported"), null=True, blank=True)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    exported_by_name = models.CharField(_("exported by"), max_length=200, blank=True)
+    export_format = models.CharField(
+        _("format"), max_length=10, choices=ExportFormat.choices, default=ExportFormat.CSV
+    )
+    total = models.IntegerField(_("total (øre)"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice period")
+        verbose_name_plural = _("invoice periods")
+        ordering = ["municipality", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "month"],
+                name="invoice_period_exported_once",
+                violation_error_message=_("This month's invoice basis has been exported."),
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="invoice_period_is_a_month"),
+            models.CheckConstraint(
+                condition=Q(locked=False) | Q(exported_at__isnull=False),
+                name="invoice_period_locked_when_exported",
+            ),
+            models.CheckConstraint(
+                condition=Q(export_format__in=[f.value for f in ExportFormat]),
+                name="invoice_period_format_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.month:%Y-%m}"
+
+
+class InvoiceBasis(models.Model):
+    """One payer's invoice basis of an exported month: who pays (as they were written
+    when it was exported) and its lines."""
+
+    period = models.ForeignKey(
+        InvoicePeriod, verbose_name=_("month"), on_delete=models.PROTECT, related_name="bases"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("payer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invoice_bases",
+    )
+    payer_org_number = models.CharField(_("organisation number"), max_length=9)
+    payer_name = models.CharField(_("payer"), max_length=200)
+    payer_address = models.CharField(_("invoice address"), max_length=200)
+    payer_postcode = models.CharField(_("postcode"), max_length=4)
+    payer_city = models.CharField(_("postal town"), max_length=100)
+    payer_email = models.CharField(_("invoice email"), max_length=254, blank=True)
+    payer_reference = models.CharField(_("their reference"), max_length=60, blank=True)
+    total = models.IntegerField(_("total (øre)"))
+    vat = models.IntegerField(_("VAT (øre)"))
+
+    class Meta:
+        verbose_name = _("invoice basis")
+        verbose_name_plural = _("invoice bases")
+        ordering = ["period", "payer_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "payer_org_number"], name="invoice_basis_one_per_payer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.payer_name} {self.period.month:%Y-%m}"
+
+
+class InvoiceLine(models.Model):
+    """A line of an invoice basis: a booked time's charge line invoiced (a *charge*), or
+    an invoiced charge taken back (a *credit*, negative) because the time was cancelled
+    or moved after it was exported. A charge line is invoiced once per generation (once,
+    and once more after each credit); a charge is credited at most once."""
+
+    basis = models.ForeignKey(
+        InvoiceBasis,
+        verbose_name=_("invoice basis"),
+        on_delete=models.PROTECT,
+        related_name="lines",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=InvoiceLineKind.choices)
+    charge_line = models.ForeignKey(
+        ChargeLine, verbose_name=_("charge line"), on_delete=models.PROTECT, related_name="+"
+    )
+    generation = models.PositiveIntegerField(default=0)
+    credits = models.OneToOneField(
+        "self",
+        verbose_name=_("credits"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credited_by",
+    )
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    date = models.DateField(_("date"))
+    resource_name = models.CharField(_("resource"), max_length=200)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2)
+    unit_price = models.IntegerField(_("price (øre)"))
+    amount = models.IntegerField(_("amount (øre)"))
+    vat_rate = models.CharField(_("VAT rate"), max_length=10, choices=VatRate.choices)
+    vat = models.IntegerField(_("VAT (øre)"))
+    project_code = models.CharField(_("project code"), max_length=20, blank=True)
+    service_code = models.CharField(_("service code"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        ordering = ["basis", "date", "starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["charge_line", "generation"],
+                condition=Q(kind="charge"),
+                name="invoice_line_charged_once",
+                violation_error_message=_("This time has been invoiced already."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="charge", amount__gte=0, vat__gte=0, credits__isnull=True)
+                    | Q(kind="credit", amount__lte=0, vat__lte=0, credits__isnull=False)
+                ),
+                name="invoice_line_sign_by_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(vat_rate__in=VAT_RATES), name="invoice_line_vat_rate_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.description

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, Sum
-from django.utils import timezone
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from booking.enums import BookingStatus
 from booking.permissions import books_as_staff
 from frivillighet.enums import OrganisationKind
+from frivillighet.models import Organisation
 from frivillighet.selectors import active_agreement
 
-from .enums import RenterCategory
-from .models import ChargeLine, PriceList
+from .enums import InvoiceLineKind, RenterCategory, VatRate
+from .models import ChargeLine, InvoiceAddress, InvoiceLine, InvoicePeriod, PriceList
 from .pricing import Line, Price, Rate, Tariff, TimePrice, price_booking
 
 
@@ -177,3 +182,299 @@ def resource_price_lists(*, resource) -> list[PriceList]:
 def payments_are_test() -> bool:
     """Whether payments go to the local stand-in (no Vipps credentials): the pages say so."""
     return not settings.VIPPS_CLIENT_ID or settings.VIPPS_CLIENT_ID.startswith("fake-")
+
+
+# --------------------------------------------------------------------------- invoicing
+# What a municipality's export of a month would invoice, computed from the booked times'
+# charge lines each time it is asked (the preview and the export ask the same function):
+#
+# - a *charge* for every charge line of an organisation's confirmed time at one of the
+#   municipality's resources that is not invoiced as it stands (never, or credited since),
+#   dated in the month, or in an earlier month that was exported already (it came late);
+# - a *credit* for every invoiced charge whose time is no longer confirmed (cancelled,
+#   rejected) or has moved since it was invoiced; a moved time is charged again as it is.
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The month's first moment and the next month's, on the Oslo wall clock."""
+    tz = timezone.get_default_timezone()
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return (
+        datetime(month.year, month.month, 1, tzinfo=tz),
+        datetime(following.year, following.month, 1, tzinfo=tz),
+    )
+
+
+def last_ended_month(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class Payer:
+    organisation_id: int
+    org_number: str
+    name: str
+    address: str
+    postcode: str
+    city: str
+    email: str = ""
+    reference: str = ""
+
+    @property
+    def full_address(self) -> str:
+        return f"{self.address}, {self.postcode} {self.city}" if self.has_address else ""
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.address and self.postcode and self.city)
+
+
+@dataclass(frozen=True)
+class DueLine:
+    kind: str
+    charge_line_id: int
+    generation: int
+    credits_id: int | None
+    booking_id: int
+    starts_at: datetime
+    ends_at: datetime
+    date: date
+    resource_name: str
+    description: str
+    quantity: Decimal
+    unit_price: int
+    amount: int
+    vat_rate: str
+    vat: int
+    project_code: str
+    service_code: str
+
+    @property
+    def vat_code(self) -> str:
+        return VatRate(self.vat_rate).code
+
+    @property
+    def is_credit(self) -> bool:
+        return self.kind == InvoiceLineKind.CREDIT
+
+
+@dataclass
+class DueBasis:
+    payer: Payer
+    lines: list[DueLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def vat(self) -> int:
+        return sum(line.vat for line in self.lines)
+
+
+def _time_text(start: datetime, end: datetime) -> str:
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return f"{start:%d.%m.%Y} {start:%H:%M}–{end:%H:%M}"
+
+
+def _payers(organisation_ids: set[int]) -> dict[int, Payer]:
+    """Each payer with the invoice address it gave, or else its address in
+    Enhetsregisteret (as last fetched)."""
+    found = {}
+    addresses = {
+        a.organisation_id: a
+        for a in InvoiceAddress.objects.filter(organisation_id__in=organisation_ids)
+    }
+    for organisation in Organisation.objects.filter(pk__in=organisation_ids).select_related(
+        "register_record"
+    ):
+        given = addresses.get(organisation.pk)
+        record = getattr(organisation, "register_record", None)
+        if given is not None:
+            address, postcode, city = given.address, given.postcode, given.city
+        elif record is not None and record.found and record.address:
+            address, postcode, city = record.address, record.postcode, record.city
+        else:
+            address = postcode = city = ""
+        found[organisation.pk] = Payer(
+            organisation_id=organisation.pk,
+            org_number=organisation.org_number,
+            name=organisation.name,
+            address=address,
+            postcode=postcode,
+            city=city,
+            email=given.email if given else organisation.contact_email,
+            reference=given.reference if given else "",
+        )
+    return found
+
+
+def invoice_due(*, municipality, month: date) -> list[DueBasis]:
+    """What exporting the municipality's month would invoice, per payer (by name)."""
+    start, end = month_bounds(month)
+    standing = InvoiceLine.objects.filter(kind=InvoiceLineKind.CHARGE, credited_by__isnull=True)
+    exported_month = InvoicePeriod.objects.filter(
+        municipality=municipality, month=OuterRef("local_month")
+    )
+    charges = (
+        ChargeLine.objects.filter(
+            booking__organisation__isnull=False,
+            resource__municipality=municipality,
+            occurrence__status=BookingStatus.CONFIRMED,
+            occurrence__starts_at__lt=end,
+        )
+        .annotate(
+            local_month=TruncMonth("occurrence__starts_at", tzinfo=timezone.get_default_timezone())
+        )
+        .filter(Q(occurrence__starts_at__gte=start) | Exists(exported_month))
+        .exclude(
+            Exists(
+                standing.filter(
+                    charge_line=OuterRef("pk"), starts_at=OuterRef("occurrence__starts_at")
+                )
+            )
+        )
+        .select_related("occurrence", "resource", "price_list", "booking")
+        .order_by("occurrence__starts_at", "pk")
+    )
+    generations = {}
+    charges = list(charges)
+    for row in (
+        InvoiceLine.objects.filter(
+            kind=InvoiceLineKind.CHARGE, charge_line_id__in=[c.pk for c in charges]
+        )
+        .values("charge_line_id")
+        .annotate(n=Count("pk"))
+    ):
+        generations[row["charge_line_id"]] = row["n"]
+    credits = list(
+        standing.filter(
+            basis__period__municipality=municipality,
+            charge_line__booking__organisation__isnull=False,
+        )
+        .filter(
+            ~Q(charge_line__occurrence__status=BookingStatus.CONFIRMED)
+            | ~Q(charge_line__occurrence__starts_at=F("starts_at"))
+        )
+        .select_related("charge_line__booking", "basis")
+        .order_by("starts_at", "pk")
+    )
+    organisation_ids = {c.booking.organisation_id for c in charges} | {
+        c.charge_line.booking.organisation_id for c in credits
+    }
+    payers = _payers(organisation_ids)
+    bases: dict[int, DueBasis] = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for credit in credits:
+            organisation_id = credit.charge_line.booking.organisation_id
+            bases.setdefault(organisation_id, DueBasis(payers[organisation_id])).lines.append(
+                DueLine(
+                    kind=InvoiceLineKind.CREDIT,
+                    charge_line_id=credit.charge_line_id,
+                    generation=credit.generation,
+                    credits_id=credit.pk,
+                    booking_id=credit.booking_id,
+                    starts_at=credit.starts_at,
+                    ends_at=credit.ends_at,
+                    date=credit.date,
+                    resource_name=credit.resource_name,
+                    description=_("Credit: %(line)s") % {"line": credit.description},
+                    quantity=-credit.quantity,
+                    unit_price=credit.unit_price,
+                    amount=-credit.amount,
+                    vat_rate=credit.vat_rate,
+                    vat=-credit.vat,
+                    project_code=credit.project_code,
+                    service_code=credit.service_code,
+                )
+            )
+        for charge in charges:
+            occurrence, price_list = charge.occurrence, charge.price_list
+            organisation_id = charge.booking.organisation_id
+            label = _("Minimum charge") if charge.label == "minimum" else charge.label
+            bases.setdefault(organisation_id, DueBasis(payers[organisation_id])).lines.append(
+                DueLine(
+                    kind=InvoiceLineKind.CHARGE,
+                    charge_line_id=charge.pk,
+                    generation=generations.get(charge.pk, 0),
+                    credits_id=None,
+                    booking_id=charge.booking_id,
+                    starts_at=occurrence.starts_at,
+                    ends_at=occurrence.ends_at,
+                    date=timezone.localtime(occurrence.starts_at).date(),
+                    resource_name=charge.resource.name,
+                    description=_("%(resource)s: %(label)s, %(time)s (booking %(booking)s)")
+                    % {
+                        "resource": charge.resource.name,
+                        "label": label,
+                        "time": _time_text(occurrence.starts_at, occurrence.ends_at),
+                        "booking": charge.booking_id,
+                    },
+                    quantity=charge.quantity,
+                    unit_price=charge.unit_price,
+                    amount=charge.amount,
+                    vat_rate=charge.vat_rate,
+                    vat=charge.vat,
+                    project_code=price_list.project_code if price_list else "",
+                    service_code=price_list.service_code if price_list else "",
+                )
+            )
+    return sorted(bases.values(), key=lambda basis: (basis.payer.name, basis.payer.org_number))
+
+
+def invoice_periods(*, municipality):
+    """The municipality's exported months, the latest first."""
+    return InvoicePeriod.objects.filter(municipality=municipality, locked=True).order_by("-month")
+
+
+def exported_bases(*, period) -> list[DueBasis]:
+    """An exported month's bases as they were written, for its page."""
+    bases = []
+    for basis in period.bases.prefetch_related("lines").order_by("payer_name", "pk"):
+        payer = Payer(
+            organisation_id=basis.organisation_id,
+            org_number=basis.payer_org_number,
+            name=basis.payer_name,
+            address=basis.payer_address,
+            postcode=basis.payer_postcode,
+            city=basis.payer_city,
+            email=basis.payer_email,
+            reference=basis.payer_reference,
+        )
+        lines = [
+            DueLine(
+                kind=line.kind,
+                charge_line_id=line.charge_line_id,
+                generation=line.generation,
+                credits_id=line.credits_id,
+                booking_id=line.booking_id,
+                starts_at=line.starts_at,
+                ends_at=line.ends_at,
+                date=line.date,
+                resource_name=line.resource_name,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                amount=line.amount,
+                vat_rate=line.vat_rate,
+                vat=line.vat,
+                project_code=line.project_code,
+                service_code=line.service_code,
+            )
+            for line in basis.lines.all()
+        ]
+        bases.append(DueBasis(payer, lines))
+    return bases
+
+
+def invoice_lines_of(*, period):
+    """An exported month's lines with their bases, in the order they are written out, read
+    a chunk at a time (an export holds constant memory)."""
+    return (
+        InvoiceLine.objects.filter(basis__period=period)
+        .select_related("basis")
+        .order_by("basis__payer_name", "basis__pk", "date", "starts_at", "pk")
+        .iterator(chunk_size=2000)
+    )

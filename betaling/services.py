@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,10 +24,20 @@ from booking.services import booking_hold_release, booking_payment_settled
 from hubportal.core.errors import DomainError
 
 from . import vipps
-from .enums import PaymentSource, PaymentState
-from .models import CancellationTerms, ChargeLine, Payment, PaymentEvent, Refund
+from .enums import ExportFormat, PaymentSource, PaymentState
+from .models import (
+    CancellationTerms,
+    ChargeLine,
+    InvoiceBasis,
+    InvoiceLine,
+    InvoicePeriod,
+    Payment,
+    PaymentEvent,
+    Refund,
+)
+from .permissions import can_export_invoices
 from .pricing import price_time, round_half_up
-from .selectors import renter_category, tariffs_for
+from .selectors import invoice_due, last_ended_month, renter_category, tariffs_for
 
 
 def charges_record(*, booking, occurrences: Sequence, by=None) -> int:
@@ -406,3 +417,140 @@ def refund_send(*, refund: Refund) -> bool:
 def refunds_retry() -> int:
     """The periodic task: refunds Vipps did not take the first time."""
     return sum(refund_send(refund=r) for r in Refund.objects.filter(state="pending"))
+
+
+# --------------------------------------------------------------------------- invoicing
+def _month_name(month) -> str:
+    return date_format(month, "F Y")
+
+
+def invoice_export(*, municipality, month, by, export_format: str = ExportFormat.CSV):
+    """Export the municipality's invoice basis of an ended month: every payer's due lines
+    (selectors.invoice_due) written as that month's bases and the month locked, in one
+    transaction. Never twice: exports of one municipality wait for each other (an advisory
+    lock), a month exported already is refused, and PostgreSQL's unique month row and its
+    triggers refuse what would slip past. Refusals are logged and change nothing."""
+    month = month.replace(day=1)
+
+    def refuse(message):
+        logger.warning(
+            "Invoice export of %s %s by user %s refused: %s",
+            municipality.slug,
+            f"{month:%Y-%m}",
+            getattr(by, "pk", None),
+            message,
+        )
+        raise DomainError(message)
+
+    if not can_export_invoices(by, municipality):
+        refuse(_("You may not export this municipality's invoice basis."))
+    if export_format not in ExportFormat.values:
+        refuse(_("Choose CSV or JSON."))
+    if month > last_ended_month():
+        refuse(
+            _("%(month)s is not over yet; its invoice basis can be exported when it has ended.")
+            % {"month": _month_name(month)}
+        )
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:  # one export of a municipality at a time
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext('betaling.invoice_export'), %s)",
+                    [municipality.pk],
+                )
+            done = InvoicePeriod.objects.filter(municipality=municipality, month=month).first()
+            if done is not None:
+                refuse(_already_exported(done))
+            due = invoice_due(municipality=municipality, month=month)
+            if not due:
+                refuse(
+                    _("There is nothing to invoice for %(month)s.") % {"month": _month_name(month)}
+                )
+            missing = [basis.payer.name for basis in due if not basis.payer.has_address]
+            if missing:
+                refuse(
+                    _(
+                        "These payers have no invoice address: %(names)s. Add one to each "
+                        "before exporting."
+                    )
+                    % {"names": ", ".join(missing)}
+                )
+            period = InvoicePeriod.objects.create(
+                municipality=municipality,
+                month=month,
+                exported_by=by,
+                exported_by_name=(by.get_full_name() or by.email or str(by))[:200],
+                export_format=export_format,
+            )
+            for due_basis in due:
+                payer = due_basis.payer
+                basis = InvoiceBasis.objects.create(
+                    period=period,
+                    organisation_id=payer.organisation_id,
+                    payer_org_number=payer.org_number,
+                    payer_name=payer.name,
+                    payer_address=payer.address,
+                    payer_postcode=payer.postcode,
+                    payer_city=payer.city,
+                    payer_email=payer.email,
+                    payer_reference=payer.reference,
+                    total=due_basis.total,
+                    vat=due_basis.vat,
+                )
+                InvoiceLine.objects.bulk_create(
+                    InvoiceLine(
+                        basis=basis,
+                        kind=line.kind,
+                        charge_line_id=line.charge_line_id,
+                        generation=line.generation,
+                        credits_id=line.credits_id,
+                        booking_id=line.booking_id,
+                        starts_at=line.starts_at,
+                        ends_at=line.ends_at,
+                        date=line.date,
+                        resource_name=line.resource_name[:200],
+                        description=line.description[:300],
+                        quantity=line.quantity,
+                        unit_price=line.unit_price,
+                        amount=line.amount,
+                        vat_rate=line.vat_rate,
+                        vat=line.vat,
+                        project_code=line.project_code,
+                        service_code=line.service_code,
+                    )
+                    for line in due_basis.lines
+                )
+            period.locked = True
+            period.exported_at = timezone.now()
+            period.total = sum(basis.total for basis in due)
+            period.save(update_fields=["locked", "exported_at", "total"])
+    except IntegrityError as error:  # a second export that slipped past the lock
+        logger.warning("Invoice export of %s %s refused: %s", municipality.slug, month, error)
+        done = InvoicePeriod.objects.filter(municipality=municipality, month=month).first()
+        raise DomainError(
+            _already_exported(done)
+            if done
+            else _("The bookings changed while exporting. Please export again.")
+        ) from error
+    logger.info(
+        "Invoice basis of %s %s exported by user %s: %d payers, %d øre",
+        municipality.slug,
+        f"{month:%Y-%m}",
+        by.pk,
+        len(due),
+        period.total,
+    )
+    return period
+
+
+def _already_exported(period: InvoicePeriod) -> str:
+    return _(
+        "The invoice basis for %(month)s was exported %(when)s by %(who)s. An exported basis "
+        "is never exported again; corrections go into the next month's basis."
+    ) % {
+        "month": _month_name(period.month),
+        "when": date_format(timezone.localtime(period.exported_at), "j. F Y H:i")
+        if period.exported_at
+        else "",
+        "who": period.exported_by_name,
+    }

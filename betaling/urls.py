@@ -8,4 +8,15 @@ urlpatterns = [
     path("betaling/<int:booking>/betal/", views.pay, name="pay"),
     path("betaling/retur/<str:reference>/", views.payment_return, name="return"),
     path("betaling/kvittering/<str:reference>/", views.receipt, name="receipt"),
+    path("betaling/fakturagrunnlag/", views.invoices, name="invoices"),
+    path(
+        "betaling/fakturagrunnlag/<slug:municipality>/<int:year>/<int:month>/",
+        views.invoice_month,
+        name="invoice_month",
+    ),
+    path(
+        "betaling/fakturagrunnlag/<slug:municipality>/<int:year>/<int:month>/eksport/",
+        views.invoice_export,
+        name="invoice_export",
+    ),
 ]

@@ -4,21 +4,29 @@ each asks betaling.permissions and calls a service."""
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotFound
-from django.shortcuts import redirect, render
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from booking.models import Booking
 from hubportal.core.errors import DomainError
+from knutepunkt.models import Municipality
 
-from . import selectors, services, vipps
-from .enums import PaymentState
+from . import exports, selectors, services, vipps
+from .enums import ExportFormat, PaymentState
 from .models import Payment
-from .permissions import can_pay, can_view_payment
+from .permissions import can_export_invoices, can_pay, can_view_payment, invoicing_municipalities
 
 logger = logging.getLogger("hubportal.betaling")
 
@@ -117,3 +125,84 @@ def booking_payment_url(*, booking) -> str | None:
     if booking.status != "awaiting_payment":
         return None
     return reverse("betaling:pay", args=[booking.pk])
+
+
+# --------------------------------------------------------------------------- invoicing
+def _months_back(last: date, count: int) -> list[date]:
+    months, month = [], last
+    for _n in range(count):
+        months.append(month)
+        month = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+    return months
+
+
+@login_required
+@require_GET
+def invoices(request):
+    """The invoice bases of the municipalities the user does the invoicing for: the last
+    twelve ended months, each exported or still to be exported."""
+    municipalities = list(invoicing_municipalities(request.user))
+    if not municipalities:
+        raise Http404
+    months = _months_back(selectors.last_ended_month(), 12)
+    rows = []
+    for municipality in municipalities:
+        exported = {p.month: p for p in selectors.invoice_periods(municipality=municipality)}
+        rows.append((municipality, [(month, exported.get(month)) for month in months]))
+    return render(request, "betaling/invoices.html", {"rows": rows})
+
+
+def _municipality_month(request, municipality, year, month):
+    found = get_object_or_404(Municipality, slug=municipality)
+    if not can_export_invoices(request.user, found) or not 1 <= month <= 12 or year < 2000:
+        raise Http404
+    return found, date(year, month, 1)
+
+
+@login_required
+@require_GET
+def invoice_month(request, municipality, year, month):
+    """A month's invoice basis: what it was exported as, or what exporting it would write."""
+    municipality, month = _municipality_month(request, municipality, year, month)
+    period = selectors.invoice_periods(municipality=municipality).filter(month=month).first()
+    context = {
+        "municipality": municipality,
+        "month": month,
+        "period": period,
+        "bases": (
+            selectors.exported_bases(period=period)
+            if period
+            else selectors.invoice_due(municipality=municipality, month=month)
+        ),
+        "ended": month <= selectors.last_ended_month(),
+        "formats": ExportFormat.choices,
+    }
+    return render(request, "betaling/invoice_month.html", context)
+
+
+@login_required
+@require_POST
+def invoice_export(request, municipality, year, month):
+    """Export the month (once): the file streams from the lines just written and locked."""
+    municipality, month = _municipality_month(request, municipality, year, month)
+    export_format = request.POST.get("format", ExportFormat.CSV)
+    try:
+        period = services.invoice_export(
+            municipality=municipality, month=month, by=request.user, export_format=export_format
+        )
+    except DomainError as refused:
+        refused.add_to_messages(request)
+        return redirect(
+            "betaling:invoice_month", municipality.slug, month.year, month.month, permanent=False
+        )
+    name = f"fakturagrunnlag-{municipality.number}-{month:%Y-%m}.{period.export_format}"
+    if period.export_format == ExportFormat.JSON:
+        response = StreamingHttpResponse(
+            exports.invoice_json(period), content_type="application/json; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(
+            exports.invoice_csv(period), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -71,6 +71,9 @@ EXPECTED = {
     # A seasonal round's staff pages (municipality A's staff) and another municipality's.
     "round_staff":   "login     404     404       404         200       200       200",
     "round_staff_b": "login     404     404       404         404       404       200",
+    # The municipality's invoicing (its administrators): A's and another municipality's.
+    "invoicing":     "login     404     404       404         404       200       200",
+    "invoicing_b":   "login     404     404       404         404       404       200",
     # A season application's own pages for who applies for organisation A (its coordinator).
     "applicant":     "login     404     404       200         404       404       404",
 }
@@ -162,6 +165,11 @@ class Variant:
     fill: Fill = lambda world: {}
     query: str = ""
     html: bool = True  # False: a file (calendar, JSON, CSV), not a page
+
+
+def _month(world: World, place: str) -> dict:
+    municipality = world.at("knutepunkt.municipality", place)
+    return {"municipality": municipality.slug, "year": 2026, "month": 11}
 
 
 def pk(label: str, place: str, name: str) -> Fill:
@@ -332,6 +340,13 @@ SITE: dict[str, list[Variant]] = {
         ),
     ],
     "vipps_webhook": [Variant("callback", html=False)],
+    # Invoicing: the months, a month's basis (A's, B's), and its export (a POST, once).
+    "betaling:invoices": [Variant("invoicing")],
+    "betaling:invoice_month": [
+        Variant("invoicing", lambda world: _month(world, "a1")),
+        Variant("invoicing_b", lambda world: _month(world, "b1")),
+    ],
+    "betaling:invoice_export": [Variant("post_only", lambda world: _month(world, "a1"))],
     # Volunteering.
     "frivillighet:directory": [
         Variant("public"),
