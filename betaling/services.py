@@ -318,6 +318,33 @@ def payments_release_unpaid(*, now=None) -> int:
     return released
 
 
+def payments_reconcile(*, now=None) -> int:
+    """The periodic reconciliation with Vipps: every payment still open there (sent to
+    Vipps, not yet settled, its hold not yet over: those past it are the release task's)
+    is asked about and what Vipps says applied, once (payment_apply), so an approval or a
+    refusal whose webhook was lost and whose payer never came back is not missed. Vipps
+    not answering is logged and tried again next time. Returns how many payments changed."""
+    now = now or timezone.now()
+    changed = 0
+    for payment in Payment.objects.filter(state=PaymentState.CREATED, expires_at__gt=now):
+        try:
+            remote = provider().get_payment(payment.reference)
+        except vipps.VippsError as error:
+            logger.warning("Vipps: reconciling payment %s failed: %s", payment.reference, error)
+            continue
+        if remote.state == PaymentState.CREATED:
+            continue
+        logger.info(
+            "Vipps reconciliation: payment %s is %s at Vipps", payment.reference, remote.state
+        )
+        before = payment.state
+        changed += (
+            payment_apply(payment=payment, state=remote.state, source=PaymentSource.TASK).state
+            != before
+        )
+    return changed
+
+
 def payments_capture_due(*, now=None) -> int:
     """The periodic task: capture what is authorised and due (at booking, or once the first
     booked time has begun)."""

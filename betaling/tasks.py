@@ -16,3 +16,8 @@ def capture_due_payments() -> int:
 @shared_task(name="betaling.tasks.retry_refunds", ignore_result=True)
 def retry_refunds() -> int:
     return services.refunds_retry()
+
+
+@shared_task(name="betaling.tasks.reconcile_payments", ignore_result=True)
+def reconcile_payments() -> int:
+    return services.payments_reconcile()

@@ -481,10 +481,13 @@ def booking_decide(*, booking: Booking, by, approve: bool, reason: str = "") -> 
         booking.status = BookingStatus.CONFIRMED
         _schedule_reminders(booking)
     else:
-        _release(list(pending))
+        rejected = list(pending)
+        _release(rejected)
         pending.update(status=BookingStatus.REJECTED)
         booking.status = BookingStatus.REJECTED
         booking.rejection_reason = reason
+        # A request paid for when it was made is refunded in full (as staff cancel).
+        charges.cancelled(booking=booking, occurrences=rejected, by=by, staff=True)
     booking.save(update_fields=["status", "rejection_reason"])
     _notify_booking(booking, "booking_approved" if approve else "booking_rejected")
     invalidate_after_commit(booking.resource.municipality_id)

@@ -445,6 +445,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "betaling.tasks.release_unpaid_holds",
         "schedule": 60.0,
     },
+    "reconcile-payments-with-vipps": {
+        "task": "betaling.tasks.reconcile_payments",
+        "schedule": crontab(minute="*/5"),
+    },
     "retry-refunds": {
         "task": "betaling.tasks.retry_refunds",
         "schedule": crontab(minute="*/15"),

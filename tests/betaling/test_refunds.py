@@ -12,6 +12,7 @@ from betaling import services
 from betaling.enums import PriceUnit, VatRate
 from betaling.models import CancellationTerms, Payment, Refund
 from booking import services as booking_services
+from booking.enums import ApprovalRule, BookingStatus
 from tests.booking.factories import ResourceFactory
 from tests.knutepunkt.factories import UserFactory, hub_staff
 
@@ -139,3 +140,21 @@ def test_cancelling_a_booking_still_awaiting_payment_closes_the_payment(
     with django_capture_on_commit_callbacks(execute=True):
         booking_services.booking_cancel(booking=booking, by=citizen)
     assert Payment.objects.get(booking=booking).state == "CANCELLED"
+
+
+def test_a_paid_request_rejected_by_staff_is_refunded_in_full(
+    vipps, room, django_capture_on_commit_callbacks
+):
+    room.approval = ApprovalRule.APPROVAL
+    room.save(update_fields=["approval"])
+    booking, payment = paid(room, vipps, UserFactory(), hours_ahead=30, count=2)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.REQUESTED  # paid, waiting for staff
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_services.booking_decide(
+            booking=booking, by=hub_staff(room.hub), approve=False, reason="Stengt"
+        )
+    payment.refresh_from_db()
+    refund = Refund.objects.get(payment=payment)
+    assert (refund.amount, refund.fee, refund.state) == (100000, 0, "done")
+    assert payment.refunded_amount == 100000 == vipps.payments[payment.reference]["refunded"]
