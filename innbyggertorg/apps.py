@@ -9,7 +9,7 @@ class InnbyggertorgConfig(AppConfig):
     def ready(self):
         from knutepunkt.sections import PortalSection, register_section
 
-        from . import selectors
+        from . import selectors, structured_data
 
         register_section(
             PortalSection(
@@ -18,6 +18,7 @@ class InnbyggertorgConfig(AppConfig):
                 template="innbyggertorg/_hub_section.html",
                 load=lambda hubs: selectors.hub_services(hubs=hubs),
                 order=10,
+                describe=structured_data.hub_services_described,
             )
         )
         register_section(

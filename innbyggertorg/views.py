@@ -14,6 +14,7 @@ from .calendar import event_calendar, events_calendar, visits_calendar
 from .enums import RegistrationStatus, ServiceCategory
 from .forms import EventFilterForm, RegistrationForm
 from .models import Event, ServiceType
+from .structured_data import event_json_ld, service_json_ld
 
 
 @require_GET
@@ -39,11 +40,14 @@ def _service(municipality, service):
 def service_page(request, municipality, service):
     """Where and when can I meet this service, across every hub of the municipality."""
     service = _service(municipality, service)
+    visits = selectors.service_where_and_when(service_type=service)
+    offers = selectors.service_hubs(service_type=service)
     context = {
         "municipality": service.municipality,
         "service": service,
-        "visits": selectors.service_where_and_when(service_type=service),
-        "offers": selectors.service_hubs(service_type=service),
+        "visits": visits,
+        "offers": offers,
+        "structured_data": service_json_ld(service=service, visits=visits, offers=offers),
     }
     return render(request, "innbyggertorg/service.html", context)
 
@@ -120,6 +124,7 @@ def event_page(request, municipality, event):
         "event": event,
         "form": form,
         "result": _outcome(request.GET.get("pameldt")),
+        "structured_data": event_json_ld(event=event),
     }
     return render(request, "innbyggertorg/event.html", context, status=400 if form.errors else 200)
 

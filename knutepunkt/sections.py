@@ -2,7 +2,8 @@
 
 Each app that adds something to a hub (services and events, volunteering, bookable rooms)
 registers a section here. A section loads its data for *all* hubs of a page in a fixed
-number of queries, so a page costs the same whatever the number of hubs and items.
+number of queries, so a page costs the same whatever the number of hubs and items. It may
+also describe what it shows in schema.org terms, for the hub page's JSON-LD.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 SectionLoader = Callable[[Sequence[Any]], dict[int, Any]]  # hubs -> {hub_id: data}
+# (hub, its data) -> schema.org properties of the hub (knutepunkt.structured_data)
+SectionDescriber = Callable[[Any, Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class PortalSection:
     template: str  # rendered with {"hub": hub, "data": data}
     load: SectionLoader
     order: int = 100
+    describe: SectionDescriber | None = None
 
 
 _sections: dict[str, PortalSection] = {}

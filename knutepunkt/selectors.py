@@ -128,6 +128,7 @@ class HubHours:
     week: list[DayHours]
     wording: StatusWording  # the status in words, in the language asked for
     today: date  # in Oslo: the week table marks it
+    schedule: Schedule  # what the answers were worked out from (the page's JSON-LD reads it)
 
 
 def hubs_hours(
@@ -136,13 +137,14 @@ def hubs_hours(
     at: datetime | None = None,
     days: int = 7,
     language: str | None = None,
+    schedule_days: int = SCHEDULE_WINDOW_DAYS,
 ) -> dict[int, HubHours]:
     """Open-now status and the coming `days` (from today in Oslo) for every hub, keyed by
     hub id, in four queries whatever the number of hubs. Holiday names are in `language`
-    (default: the active language)."""
+    (default: the active language). Each schedule covers at least `schedule_days`."""
     at = at or timezone.now()
     language = _active_language(language)
-    schedules = hub_schedules(hubs=hubs, at=at, days=max(days, SCHEDULE_WINDOW_DAYS))
+    schedules = hub_schedules(hubs=hubs, at=at, days=max(days, schedule_days))
     today = local_today(at)
     return {
         hub.pk: HubHours(
@@ -151,6 +153,7 @@ def hubs_hours(
             week=schedules[hub.pk].week(today, days, language),
             wording=opening_status_wording(schedules[hub.pk], at, language),
             today=today,
+            schedule=schedules[hub.pk],
         )
         for hub in hubs
     }

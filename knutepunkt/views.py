@@ -19,6 +19,7 @@ from . import selectors
 from .forms import PostcodeForm, SearchForm
 from .models import District, Hub, Municipality
 from .sections import load_sections
+from .structured_data import SPECIAL_HOURS_DAYS, hub_json_ld
 
 
 def _language() -> str:
@@ -59,8 +60,10 @@ def find_district(request):
     return render(request, "knutepunkt/find_district.html", context, status=status)
 
 
-def _hours_context(hubs, at):
-    hours = selectors.hubs_hours(hubs=hubs, at=at, language=_language())
+def _hours_context(hubs, at, schedule_days=selectors.SCHEDULE_WINDOW_DAYS):
+    hours = selectors.hubs_hours(
+        hubs=hubs, at=at, language=_language(), schedule_days=schedule_days
+    )
     return hours, selectors.earliest_change(hours)
 
 
@@ -124,7 +127,8 @@ def hub_page(request, municipality, hub):
             selectors.hubs_with_places(Hub.objects.select_related("district__municipality")),
             **slugs,
         )
-        hours, valid_until = _hours_context([hub], timezone.now())
+        # The schedule reaches as far as the JSON-LD's special hours (the same four queries).
+        hours, valid_until = _hours_context([hub], timezone.now(), SPECIAL_HOURS_DAYS)
         sections = [loaded for loaded in load_sections([hub]) if loaded["by_hub"].get(hub.pk)]
         # The hub's parallel views as tabs (?visning=): its hours and each section it has
         # (its address and contact stay in sight below them).
@@ -144,6 +148,13 @@ def hub_page(request, municipality, hub):
                 municipality=hub.municipality, district=hub.district, hubs=[hub]
             ),
             "search_municipality": hub.municipality,
+            "structured_data": hub_json_ld(
+                hub=hub,
+                schedule=hours[hub.pk].schedule,
+                today=hours[hub.pk].today,
+                language=_language(),
+                sections=sections,
+            ),
         }
         return render(request, "knutepunkt/hub.html", context), valid_until
 

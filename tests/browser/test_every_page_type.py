@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
@@ -26,6 +27,7 @@ from knutepunkt.models import District, Hub, Municipality
 from sesong.models import ApplicationRound
 from tests.betaling.factories import PriceLineFactory, PriceListFactory
 from tests.booking.factories import ResourceFactory
+from tests.support.head import assert_page_meta, read_head
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -186,7 +188,7 @@ GENERIC_DESCRIPTION = (
 )
 
 
-def _check(page, name, width, assert_accessible) -> str:
+def _check(page, name, width, assert_accessible, status=200) -> str:
     """Checks one page and writes its screenshot; answers its meta description."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, (
@@ -196,6 +198,18 @@ def _check(page, name, width, assert_accessible) -> str:
     assert page.locator("h1").count() == 1, f"{name} has {page.locator('h1').count()} h1"
     description = page.locator('meta[name="description"]').get_attribute("content")
     assert description and len(description) > 20, f"{name} has no meta description"
+    # Open Graph, and the canonical address with its hreflang alternates (none on an error
+    # page); the JSON-LD blocks parse (the policy watcher fails the test on a violation).
+    address = urlsplit(page.url)
+    side = re.search(r"(?:^|&)(side=(?:[2-9]|\d\d+))(?:&|$)", address.query)
+    head = read_head(page.content())
+    assert_page_meta(
+        head,
+        name=name,
+        path=None if status == 404 else address.path + (f"?{side[1]}" if side else ""),
+        site_url=settings.SITE_URL,
+        language=page.evaluate("document.documentElement.lang"),
+    )
     assert page.locator('link[rel="icon"]').count() == 1, name
     assert_accessible(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -221,7 +235,7 @@ def test_every_page_type__fits_the_window_and_is_accessible(
     for name, url in world["public"].items():
         response = page.goto(url)
         assert response.status < 500, f"{name} ({url}) answered {response.status}"
-        descriptions[name] = _check(page, name, width, assert_accessible)
+        descriptions[name] = _check(page, name, width, assert_accessible, response.status)
     page.goto("/konto/login/")
     page.get_by_label("E-post").fill(CITIZEN)
     page.get_by_label("Passord").fill(DEMO_PASSWORD)
