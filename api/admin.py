@@ -1,21 +1,25 @@
-"""API tokens in the admin: municipality administrators create them (the token is shown
-once, on the page after saving, and never stored), see when each was last used, and
-revoke them. Hub staff do not see them."""
+"""API tokens and webhook subscriptions in the admin: municipality administrators create
+them (the token or signing secret is shown once, on the page after saving), see when each
+was last used, and revoke or switch them off; they read their webhooks' deliveries and
+send failed ones again. Hub staff see none of it."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hubportal.core.admin import ScopedModelAdmin
+from hubportal.notifications.services import notification_retry
 
 from . import services
-from .models import ApiToken
+from .models import ApiToken, WebhookDelivery, WebhookSubscription
+from .permissions import can_resend_webhook
 
 EDITABLE_ON_CREATION = ["municipality", "name", "expires_at", "requests_per_minute"]
 SHOWN = [
@@ -96,4 +100,139 @@ class ApiTokenAdmin(ScopedModelAdmin):
             request,
             ngettext("%(n)d token revoked.", "%(n)d tokens revoked.", revoked) % {"n": revoked},
             messages.SUCCESS,
+        )
+
+
+SUBSCRIPTION_SHOWN = [
+    "secret_prefix",
+    "owner",
+    "created_at",
+    "last_success_at",
+    "failing_since",
+    "disabled_at",
+    "disabled_reason",
+]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ScopedModelAdmin):
+    """Municipality administrators subscribe their systems' addresses to kinds of change;
+    the signing secret is shown once, on the page after saving. Hub staff do not see them."""
+
+    list_display = ["name", "municipality", "url", "is_active", "last_success_at", "failing_since"]
+    list_filter = ["municipality", "is_active"]
+    list_select_related = ["municipality"]
+    search_fields = ["name", "url"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["municipality", "name", "url", "kinds"]
+        return ["municipality", "name", "url", "kinds", "is_active", *SUBSCRIPTION_SHOWN]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["municipality", *SUBSCRIPTION_SHOWN]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switched off, not deleted: its deliveries stay to be read
+
+    def save_object(self, request, obj, form, change):
+        if change:
+            services.webhook_subscription_update(
+                by=request.user,
+                subscription=obj,
+                name=obj.name,
+                url=obj.url,
+                kinds=obj.kinds,
+                is_active=obj.is_active,
+            )
+            return
+        created = services.webhook_subscription_create(
+            by=request.user,
+            municipality=obj.municipality,
+            name=obj.name,
+            url=obj.url,
+            kinds=obj.kinds,
+        )
+        for field in WebhookSubscription._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created.subscription, field.attname))
+        obj._state.adding = False
+        obj.shown_once = created.secret
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The signing secret, once: the page after saving shows it."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Copy the signing secret now"),
+            "opts": self.model._meta,
+            "subscription": obj,
+            "secret": getattr(obj, "shown_once", ""),
+        }
+        return TemplateResponse(request, "admin/api/webhooksubscription/created.html", context)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ScopedModelAdmin):
+    """What was sent to each subscription, from the outbox: its state, attempts and the
+    receiver's last answer; failed messages can be sent again (the outbox's own retry)."""
+
+    list_display = ["created_at", "kind", "subscription", "status", "attempts", "sent_at"]
+    list_filter = ["kind", "notification__status", "subscription__municipality"]
+    list_select_related = ["subscription__municipality", "notification"]
+    search_fields = ["message_id", "subscription__name"]
+    actions = ["send_again"]
+    fields = readonly_fields = [
+        "subscription",
+        "kind",
+        "message_id",
+        "created_at",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "body",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("status"), ordering="notification__status")
+    def status(self, obj):
+        return obj.notification.get_status_display()
+
+    @admin.display(description=_("attempts"))
+    def attempts(self, obj):
+        return obj.notification.attempts
+
+    @admin.display(description=_("next attempt"))
+    def next_attempt_at(self, obj):
+        return obj.notification.next_attempt_at
+
+    @admin.display(description=_("sent at"))
+    def sent_at(self, obj):
+        return obj.notification.sent_at
+
+    @admin.display(description=_("last error"))
+    def last_error(self, obj):
+        return obj.notification.last_error
+
+    @admin.display(description=_("message"))
+    def body(self, obj):
+        return obj.notification.body_text
+
+    @admin.action(description=_("Send the selected failed messages again"), permissions=["change"])
+    def send_again(self, request, queryset):
+        sent = 0
+        for delivery in queryset.select_related("notification", "subscription"):
+            if not can_resend_webhook(request.user, delivery):
+                raise PermissionDenied
+            sent += notification_retry(notification=delivery.notification)
+        self.message_user(
+            request,
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", sent)
+            % {"count": sent},
+            messages.SUCCESS if sent else messages.WARNING,
         )

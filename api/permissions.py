@@ -1,4 +1,4 @@
-"""Who may do what with API tokens, and what a token may read.
+"""Who may do what with API tokens and webhook subscriptions, and what a token may read.
 
 Tokens are the municipality administrators' (and superusers'): hub staff neither see nor
 create them. A token acts with the scope of an administrator of its one municipality,
@@ -11,9 +11,21 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from hubportal import permissions
-from hubportal.permissions import Action, Policy, Scope, register
+from hubportal.permissions import EDIT, Action, Policy, Scope, register
 
 register("api.apitoken", Policy(municipality=("municipality",), hub_staff=frozenset()))
+# Webhook subscriptions are the municipality administrators' too (each sends the
+# municipality's changes to a system outside the portal); their deliveries are read, and
+# sent again, but never made or edited by hand.
+register("api.webhooksubscription", Policy(municipality=("municipality",), hub_staff=frozenset()))
+register(
+    "api.webhookdelivery",
+    Policy(
+        municipality=("subscription__municipality",),
+        municipality_admin=EDIT,
+        hub_staff=frozenset(),
+    ),
+)
 
 
 def can_create_api_token(user, token) -> bool:
@@ -24,6 +36,18 @@ def can_create_api_token(user, token) -> bool:
 
 def can_revoke_api_token(user, token) -> bool:
     return permissions.can(user, Action.CHANGE, token)
+
+
+def can_manage_webhook(user, subscription) -> bool:
+    """May this user make (not saved yet) or change this webhook subscription? The
+    administrators of its municipality and superusers; hub staff may not."""
+    action = Action.ADD if subscription.pk is None else Action.CHANGE
+    return permissions.can(user, action, subscription)
+
+
+def can_resend_webhook(user, delivery) -> bool:
+    """May this user send a failed webhook message again (from the admin)?"""
+    return permissions.can(user, Action.CHANGE, delivery)
 
 
 def token_scope(token) -> Scope:

@@ -1,12 +1,13 @@
-"""The API tokens a municipality administrator made: which ones, for which application."""
+"""The API tokens and webhook subscriptions a municipality administrator made: which ones,
+for which application or receiver."""
 
 from __future__ import annotations
 
 from hubportal.accounts import registry
 from hubportal.accounts.registry import iso
 
-from .models import ApiToken
-from .services import api_tokens_forget_creator
+from .models import ApiToken, WebhookSubscription
+from .services import api_tokens_forget_creator, webhook_subscriptions_forget_owner
 
 
 def _export(user) -> list[dict]:
@@ -30,4 +31,26 @@ registry.register(
     export=_export,
     erase=lambda user: api_tokens_forget_creator(user=user),
     models=["api.ApiToken"],
+)
+
+
+def _export_webhooks(user) -> list[dict]:
+    return [
+        {
+            "receiver": subscription.name,
+            "municipality": subscription.municipality.name,
+            "address": subscription.url,
+            "created_at": iso(subscription.created_at),
+        }
+        for subscription in WebhookSubscription.objects.filter(owner=user)
+        .select_related("municipality")
+        .order_by("pk")
+    ]
+
+
+registry.register(
+    "webhook_subscriptions",
+    export=_export_webhooks,
+    erase=lambda user: webhook_subscriptions_forget_owner(user=user),
+    models=["api.WebhookSubscription"],
 )

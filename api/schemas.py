@@ -527,3 +527,47 @@ class UsageReportOut(Schema):
     municipality_id: int
     month: str
     resources: list[UsageOut]
+
+
+# --------------------------------------------------------------------------- webhooks
+
+
+class WebhookBookingOut(Schema):
+    """A booking in a webhook message: its own times as the staff reads show them."""
+
+    booking_id: int
+    status: BookingStatus
+    resource_id: int
+    hub_id: int
+    times: list[StaffBookingOut]
+
+
+class WebhookRegistrationOut(Schema):
+    """A registration for an event, without its person: whether it took a place or joined
+    the waiting list, and the event as it is now (its free places)."""
+
+    id: int
+    status: Literal["confirmed", "waitlisted"]
+    event: EventOut
+
+
+class WebhookMessage(Schema):
+    """The body of every webhook request (Standard Webhooks: signed, the id in the
+    ``webhook-id`` header too)."""
+
+    id: str = Field(description="The message's id, the same on every attempt.")
+    kind: Literal[
+        "booking.created",
+        "booking.changed",
+        "booking.cancelled",
+        "event.changed",
+        "opening_hours.changed",
+        "registration.created",
+    ]
+    occurred_at: datetime
+    municipality: MunicipalityOut
+    data: dict = Field(
+        description="booking.*: a WebhookBookingOut; event.changed: an EventOut; "
+        "opening_hours.changed: a HubHoursOut for the coming 14 days; "
+        "registration.created: a WebhookRegistrationOut."
+    )

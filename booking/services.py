@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from frivillighet.selectors import active_agreement
 from hubportal import permissions
 from hubportal.core import capacity
+from hubportal.core.changes import ChangeKind, change_happened
 from hubportal.core.errors import DomainError, Problem
 from hubportal.core.page_cache import invalidate_after_commit
 from hubportal.notifications.enums import MessageKind
@@ -188,8 +189,15 @@ def booking_create(
             booking.save(update_fields=["status"])
         else:
             _announce(booking, result)
+        _changed(booking, ChangeKind.BOOKING_CREATED)
         invalidate_after_commit(resource.municipality_id)  # displaced times included
     return result
+
+
+def _changed(booking: Booking, kind: ChangeKind) -> None:
+    """Systems subscribed to the municipality's bookings hear of it (the API's webhooks),
+    from this transaction."""
+    change_happened(kind=kind, obj=booking, municipality_id=booking.resource.municipality_id)
 
 
 def _announce(booking: Booking, result: BookingResult | None = None) -> None:
@@ -214,6 +222,7 @@ def booking_payment_settled(*, booking: Booking, status: str) -> bool:
     booking.status = status
     booking.save(update_fields=["status"])
     _announce(booking)
+    _changed(booking, ChangeKind.BOOKING_CHANGED)
     invalidate_after_commit(booking.resource.municipality_id)
     return True
 
@@ -278,6 +287,7 @@ def _displace(resources, start: datetime, end: datetime, *, by_booking: Booking)
         _release(list(siblings))
         siblings.update(status=BookingStatus.CANCELLED)
         notification_cancel(dedupe_key=f"booking-reminder:{occurrence.pk}")
+        _changed(occurrence.booking, ChangeKind.BOOKING_CHANGED)
         notification_enqueue(
             template="booking/email/booking_displaced",
             context={
@@ -425,6 +435,9 @@ def _cancel_times(booking: Booking, targets) -> list[Occurrence]:
     if not booking.occurrences.filter(status__in=BookingStatus.holding_time()).exists():
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status"])
+    if targets:
+        cancelled = booking.status == BookingStatus.CANCELLED
+        _changed(booking, ChangeKind.BOOKING_CANCELLED if cancelled else ChangeKind.BOOKING_CHANGED)
     invalidate_after_commit(booking.resource.municipality_id)  # the times are free
     return targets
 
@@ -490,6 +503,7 @@ def booking_decide(*, booking: Booking, by, approve: bool, reason: str = "") -> 
         charges.cancelled(booking=booking, occurrences=rejected, by=by, staff=True)
     booking.save(update_fields=["status", "rejection_reason"])
     _notify_booking(booking, "booking_approved" if approve else "booking_rejected")
+    _changed(booking, ChangeKind.BOOKING_CHANGED)
     invalidate_after_commit(booking.resource.municipality_id)
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hubportal.core import capacity
+from hubportal.core.changes import ChangeKind, change_happened
 from hubportal.core.errors import DomainError
 from hubportal.core.page_cache import invalidate_after_commit
 from hubportal.notifications.enums import MessageKind
@@ -153,6 +154,11 @@ def _place_or_waitlist(registration: Registration) -> None:
         _schedule_reminder(registration)
     else:
         _notify(registration, "registration_waitlisted")
+    change_happened(
+        kind=ChangeKind.REGISTRATION_CREATED,
+        obj=registration,
+        municipality_id=registration.event.municipality_id,
+    )
 
 
 def _check_open(event: Event, group_size: int) -> None:
@@ -281,6 +287,7 @@ def event_save(*, event: Event, changed_fields: set[str] | None = None) -> Event
     search_index_after_commit(obj=event)
     if changed_fields is not None:
         event_changed(event=event, changed_fields=changed_fields)
+    change_happened(kind=ChangeKind.EVENT_CHANGED, obj=event, municipality_id=event.municipality_id)
     return event
 
 

@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from hubportal.core.changes import ChangeKind, change_happened
 from hubportal.core.errors import DomainError
 from hubportal.core.page_cache import invalidate_after_commit
 from hubportal.notifications.services import notification_enqueue
@@ -173,7 +174,16 @@ def _period_saved(period: OpeningHoursPeriod, spans: Sequence[SpanInput]) -> Ope
         row.period = period
     OpeningHoursSpan.objects.bulk_create(rows)
     invalidate_after_commit(period.hub.municipality_id)
+    _hours_changed(period.hub)
     return period
+
+
+def _hours_changed(hub: Hub) -> None:
+    """Systems subscribed to the municipality's opening hours hear of it (the API's
+    webhooks), from this transaction."""
+    change_happened(
+        kind=ChangeKind.OPENING_HOURS_CHANGED, obj=hub, municipality_id=hub.municipality_id
+    )
 
 
 @transaction.atomic
@@ -235,6 +245,7 @@ def _exception_saved(
         row.exception = exception
     ExceptionSpan.objects.bulk_create(rows)
     invalidate_after_commit(exception.hub.municipality_id)
+    _hours_changed(exception.hub)
     return exception
 
 

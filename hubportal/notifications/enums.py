@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class Status(models.TextChoices):

@@ -22,7 +22,9 @@ class Notification(models.Model):
         related_name="notifications",
     )
     to_address = models.CharField(
-        _("to"), max_length=254, help_text=_("Email address or phone number.")
+        _("to"),
+        max_length=1000,
+        help_text=_("Email address, phone number or a webhook's address."),
     )
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     template = models.CharField(_("template"), max_length=100)

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 # tasks.py imports this module too (thin tasks call services); each only uses the other's
 # names inside functions, so either may be imported first.
 from . import tasks
+from .channels import RefusedForGood, handler_for
 from .enums import Channel, ChannelChoice, DeliveryStatus, MessageKind, Status
 from .models import MessagePreference, Notification
 from .selectors import message_channels, notifications_to_person
@@ -143,14 +144,52 @@ def notification_enqueue(
         attachments=[a.__dict__ for a in attachments or []],
         **rendered,
     )
+    return _queued(notification)
+
+
+def _queued(notification: Notification) -> Notification:
     try:
         with transaction.atomic():
             notification.save()
     except IntegrityError:
         # A concurrent transaction queued the same key first.
-        return Notification.objects.get(dedupe_key=dedupe_key)
-    _dispatch_on_commit(notification.pk, due)
+        return Notification.objects.get(dedupe_key=notification.dedupe_key)
+    _dispatch_on_commit(notification.pk, notification.next_attempt_at)
     return notification
+
+
+def notification_enqueue_prepared(
+    *,
+    channel: str,
+    to_address: str,
+    template: str,
+    body_text: str,
+    subject: str = "",
+    dedupe_key: str | None = None,
+    language: str | None = None,
+) -> Notification:
+    """Write a message that its app has prepared itself (a webhook's JSON body) to the
+    outbox in the caller's transaction: no template is rendered; the row is delivered,
+    retried, failed and sent again from the admin like every other. With a ``dedupe_key``
+    that is already queued, the existing row is returned."""
+    if dedupe_key:
+        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+        if existing:
+            return existing
+    now = timezone.now()
+    return _queued(
+        Notification(
+            channel=channel,
+            to_address=to_address,
+            language=_recipient_language(None, language),
+            template=template,
+            subject=subject,
+            body_text=body_text,
+            dedupe_key=dedupe_key,
+            send_after=now,
+            next_attempt_at=now,
+        )
+    )
 
 
 def _channel_key(dedupe_key: str | None, channel: str) -> str | None:
@@ -310,6 +349,10 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def _send(notification: Notification, mail) -> None:
+    handler = handler_for(notification.channel)
+    if handler is not None:
+        handler.send(notification)
+        return
     if notification.channel == Channel.SMS:
         receipt = get_sms_backend().send(
             to=notification.to_address,
@@ -391,7 +434,7 @@ def _refused_for_good(exc: Exception) -> bool:
     delay the failure that staff see. Anything else — no connection, a dropped connection, a
     timeout, a 4xx reply (try again later), a refused login or sender, which a corrected
     configuration cures — is retried with backoff."""
-    if isinstance(exc, SmsRefused):
+    if isinstance(exc, SmsRefused | RefusedForGood):
         return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _reply in exc.recipients.values())
@@ -420,6 +463,9 @@ def _record_failure(notification: Notification, exc: Exception) -> DeliveryResul
             "updated_at",
         ]
     )
+    handler = handler_for(notification.channel)
+    if handler is not None and handler.failed is not None:
+        handler.failed(notification, exc, result.outcome == "failed")
     return result
 
 

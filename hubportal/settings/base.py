@@ -130,6 +130,14 @@ try:
     NOTIFICATION_REDISPATCH_SECONDS = env.int(
         "HUBPORTAL_NOTIFICATION_REDISPATCH_SECONDS", default=300
     )
+    # Webhooks (api/webhooks.py): a subscription whose deliveries have failed without a
+    # success for this many days is disabled and its owner told.
+    WEBHOOK_DISABLE_AFTER_DAYS = env.int("HUBPORTAL_WEBHOOK_DISABLE_AFTER_DAYS", default=3)
+    # Seconds to connect to a receiver, and again to wait for its answer.
+    WEBHOOK_TIMEOUT_SECONDS = env.int("HUBPORTAL_WEBHOOK_TIMEOUT_SECONDS", default=10)
+    # Receivers on this machine (127.0.0.1, ::1), over plain http too: for the test suite
+    # and `make run` only. Private and link-local networks are refused even then.
+    WEBHOOK_ALLOW_LOOPBACK = env.bool("HUBPORTAL_WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
     # Staff are reminded of booking requests nobody has answered after this many hours.
     BOOKING_REQUEST_REMINDER_HOURS = env.int("HUBPORTAL_BOOKING_REQUEST_REMINDER_HOURS", default=48)
     # Other origins images may come from (uploads on an S3 storage), e.g. https://bilder.example.no

@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-for-the-test-suite-o
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_BEHIND_TLS_PROXY", "0")
+# The webhook tests' receivers listen on 127.0.0.1 (tests/api/test_webhooks*.py).
+os.environ.setdefault("HUBPORTAL_WEBHOOK_ALLOW_LOOPBACK", "1")
 
 from .base import *  # noqa: F403
 from .base import STORAGES

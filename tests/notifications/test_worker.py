@@ -7,23 +7,18 @@ xdist group.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from hubportal.celery import app
 from hubportal.notifications import services
 from hubportal.notifications.enums import Status
 from hubportal.notifications.models import Notification
 from hubportal.notifications.tasks import deliver_notification
-from tests.support.celery import broker_down
+from tests.support.celery import broker_down, start_worker
 from tests.support.mail import FAILURES_FILE, sent_messages
 
 pytestmark = [
@@ -31,14 +26,6 @@ pytestmark = [
     pytest.mark.xdist_group("celery-worker"),
     pytest.mark.django_db(transaction=True),
 ]
-
-ROOT = Path(settings.BASE_DIR)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgresql://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 @pytest.fixture(scope="module")
@@ -55,42 +42,14 @@ def celery_worker_process(django_db_setup, django_db_blocker, mail_dir):
     original_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue_name
     with django_db_blocker.unblock():
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "hubportal.settings.test",
-            "DATABASE_URL": _database_url(),
-            "HUBPORTAL_TEST_EMAIL_DIR": str(mail_dir),
-            "HUBPORTAL_NOTIFICATION_BACKOFF_SECONDS": "1",
-            "HUBPORTAL_CELERY_QUEUE": queue_name,
-        }
-    log = mail_dir / "worker.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "hubportal",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "-Q",
-            queue_name,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while "ready." not in log.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
+        process = start_worker(
+            queue=queue_name,
+            log=mail_dir / "worker.log",
+            environment={
+                "HUBPORTAL_TEST_EMAIL_DIR": str(mail_dir),
+                "HUBPORTAL_NOTIFICATION_BACKOFF_SECONDS": "1",
+            },
+        )
     yield process
     process.terminate()
     process.wait(timeout=20)

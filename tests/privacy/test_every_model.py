@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from api.models import ApiToken
+from api.models import ApiToken, WebhookSubscription
 from booking.services import booking_create, calendar_feed_renew
 from frivillighet.models import OrganisationMember, VolunteerProfile
 from frivillighet.services import shift_signup
@@ -112,6 +112,15 @@ def _season_records(kari, room, organisation):
         digest="0" * 64,
         created_by=kari,
         expires_at=now + timedelta(days=30),
+    )
+    WebhookSubscription.objects.create(
+        municipality=room.municipality,
+        name="Kalendersynk",
+        url="https://93.184.215.14/hook",
+        kinds=["booking.created"],
+        secret="whsec_x",
+        secret_prefix="whsec_x",
+        owner=kari,
     )
 
 

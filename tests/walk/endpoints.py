@@ -123,6 +123,8 @@ ADMIN_ACCESS = {
     "betaling.pricelist":            "vacd  vacd  vacd",
     "betaling.cancellationterms":    "vacd  vacd  vacd",
     "api.apitoken":                  "-     vac   vac",
+    "api.webhooksubscription":       "-     vac   vac",
+    "api.webhookdelivery":           "-     vc    vc",
 }
 # fmt: on
 

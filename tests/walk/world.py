@@ -30,6 +30,7 @@ from django.core import signing
 from django.utils import timezone
 
 from api import services as api_services
+from api.models import WebhookDelivery
 from betaling.enums import PaymentSource, PaymentState
 from betaling.models import CancellationTerms, Payment
 from booking import services as booking_services
@@ -45,12 +46,13 @@ from frivillighet.models import (
     ShiftTemplate,
     VolunteerProfile,
 )
+from hubportal.core.changes import ChangeKind
 from hubportal.notifications.models import Notification
 from innbyggertorg import services as innbyggertorg_services
 from innbyggertorg.models import ScheduleCancellation
 from knutepunkt import services as knutepunkt_services
 from knutepunkt.enums import ExceptionKind
-from knutepunkt.models import AccessibilityStatement, PrivacyStatement, StaffMembership
+from knutepunkt.models import AccessibilityStatement, Hub, PrivacyStatement, StaffMembership
 from knutepunkt.opening_hours import localise
 from sesong import services as sesong_services
 from sesong.models import ApplicationRound
@@ -498,3 +500,17 @@ def _accounts(world: World) -> None:
             expires_at=timezone.now() + timedelta(days=30),
         )
         world.add(place, created.token)
+        # A webhook subscription of each municipality, and a message to it in the outbox.
+        subscription = api_services.webhook_subscription_create(
+            by=world.users["superuser"],
+            municipality=world.municipality[key],
+            name=f"Kalendersynk {key.upper()}",
+            url="http://127.0.0.1:9/hook",
+            kinds=list(ChangeKind.values),
+        ).subscription
+        world.add(place, subscription)
+        hub = Hub.objects.filter(municipality=world.municipality[key]).order_by("pk").first()
+        api_services.webhooks_enqueue_change(
+            kind=ChangeKind.OPENING_HOURS_CHANGED, obj=hub, municipality_id=hub.municipality_id
+        )
+        world.add(place, WebhookDelivery.objects.filter(subscription=subscription).get())
