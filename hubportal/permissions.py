@@ -8,6 +8,8 @@ Roles
     association coordinator  acts for the organisations they coordinate (frivillighet)
     hub staff                manages the hubs they are members of
     municipality admin       manages everything in their municipality
+    regional coordinator     sees the aggregated figures of the cooperations they coordinate
+                             (samarbeid), never a member's personal data as such
     superuser                everything, on every municipality of the installation
 
 This module holds only the machinery; it imports no app. Each app declares its rules in
@@ -45,6 +47,7 @@ class Role(models.TextChoices):
     ASSOCIATION_COORDINATOR = "association_coordinator", _("Association coordinator")
     HUB_STAFF = "hub_staff", _("Hub staff")
     MUNICIPALITY_ADMIN = "municipality_admin", _("Municipality administrator")
+    REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
     SUPERUSER = "superuser", _("Superuser")
 
 
@@ -69,6 +72,7 @@ class Scope:
     hub_ids: set[int] = field(default_factory=set)
     hub_municipality_ids: set[int] = field(default_factory=set)  # where their hubs are
     organisation_ids: set[int] = field(default_factory=set)
+    cooperation_ids: set[int] = field(default_factory=set)  # as regional coordinator
 
     @property
     def roles(self) -> set[Role]:
@@ -81,6 +85,8 @@ class Scope:
             roles.add(Role.HUB_STAFF)
         if self.organisation_ids:
             roles.add(Role.ASSOCIATION_COORDINATOR)
+        if self.cooperation_ids:
+            roles.add(Role.REGIONAL_COORDINATOR)
         return roles
 
     @property
@@ -95,6 +101,7 @@ MEMBERSHIP_ROLES: dict[str, Role] = {
     "hub_ids": Role.HUB_STAFF,
     "hub_municipality_ids": Role.HUB_STAFF,
     "organisation_ids": Role.ASSOCIATION_COORDINATOR,
+    "cooperation_ids": Role.REGIONAL_COORDINATOR,
 }
 
 
@@ -160,12 +167,15 @@ class Policy:
     municipality: tuple[str, ...] = ()
     hub: tuple[str, ...] = ()
     organisation: tuple[str, ...] = ()
+    cooperation: tuple[str, ...] = ()
     municipality_admin: frozenset[str] = ALL_ACTIONS
     hub_staff: frozenset[str] = ALL_ACTIONS
     coordinator: frozenset[str] = frozenset()
     # What hub staff may do with objects of the municipalities their hubs are in (e.g. read
     # the municipality's service catalogue to say which services their hub offers).
     staff_in_municipality: frozenset[str] = frozenset()
+    # What a regional coordinator may do with objects of the cooperations they coordinate.
+    regional_coordinator: frozenset[str] = frozenset()
 
     def grants(self) -> tuple[tuple[tuple[str, ...], frozenset[str], str], ...]:
         """(paths to the object's ids, actions granted, the Scope field holding the ids)."""
@@ -174,6 +184,7 @@ class Policy:
             (self.hub, self.hub_staff, "hub_ids"),
             (self.organisation, self.coordinator, "organisation_ids"),
             (self.municipality, self.staff_in_municipality, "hub_municipality_ids"),
+            (self.cooperation, self.regional_coordinator, "cooperation_ids"),
         )
 
     def q(self, scope: Scope, action: str) -> Q | None:
@@ -358,3 +369,21 @@ def is_staff_or_coordinator_anywhere(user) -> bool:
 def is_installation_admin(user) -> bool:
     """A superuser: manages the installation itself (accounts, every municipality)."""
     return scope_of(user).is_superuser
+
+
+def coordinated_cooperation_ids(user) -> set[int]:
+    """The cooperations the user is a regional coordinator of."""
+    return set(scope_of(user).cooperation_ids)
+
+
+def is_regional_coordinator_of(user, cooperation_id: int) -> bool:
+    """A regional coordinator of this cooperation (superusers as such are not)."""
+    return cooperation_id in scope_of(user).cooperation_ids
+
+
+def may_see_personal_data_of(user, municipality_id: int) -> bool:
+    """Whether the user may see personal data of this municipality's residents and bookers:
+    a superuser, or staff there. A regional coordinator as such may not: the cooperation's
+    figures are aggregates."""
+    scope = scope_of(user)
+    return scope.is_superuser or municipality_id in staff_municipality_ids(user)

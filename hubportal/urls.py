@@ -52,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("", include("frivillighet.urls")),
     path("", include("sesong.urls")),
     path("", include("betaling.urls")),
+    path("", include("samarbeid.urls")),
     # Last: municipality and district addresses are top-level slugs.
     path("", include("knutepunkt.urls")),
     prefix_default_language=False,

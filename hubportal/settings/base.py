@@ -198,6 +198,7 @@ INSTALLED_APPS = [
     "sesong",
     "api",
     "betaling",
+    "samarbeid",
 ]
 
 # The security headers come first: a response the early page cache or WhiteNoise answers

@@ -40,6 +40,7 @@ RESERVED_SLUGS = {
     "bookinger",
     "statistikk",
     "frivillighet",
+    "samarbeid",
     # The legal pages: installation-wide and under each municipality's address.
     "tilgjengelighet",
     "personvern",

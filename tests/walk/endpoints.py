@@ -125,6 +125,10 @@ ADMIN_ACCESS = {
     "api.apitoken":                  "-     vac   vac",
     "api.webhooksubscription":       "-     vac   vac",
     "api.webhookdelivery":           "-     vc    vc",
+
+    "samarbeid.cooperation":         "-     -     vacd",
+    "samarbeid.sharedarrangement":   "-     -     vacd",
+    "samarbeid.regionalcoordinator": "-     -     vacd",
 }
 # fmt: on
 
@@ -381,6 +385,9 @@ SITE: dict[str, list[Variant]] = {
         Variant("coordinates"),
         Variant("coordinates", query="fra=2026-01-01&til=2027-12-31"),
     ],
+    # Inter-municipal cooperation.
+    "samarbeid:cooperations": [Variant("public")],
+    "samarbeid:cooperation": [Variant("public", lambda world: {"cooperation": "walkregionen"})],
     # Seasonal allocation.
     "sesong:rounds": [Variant("public")],
     "sesong:mine": [Variant("signed_in")],

@@ -54,6 +54,8 @@ from knutepunkt import services as knutepunkt_services
 from knutepunkt.enums import ExceptionKind
 from knutepunkt.models import AccessibilityStatement, Hub, PrivacyStatement, StaffMembership
 from knutepunkt.opening_hours import localise
+from samarbeid import services as samarbeid_services
+from samarbeid.enums import ArrangementKind
 from sesong import services as sesong_services
 from sesong.models import ApplicationRound
 from tests.betaling.factories import PriceLineFactory, PriceListFactory
@@ -178,6 +180,7 @@ def build_world() -> World:
     _seasons(world)
     _events(world)
     _accounts(world)
+    _cooperation(world)
     return world
 
 
@@ -514,3 +517,32 @@ def _accounts(world: World) -> None:
             kind=ChangeKind.OPENING_HOURS_CHANGED, obj=hub, municipality_id=hub.municipality_id
         )
         world.add(place, WebhookDelivery.objects.filter(subscription=subscription).get())
+
+
+def _cooperation(world: World) -> None:
+    """Municipalities A and B cooperate: A shares its service and a room of hub A1 with B.
+    Only superusers manage cooperations: the staff of A find them refused, inside their
+    municipality or not."""
+    members = [world.municipality["a"], world.municipality["b"]]
+    cooperation = world.add(
+        "a1",
+        samarbeid_services.cooperation_create(
+            name="Walkregionen", slug="walkregionen", members=members
+        ),
+    )
+    world.add(
+        "a1",
+        samarbeid_services.shared_arrangement_create(
+            cooperation=cooperation,
+            kind=ArrangementKind.SERVICE,
+            name="Felles bostøtte",
+            service_type=world.at("innbyggertorg.servicetype", "a1"),
+            participants=members,
+        ),
+    )
+    world.add(
+        "a1",
+        samarbeid_services.regional_coordinator_appoint(
+            cooperation=cooperation, user=world.users["other"]
+        ),
+    )

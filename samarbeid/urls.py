@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "samarbeid"
+
+urlpatterns = [
+    path("samarbeid/", views.cooperations, name="cooperations"),
+    path("samarbeid/<slug:cooperation>/", views.cooperation_page, name="cooperation"),
+]
