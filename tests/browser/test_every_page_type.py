@@ -65,6 +65,8 @@ def _public_pages(citizen_booking_resource) -> dict[str, str]:
         "opportunity": f"/frivillighet/oppdrag/{opportunity.pk}/",
         "season-rounds": "/sesong/",
         "season-round": f"/sesong/{season.pk}/",
+        "cooperations": "/samarbeid/",
+        "cooperation": "/samarbeid/vaernesregionen/",
         "accessibility": f"/{asker.slug}/tilgjengelighet/",
         "accessibility-feedback": f"/{asker.slug}/tilgjengelighet/tilbakemelding/",
         "privacy": f"/{asker.slug}/personvern/",
