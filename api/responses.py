@@ -68,8 +68,8 @@ def json_bytes(payload: BaseModel) -> bytes:
     return payload.model_dump_json().encode()
 
 
-def _response(body: bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type=CONTENT_TYPE)
+def _response(body: bytes, content_type: str = CONTENT_TYPE) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Language"] = translation.get_language()  # the data's (``lang``)
     response["Last-Modified"] = http_date(timezone.now().timestamp())
     response["ETag"] = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
@@ -92,6 +92,26 @@ def public_read(
         return _response(json_bytes(payload)), valid_until
 
     with translation.override(data_language(request)):
+        return cached_page(request, scopes=(), build=build_response)
+
+
+def public_document(
+    request: HttpRequest,
+    *,
+    allowed: Iterable[str],
+    content_type: str,
+    build: Callable[[], bytes],
+) -> HttpResponse:
+    """As ``public_read``, for an answer that is not JSON (the RDF of a data catalogue):
+    its bytes, built once and shared until content changes."""
+    refuse_unknown_parameters(request, allowed)
+
+    def build_response():
+        response = _response(build(), content_type)
+        del response["Content-Language"]  # the document holds every language
+        return response, None
+
+    with translation.override(settings.LANGUAGE_CODE):
         return cached_page(request, scopes=(), build=build_response)
 
 

@@ -106,10 +106,19 @@ class IndexOut(Schema):
     documentation: str
     openapi: str
     collections: dict[str, str] = Field(description="The lists of the API, by name.")
+    data_catalogues: str = Field(
+        description="The open-data catalogues (DCAT-AP-NO) of the municipalities, one each."
+    )
 
 
 class Links(Schema):
     html: str = Field(description="The page on the portal.")
+
+
+class MunicipalityLinks(Links):
+    data_catalogue: str = Field(
+        description="The municipality's open-data catalogue (DCAT-AP-NO, Turtle)."
+    )
 
 
 class CalendarLinks(Links):
@@ -130,7 +139,11 @@ class MunicipalityOut(Schema):
     phone: str
     languages: list[str]
     closed_eves: list[str] = Field(description="Eves on which the hubs close as on a holiday.")
-    links: Links
+    organisation_number: str = Field(
+        description="The organisation number in Enhetsregisteret (nine digits), or empty."
+    )
+    data_licence: str = Field(description="The licence of the municipality's data (its URI).")
+    links: MunicipalityLinks
 
 
 class DistrictOut(Schema):
@@ -570,4 +583,22 @@ class WebhookMessage(Schema):
         description="booking.*: a WebhookBookingOut; event.changed: an EventOut; "
         "opening_hours.changed: a HubHoursOut for the coming 14 days; "
         "registration.created: a WebhookRegistrationOut."
+    )
+
+
+# --------------------------------------------------------------------------- open data
+
+
+class DataCatalogueOut(Schema):
+    municipality: str = Field(description="The municipality's slug.")
+    name: str
+    licence: str = Field(description="The licence of the data (its URI).")
+    turtle: str = Field(description="The catalogue as Turtle (what data.norge.no harvests).")
+    json_ld: str = Field(description="The catalogue as JSON-LD.")
+    rdf_xml: str = Field(description="The catalogue as RDF/XML.")
+
+
+class CatalogueFilters(Filters):
+    format: Literal["turtle", "jsonld", "rdfxml"] = Field(
+        "turtle", description="Turtle (default), JSON-LD or RDF/XML."
     )

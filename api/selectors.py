@@ -30,6 +30,7 @@ from knutepunkt.opening_hours import OSLO, DayHours, localise
 from knutepunkt.selectors import hub_schedules, local_today
 
 from . import schemas
+from .dcat import catalogue_path, licence_uri
 from .errors import ApiError
 from .permissions import token_may_read, token_readable
 
@@ -121,8 +122,28 @@ def municipality_out(municipality: Municipality) -> schemas.MunicipalityOut:
         phone=municipality.phone,
         languages=list(municipality.languages),
         closed_eves=list(municipality.closed_eves),
-        links=schemas.Links(html=absolute(municipality.get_absolute_url())),
+        organisation_number=municipality.organisation_number,
+        data_licence=str(licence_uri(municipality)),
+        links=schemas.MunicipalityLinks(
+            html=absolute(municipality.get_absolute_url()),
+            data_catalogue=absolute(catalogue_path(municipality)),
+        ),
     )
+
+
+def data_catalogue_out(municipality: Municipality) -> schemas.DataCatalogueOut:
+    return schemas.DataCatalogueOut(
+        municipality=municipality.slug,
+        name=municipality.name,
+        licence=str(licence_uri(municipality)),
+        turtle=absolute(catalogue_path(municipality)),
+        json_ld=absolute(catalogue_path(municipality, "jsonld")),
+        rdf_xml=absolute(catalogue_path(municipality, "rdfxml")),
+    )
+
+
+def municipality_by_slug(slug: str) -> Municipality:
+    return get_object_or_404(Municipality, slug=slug)
 
 
 def municipalities() -> QuerySet[Municipality]:

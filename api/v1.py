@@ -13,11 +13,11 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from ninja import NinjaAPI, Path, Query, Router, Swagger
 
-from . import schemas, selectors
+from . import dcat, schemas, selectors
 from .auth import TokenAuth
 from .errors import install as install_error_handlers
 from .errors import request_language
-from .responses import private_read, public_read
+from .responses import private_read, public_document, public_read
 
 DESCRIPTION = """
 The district portals' open data: municipalities, districts, hubs (address, coordinates,
@@ -38,6 +38,10 @@ labels); Bokmål by default. Error messages follow `lang`, else the `Accept-Lang
 header.
 
 **Times** are ISO 8601 in Europe/Oslo with their offset; dates are `YYYY-MM-DD`.
+
+**Open data.** Each municipality's datasets are described for the national data catalogue
+(data.norge.no) in DCAT-AP-NO, its services in CPSV-AP-NO: `/api/v1/dcat` lists the
+catalogues, `/api/v1/dcat/{municipality}` is one (Turtle; `?format=jsonld` or `rdfxml`).
 
 **Staff reads** (`/api/v1/staff/…`: booked times, usage statistics) need an API token of
 one municipality, made by its administrators in the admin and sent as
@@ -86,6 +90,7 @@ events = Router(tags=["events"])
 news = Router(tags=["news"])
 booking = Router(tags=["booking"])
 volunteering = Router(tags=["volunteering"])
+opendata = Router(tags=["open data"])
 
 
 def _names(*filters: type[schemas.Filters]) -> set[str]:
@@ -115,6 +120,7 @@ def index(request: HttpRequest):
             documentation=selectors.api_path("openapi-view"),
             openapi=selectors.api_path("openapi-json"),
             collections={name: selectors.api_path(name) for name in names},
+            data_catalogues=selectors.api_path("dcat_catalogues"),
         )
         return answer, None
 
@@ -471,6 +477,69 @@ def get_opportunity(request: HttpRequest, opportunity_id: int = ID):
     return public_read(request, allowed=(), build=build)
 
 
+# --------------------------------------------------------------------------- open data
+
+SLUG = Path(..., max_length=60, pattern=r"^[-a-zA-Z0-9_]+$", description="A municipality's slug.")
+
+
+@opendata.get(
+    "/dcat",
+    response={200: schemas.Page[schemas.DataCatalogueOut], **ERRORS},
+    url_name="dcat_catalogues",
+    summary="The municipalities' open-data catalogues (DCAT-AP-NO)",
+)
+def list_catalogues(request: HttpRequest, filters: Query[schemas.Paging]):
+    def build():
+        page = selectors.page_of(
+            path=request.path,
+            queryset=selectors.municipalities(),
+            filters=filters,
+            item=selectors.data_catalogue_out,
+        )
+        return page, None
+
+    return public_read(request, allowed=_names(schemas.Paging), build=build)
+
+
+@opendata.get(
+    "/dcat/{municipality}",
+    response={200: None, **ERRORS},
+    url_name="dcat_catalogue",
+    summary="A municipality's open-data catalogue (DCAT-AP-NO, services in CPSV-AP-NO)",
+    description="The catalogue to register at data.norge.no: a dcat:Catalog published by the "
+    "municipality (its organisation number), a dcat:Dataset and dcat:Distribution for each "
+    "collection of this API, the API as dcat:DataService, and each service as "
+    "cpsv:PublicService; licensed as the municipality chose (NLOD 2.0 or CC BY 4.0).",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The catalogue",
+                "content": {
+                    "text/turtle": {"schema": {"type": "string"}},
+                    # JSON-LD is JSON: rdflib writes the graph's nodes as an array.
+                    "application/ld+json": {"schema": {"type": ["array", "object"]}},
+                    "application/rdf+xml": {"schema": {"type": "string"}},
+                },
+            }
+        }
+    },
+)
+def get_catalogue(
+    request: HttpRequest, filters: Query[schemas.CatalogueFilters], municipality: str = SLUG
+):
+    def build():
+        found = selectors.municipality_by_slug(municipality)
+        return dcat.serialise(dcat.catalogue_graph(found), filters.format)
+
+    media_type, _serialiser = dcat.FORMATS[filters.format]
+    return public_document(
+        request,
+        allowed=_names(schemas.CatalogueFilters),
+        content_type=f"{media_type}; charset=utf-8",
+        build=build,
+    )
+
+
 # --------------------------------------------------------------------------- staff reads
 
 STAFF_ERRORS = {**ERRORS, 401: schemas.ErrorOut, 429: schemas.ErrorOut}
@@ -514,5 +583,5 @@ def staff_usage(request: HttpRequest, filters: Query[schemas.UsageFilters]):
     )
 
 
-for router in (places, hours, services, events, news, booking, volunteering, staff):
+for router in (places, hours, services, events, news, booking, volunteering, opendata, staff):
     api.add_router("", router)

@@ -94,3 +94,15 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class DataLicence(models.TextChoices):
+    """The licences a municipality may share its open data under, each with its URI in the
+    EU's licence vocabulary (which data.norge.no reads)."""
+
+    NLOD_2_0 = "nlod_2_0", _("Norwegian Licence for Open Government Data (NLOD) 2.0")
+    CC_BY_4_0 = "cc_by_4_0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+
+    @property
+    def uri(self) -> str:
+        return "http://publications.europa.eu/resource/authority/licence/" + self.name

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from stdnum.no import orgnr
 
 from .enums import Weekday
 from .opening_hours import DatedSpan, TimeSpan, WeeklySpan, order_problem, span_problems
@@ -108,4 +109,13 @@ def validate_dates_within(days: Iterable[date | None], start: date, end: date) -
                 "start": f"{start:%d.%m.%Y}",
                 "end": f"{end:%d.%m.%Y}",
             },
+        )
+
+
+def validate_organisation_number(value: str) -> None:
+    """Nine digits with a valid mod-11 check digit (python-stdnum), as Enhetsregisteret
+    gives them."""
+    if value and not orgnr.is_valid(value):
+        raise ValidationError(
+            _("An organisation number has nine digits with a valid check digit, e.g. 974760673.")
         )

@@ -15,7 +15,8 @@ from django.db.models.lookups import Regex
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import ClosedEve, StaffRole
+from ..enums import ClosedEve, DataLicence, StaffRole
+from ..validators import validate_organisation_number
 
 RESERVED_SLUGS = {
     "admin",
@@ -105,6 +106,23 @@ class Municipality(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    organisation_number = models.CharField(
+        _("organisation number"),
+        max_length=9,
+        blank=True,
+        validators=[validate_organisation_number],
+        help_text=_(
+            "The municipality's number in the Central Coordinating Register for Legal "
+            "Entities: the publisher of its open data in the national data catalogue."
+        ),
+    )
+    data_licence = models.CharField(
+        _("licence of the open data"),
+        max_length=20,
+        choices=DataLicence.choices,
+        default=DataLicence.NLOD_2_0,
+        help_text=_("The licence under which the API's data of the municipality are shared."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -128,6 +146,19 @@ class Municipality(models.Model):
                 violation_error_message=_(
                     "Offer at least one of the portal's languages (nb, nn, en)."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation_number="") | Q(organisation_number__regex=r"^\d{9}$"),
+                name="municipality_organisation_number_nine_digits",
+                violation_error_message=_(
+                    "An organisation number has nine digits with a valid check digit, "
+                    "e.g. 974760673."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(data_licence__in=DataLicence.values),
+                name="municipality_data_licence_known",
+                violation_error_message=_("Choose the licence from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(closed_eves__contained_by=ClosedEve.values),

@@ -66,8 +66,9 @@ def _connection_kept_open():
     request_finished.connect(close_old_connections)
 
 
-def _real_ids(world) -> dict[str, int]:
+def _real_ids(world) -> dict[str, int | str]:
     return {
+        "municipality": world.municipality.slug,  # the data catalogue is named by slug
         "municipality_id": world.municipality.pk,
         "district_id": world.district.pk,
         "hub_id": world.hub.pk,

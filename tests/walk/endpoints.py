@@ -506,6 +506,8 @@ SITE: dict[str, list[Variant]] = {
     "api-v1:opportunity": [
         Variant("public", pk("frivillighet.opportunity", "a1", "opportunity_id"), html=False)
     ],
+    "api-v1:dcat_catalogues": [Variant("public", html=False)],
+    "api-v1:dcat_catalogue": [Variant("public", MUNICIPALITY_A, html=False)],
     "api-v1:staff_bookings": [Variant("api_token", html=False)],
     "api-v1:staff_usage": [Variant("api_token", html=False)],
     "api_not_found": [Variant("not_found", lambda world: {"rest": "v0/nothing"}, html=False)],
