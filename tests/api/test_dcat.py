@@ -21,7 +21,8 @@ from innbyggertorg.models import ServiceType
 from knutepunkt.enums import DataLicence
 from knutepunkt.models import Municipality
 from tests.innbyggertorg.factories import ScheduleFactory, ServiceOfferFactory
-from tests.knutepunkt.factories import MunicipalityFactory
+from tests.knutepunkt.factories import MunicipalityFactory, municipality_admin
+from tests.support.admin import admin_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +229,30 @@ def test_catalogue__bad_addresses_are_json_errors():
     assert bad_format.json()["errors"][0]["field"] == "format"
     unknown_parameter = client.get("/api/v1/dcat/asker?formats=turtle")
     assert unknown_parameter.status_code == 400
+
+
+def test_admin__the_municipality_administrator_chooses_the_licence_and_organisation_number(
+    client, django_capture_on_commit_callbacks
+):
+    municipality = MunicipalityFactory()
+    client.force_login(municipality_admin(municipality))
+    url = f"/en/admin/knutepunkt/municipality/{municipality.pk}/change/"
+    refused = admin_submit(client, url, organisation_number="974760674")  # wrong check digit
+    assert refused.status_code == 200
+    assert "An organisation number has nine digits with a valid check digit" in (
+        refused.content.decode()
+    )
+    municipality.refresh_from_db()
+    assert municipality.organisation_number == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = admin_submit(client, url, organisation_number="974760673", data_licence="cc_by_4_0")
+    assert saved.status_code == 302
+    municipality.refresh_from_db()
+    assert (municipality.organisation_number, municipality.data_licence) == (
+        "974760673",
+        DataLicence.CC_BY_4_0,
+    )
+    client.logout()
+    graph = _catalogue(client, municipality.slug)
+    assert set(graph.objects(None, DCTERMS.license)) == {URIRef(DataLicence.CC_BY_4_0.uri)}
+    assert set(graph.objects(None, DCTERMS.identifier)) >= {Literal("974760673")}
