@@ -329,6 +329,47 @@ def availability_check(repeats: int = 5) -> dict:
     }
 
 
+def coordination_figures(members: int = 6, months: int = 12) -> dict:
+    """Each figure of a cooperation's coordinating view (samarbeid.figures) for a region of
+    the first six municipalities over twelve months, timed in-process, with its queries:
+    the same region size at every scale, so the time and the queries must stay flat while
+    the bookings, events and shifts around it grow a hundredfold."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from knutepunkt.models import Municipality
+    from samarbeid import figures, services
+    from samarbeid.models import Cooperation
+
+    cooperation = Cooperation.objects.filter(slug="bench-regionen").first()
+    if cooperation is None:
+        cooperation = services.cooperation_create(
+            name="Bench-regionen",
+            slug="bench-regionen",
+            members=list(Municipality.objects.order_by("pk")[:members]),
+        )
+    last = timezone.localdate().replace(day=1)
+    first = last
+    for _step in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    period = figures.Period(first, last)
+    measured = {}
+    for figure in figures.FIGURES:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            table = figures.figure_table(cooperation=cooperation, figure=figure, period=period)
+            elapsed = time.perf_counter() - started
+        measured[figure.key] = {
+            "ms": round(1000 * elapsed, 1),
+            "queries": len(queries),
+            "rows": len(table.rows),
+        }
+    return {"members": cooperation.memberships.count(), "months": months, "figures": measured}
+
+
 def run(*, scale: str, duration: int, environment: dict, regenerate: bool = False) -> dict:
     """Measure one scale: generate its data if needed, count queries, serve and load."""
     import django
@@ -344,6 +385,7 @@ def run(*, scale: str, duration: int, environment: dict, regenerate: bool = Fals
     cookie = session_cookie()
     queries = query_counts(urls, cookie)
     availability = availability_check()
+    coordination = coordination_figures()
     serving, memory = serve_and_measure(urls, cookie, duration, environment)
     contention = serving.pop("_contention")
     rows = [
@@ -366,6 +408,7 @@ def run(*, scale: str, duration: int, environment: dict, regenerate: bool = Fals
         "rows": rows,
         "queries": queries,
         "availability": availability,
+        "coordination": coordination,
         "web_worker_peak_mb": memory,
         "contention": contention,
     }
@@ -449,6 +492,16 @@ def print_table(result: dict) -> None:
         f"availability check: {result['availability']['ms_per_check']} ms "
         f"({result['availability']['checks']} checks)"
     )
+    coordination = result.get("coordination")
+    if coordination:
+        print(
+            f"coordinating view ({coordination['members']} municipalities, "
+            f"{coordination['months']} months): "
+            + ", ".join(
+                f"{key} {each['ms']} ms / {each['queries']} queries"
+                for key, each in coordination["figures"].items()
+            )
+        )
     print(f"peak resident memory of a web worker: {result['web_worker_peak_mb']} MB")
     races = result["contention"]
     booking = races["booking"]

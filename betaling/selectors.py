@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from booking.access import guest_access
 from booking.enums import BookingStatus
 from booking.permissions import books_as_staff
 from frivillighet.enums import OrganisationKind
@@ -29,8 +30,13 @@ from .pricing import Line, Price, Rate, Tariff, TimePrice, price_booking
 def renter_category(*, booker, resource, organisation=None) -> str:
     """Who rents, as the price lists count them: an organisation by its kind and its
     agreement in force with the hub (the seasonal allocation's rule), the hub's own staff
-    as the municipal service they are, everyone else as a citizen."""
+    as the municipal service they are, everyone else as a citizen. An association of
+    another municipality that the room is shared with pays as the sharing says
+    (booking.access), where it names a category."""
     if organisation is not None:
+        guest = guest_access(resource=resource, organisation=organisation)
+        if guest is not None and guest.price_category:
+            return guest.price_category
         if organisation.kind == OrganisationKind.PUBLIC:
             return RenterCategory.MUNICIPAL
         if organisation.kind == OrganisationKind.PRIVATE:

@@ -148,6 +148,9 @@ class Booking(models.Model):
     rejection_reason = models.CharField(_("reason"), max_length=300, blank=True)
     repeat = models.CharField(_("repeats"), max_length=20, default="none")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When staff approved or rejected the request (None: never a request, or not yet
+    # answered): how fast requests are answered (samarbeid's coordinating view).
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("booking")

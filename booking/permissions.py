@@ -39,16 +39,17 @@ def books_as_staff(user, resource) -> bool:
     return permissions.can(user, Action.CHANGE, resource)
 
 
-def can_book(user, resource, agreement=None) -> bool:
+def can_book(user, resource, agreement=None, guest=None) -> bool:
     """May this user book the resource at all? Staff always; associations with an
-    agreement in force where the resource says so; any signed-in citizen where it is open
-    to all."""
+    agreement in force where the resource says so, or of a municipality the resource is
+    shared with (``guest``, a booking.access.GuestAccess); any signed-in citizen where it
+    is open to all."""
     if books_as_staff(user, resource):
         return True
     if resource.who_may_book == WhoMayBook.CITIZENS:
         return bool(user is not None and user.is_authenticated)
     if resource.who_may_book == WhoMayBook.ASSOCIATIONS:
-        return agreement is not None and agreement.booking_priority
+        return (agreement is not None and agreement.booking_priority) or guest is not None
     return False
 
 

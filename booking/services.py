@@ -34,7 +34,7 @@ from hubportal.notifications.services import (
 )
 from knutepunkt.selectors import hub_schedules
 
-from . import charges, holds, rules
+from . import access, charges, holds, rules
 from . import permissions as booking_permissions
 from .calendar import booking_calendar
 from .door_codes import door_codes_sync_after_commit
@@ -98,7 +98,8 @@ def booking_create(
     all_or_nothing, one clash or broken rule books nothing; otherwise the free times are
     booked and the others reported as skipped."""
     acting = by or booker  # staff may book for someone else
-    agreement = None
+    staff = booking_permissions.books_as_staff(acting, resource)
+    agreement = guest = None
     if organisation is not None:
         # A coordinator books for their association; its agreement's benefits apply.
         if not booking_permissions.can_book_for_organisation(
@@ -106,12 +107,13 @@ def booking_create(
         ):
             raise DomainError(_("You do not coordinate this organisation."), field="organisation")
         agreement = active_agreement(organisation_id=organisation.pk, hub=resource.hub)
-    if not booking_permissions.can_book(acting, resource, agreement):
+        if not staff:  # an association of a municipality the room is shared with
+            guest = access.guest_access(resource=resource, organisation=organisation)
+    if not booking_permissions.can_book(acting, resource, agreement, guest):
         raise DomainError(_("You may not book this resource."))
     resources = [resource, *add_ons]
     if any(r.hub_id != resource.hub_id for r in add_ons):
         raise DomainError(_("Add-ons must belong to the same hub."), field="add_ons")
-    staff = booking_permissions.books_as_staff(acting, resource)
     if resource.capacity is not None and attendees > resource.capacity:
         raise DomainError(
             _("The room takes at most %(n)d people.") % {"n": resource.capacity},
@@ -127,6 +129,14 @@ def booking_create(
         messages = [
             m for r in resources for m in rules.check_times(r, start, end, schedule, staff=staff)
         ]
+        if guest is not None and start > timezone.now() + timedelta(days=guest.horizon_days):
+            messages.append(
+                _(
+                    "Associations from the other municipalities of %(label)s can book "
+                    "%(resource)s at most %(days)d days ahead."
+                )
+                % {"label": guest.label, "resource": resource.name, "days": guest.horizon_days}
+            )
         if messages:
             problems.append(Problem(" ".join(dict.fromkeys(messages)), at=start))
         else:
@@ -145,7 +155,7 @@ def booking_create(
             allowed = []
         if problems and (all_or_nothing or not allowed):
             raise DomainError(problems)
-        needs_approval = any(
+        needs_approval = (guest is not None and guest.needs_approval) or any(
             rules.needs_approval(resource, s, e, schedule, staff=staff) for s, e in allowed
         )
         status = BookingStatus.REQUESTED if needs_approval else BookingStatus.CONFIRMED
@@ -177,6 +187,7 @@ def booking_create(
         if not result.booked or (all_or_nothing and result.skipped):
             transaction.set_rollback(True)
             raise DomainError(result.skipped)
+        access.record_guest(booking=booking, access=guest)
         booked_starts = {o.starts_at for o in result.booked}
         holds.mark_booked(booking=booking, holds=[m for m in season_marks if m.at in booked_starts])
         # The price of every booked time (and its add-ons), as the price lists say today.
@@ -501,7 +512,8 @@ def booking_decide(*, booking: Booking, by, approve: bool, reason: str = "") -> 
         booking.rejection_reason = reason
         # A request paid for when it was made is refunded in full (as staff cancel).
         charges.cancelled(booking=booking, occurrences=rejected, by=by, staff=True)
-    booking.save(update_fields=["status", "rejection_reason"])
+    booking.decided_at = timezone.now()
+    booking.save(update_fields=["status", "rejection_reason", "decided_at"])
     _notify_booking(booking, "booking_approved" if approve else "booking_rejected")
     _changed(booking, ChangeKind.BOOKING_CHANGED)
     invalidate_after_commit(booking.resource.municipality_id)

@@ -6,8 +6,9 @@ shown on the form with nothing saved."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hubportal.core.admin import ScopedModelAdmin
 from knutepunkt.models import Municipality
@@ -24,6 +25,21 @@ def _municipalities_field(label, help_text) -> forms.ModelMultipleChoiceField:
         widget=forms.CheckboxSelectMultiple,
         required=False,  # the service says what is missing, in the domain's words
     )
+
+
+def _told(request, count: int) -> None:
+    if count:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d future booking by an association of a municipality no longer taking "
+                "part stands; the hub's staff have been told.",
+                "%(n)d future bookings by associations of municipalities no longer taking "
+                "part stand; the hub's staff have been told.",
+                count,
+            )
+            % {"n": count},
+        )
 
 
 class CooperationForm(forms.ModelForm):
@@ -70,7 +86,7 @@ class CooperationAdmin(ScopedModelAdmin):
         """The members were saved by the service."""
 
     def delete_object(self, request, obj):
-        services.cooperation_delete(cooperation=obj)
+        _told(request, services.cooperation_delete(cooperation=obj))
 
 
 class SharedArrangementForm(forms.ModelForm):
@@ -84,7 +100,17 @@ class SharedArrangementForm(forms.ModelForm):
 
     class Meta:
         model = SharedArrangement
-        fields = ["cooperation", "kind", "name", "description", "service_type", "resource"]
+        fields = [
+            "cooperation",
+            "kind",
+            "name",
+            "description",
+            "service_type",
+            "resource",
+            "guest_horizon_days",
+            "guest_needs_approval",
+            "guest_price_category",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,9 +135,13 @@ class SharedArrangementAdmin(ScopedModelAdmin):
             "service_type": data.get("service_type"),
             "resource": data.get("resource"),
             "participants": data.get("participants") or [],
+            "guest_horizon_days": data.get("guest_horizon_days") or 60,
+            "guest_needs_approval": bool(data.get("guest_needs_approval")),
+            "guest_price_category": data.get("guest_price_category") or "",
         }
         if change:
-            services.shared_arrangement_update(arrangement=obj, **fields)
+            saved = services.shared_arrangement_update(arrangement=obj, **fields)
+            _told(request, saved.guest_bookings_told)
         else:
             obj.pk = services.shared_arrangement_create(
                 cooperation=data["cooperation"], kind=data["kind"], **fields
@@ -121,7 +151,7 @@ class SharedArrangementAdmin(ScopedModelAdmin):
         """The participants were saved by the service."""
 
     def delete_object(self, request, obj):
-        services.shared_arrangement_delete(arrangement=obj)
+        _told(request, services.shared_arrangement_delete(arrangement=obj))
 
 
 @admin.register(RegionalCoordinator)

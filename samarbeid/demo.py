@@ -11,9 +11,13 @@ from django.utils import timezone
 
 from booking.enums import ResourceKind, WhoMayBook
 from booking.models import Resource
+from frivillighet.enums import MemberRole
+from frivillighet.models import Organisation, OrganisationMember
 from hubportal.core.demo import DemoReport, demo_loader, ensure_demo_user
 from innbyggertorg.enums import AttendanceMode, OfferLevel, Recurrence, ServiceCategory
 from innbyggertorg.models import ServiceOffer, ServiceSchedule, ServiceType
+from knutepunkt import services as knutepunkt_services
+from knutepunkt.enums import StaffRole
 from knutepunkt.models import Hub, Municipality
 
 from . import services
@@ -121,9 +125,44 @@ def load_cooperation(report: DemoReport) -> None:
         cooperation,
         kind=ArrangementKind.ROOM,
         name="Regionsalen i Stjørdal",
-        description="Møterom for lag og foreninger i hele Værnesregionen.",
+        description="Møterom for lag og foreninger i hele Værnesregionen. Lag fra de andre "
+        "kommunene kan booke inntil 60 dager fram i tid; de ansatte i Stjørdal godkjenner.",
         participants=ordered,
         resource=room,
+        guest_horizon_days=60,
+        guest_needs_approval=True,
+    )
+    # The hub's staff approve guests' requests; an association in Malvik books as a guest.
+    staff = ensure_demo_user(
+        report,
+        email="ansatt.stjordal@demo.hubportal.no",
+        role="hub staff (Stjørdal knutepunkt)",
+        full_name="Demo Ansatt Stjørdal",
+        is_staff=True,
+    )
+    knutepunkt_services.staff_membership_grant(
+        user=staff, role=StaffRole.HUB_STAFF, hub=stjordal_hub
+    )
+    association, _ = Organisation.objects.update_or_create(
+        org_number="921000006",
+        defaults={
+            "municipality": members["malvik"],
+            "name": "Hommelvik musikkorps (demo)",
+            "kind": "voluntary",
+            "categories": ["musikk"],
+            "listing": "approved",
+            "contact_email": "post@demo.hubportal.no",
+            "description": "Korps for barn og voksne i Malvik. (Demodata)",
+        },
+    )
+    leader = ensure_demo_user(
+        report,
+        email="leder.malvik@demo.hubportal.no",
+        role="association coordinator (Malvik)",
+        full_name="Demo Korpsleder Malvik",
+    )
+    OrganisationMember.objects.get_or_create(
+        organisation=association, user=leader, defaults={"role": MemberRole.COORDINATOR}
     )
     coordinator = ensure_demo_user(
         report,

@@ -12,11 +12,13 @@ municipality whose service or room it is) is a member too.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from betaling.enums import RenterCategory
 from knutepunkt.models import Municipality
 from knutepunkt.models.places import validate_not_reserved
 
@@ -24,6 +26,7 @@ from .enums import ArrangementKind
 
 MIN_MEMBERS = 2
 MIN_PARTICIPANTS = 2
+GUEST_HORIZON_DAYS = (1, 730)
 
 
 class Cooperation(models.Model):
@@ -126,6 +129,38 @@ class SharedArrangement(models.Model):
         through="Participation",
         related_name="shared_arrangements",
     )
+    # A shared room's rules for associations of the other participating municipalities
+    # (the host's own bookers keep the room's usual rules).
+    guest_horizon_days = models.PositiveSmallIntegerField(
+        _("guests book at most this many days ahead"),
+        default=60,
+        validators=[
+            MinValueValidator(GUEST_HORIZON_DAYS[0]),
+            MaxValueValidator(GUEST_HORIZON_DAYS[1]),
+        ],
+        help_text=_(
+            "For a shared room: associations of the other municipalities book within this "
+            "horizon (the room's own horizon still applies)."
+        ),
+    )
+    guest_needs_approval = models.BooleanField(
+        _("staff approve guests' bookings"),
+        default=True,
+        help_text=_(
+            "For a shared room: bookings by associations of the other municipalities are "
+            "requests that the hub's staff approve, so the host's own come first."
+        ),
+    )
+    guest_price_category = models.CharField(
+        _("guests' price category"),
+        max_length=20,
+        choices=RenterCategory.choices,
+        blank=True,
+        help_text=_(
+            "For a shared room: the price list associations of the other municipalities "
+            "pay by. Empty: the same as any association."
+        ),
+    )
 
     class Meta:
         verbose_name = _("shared arrangement")
@@ -152,6 +187,11 @@ class SharedArrangement(models.Model):
                 fields=["cooperation", "resource"],
                 name="shared_room_once_per_cooperation",
                 violation_error_message=_("The cooperation already shares this room."),
+            ),
+            models.CheckConstraint(
+                condition=Q(guest_horizon_days__range=GUEST_HORIZON_DAYS),
+                name="shared_arrangement_guest_horizon_range",
+                violation_error_message=_("Guests book between one day and two years ahead."),
             ),
             # The target of the composite foreign key from Participation (migration 0002).
             models.UniqueConstraint(
@@ -232,3 +272,37 @@ class RegionalCoordinator(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.cooperation}"
+
+
+class GuestBooking(models.Model):
+    """A booking made by an association of another municipality through a shared room
+    (recorded by booking's write path through booking.access): what staff are told about
+    if the room stops being shared with that municipality."""
+
+    booking = models.OneToOneField(
+        "booking.Booking",
+        verbose_name=_("booking"),
+        on_delete=models.CASCADE,
+        related_name="guest_of_cooperation",
+    )
+    arrangement = models.ForeignKey(
+        SharedArrangement,
+        verbose_name=_("shared room"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="guest_bookings",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("the association's municipality"),
+        on_delete=models.CASCADE,
+        related_name="guest_bookings",
+    )
+    cooperation_name = models.CharField(_("cooperation"), max_length=120)
+
+    class Meta:
+        verbose_name = _("guest booking")
+        verbose_name_plural = _("guest bookings")
+
+    def __str__(self):
+        return f"{self.booking} ({self.cooperation_name})"

@@ -15,19 +15,25 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from booking.permissions import staff_to_tell
 from hubportal.core.errors import DomainError, Problem
 from hubportal.core.page_cache import invalidate_after_commit
+from hubportal.notifications.services import notification_enqueue
+from hubportal.search.services import search_index_after_commit
 from knutepunkt.models import Municipality
 
+from . import selectors
 from .enums import ArrangementKind
 from .models import (
     MIN_MEMBERS,
     MIN_PARTICIPANTS,
     Cooperation,
     CooperationMembership,
+    GuestBooking,
     Participation,
     RegionalCoordinator,
     SharedArrangement,
@@ -99,6 +105,7 @@ def _pages_changed(*cooperations: Cooperation, extra_ids: Iterable[int] = ()) ->
     ids = set(extra_ids)
     for cooperation in cooperations:
         ids |= set(cooperation.memberships.values_list("municipality_id", flat=True))
+        search_index_after_commit(obj=cooperation)
     invalidate_after_commit(*ids)
 
 
@@ -185,9 +192,16 @@ def cooperation_update(
 
 
 @transaction.atomic
-def cooperation_delete(*, cooperation: Cooperation) -> None:
+def cooperation_delete(*, cooperation: Cooperation) -> int:
+    """End the cooperation and everything it shares (guest bookings of its shared rooms
+    stand; the hubs' staff are told). Answers how many bookings staff were told of."""
+    told = sum(
+        shared_arrangement_delete(arrangement=arrangement)
+        for arrangement in cooperation.arrangements.all()
+    )
     _pages_changed(cooperation)
     cooperation.delete()
+    return told
 
 
 # --------------------------------------------------------------------------- arrangements
@@ -264,16 +278,67 @@ def _validate_arrangement(
 
 
 def _save_participants(arrangement: SharedArrangement, participants: list[Municipality]) -> set:
+    """Who takes part now; the participations' search documents follow (a shared service
+    is found in each participant's search)."""
     before = set(arrangement.participations.values_list("municipality_id", flat=True))
     wanted = {m.pk for m in participants}
-    arrangement.participations.exclude(municipality_id__in=wanted).delete()
-    Participation.objects.bulk_create(
+    leaving = list(arrangement.participations.exclude(municipality_id__in=wanted))
+    for participation in leaving:
+        search_index_after_commit(obj=participation)
+    arrangement.participations.filter(pk__in=[p.pk for p in leaving]).delete()
+    created = Participation.objects.bulk_create(
         Participation(
             arrangement=arrangement, cooperation_id=arrangement.cooperation_id, municipality_id=pk
         )
         for pk in wanted - before
     )
+    for participation in [
+        *created,
+        *arrangement.participations.filter(municipality_id__in=before & wanted),
+    ]:
+        search_index_after_commit(obj=participation)
     return before | wanted
+
+
+def _tell_staff_guest_bookings_stand(arrangement: SharedArrangement, municipality_ids) -> int:
+    """The room stops being shared with these municipalities: the bookings their
+    associations made as guests stand (nothing is cancelled), and the hub's staff are told
+    which, to settle each with its association. Answers how many."""
+    bookings = list(
+        selectors.future_guest_bookings(arrangement=arrangement, municipality_ids=municipality_ids)
+    )
+    if not municipality_ids or not bookings:
+        return 0
+    for booking in bookings:
+        booking.next_start = (
+            booking.occurrences.filter(starts_at__gt=timezone.now())
+            .order_by("starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+    by_resource: dict[int, list] = {}
+    for booking in bookings:
+        by_resource.setdefault(booking.resource_id, []).append(booking)
+    for same_room in by_resource.values():
+        resource = same_room[0].resource
+        for user in staff_to_tell(same_room[0]):
+            notification_enqueue(
+                template="samarbeid/email/guest_bookings_stand",
+                context={
+                    "resource": resource,
+                    "hub": resource.hub,
+                    "cooperation": arrangement.cooperation.name,
+                    "municipalities": _names(
+                        {
+                            b.organisation.municipality_id: b.organisation.municipality
+                            for b in same_room
+                        }.values()
+                    ),
+                    "bookings": same_room,
+                },
+                recipient=user,
+            )
+    return len(bookings)
 
 
 @transaction.atomic
@@ -286,6 +351,9 @@ def shared_arrangement_create(
     service_type=None,
     resource=None,
     participants: Iterable[Municipality],
+    guest_horizon_days: int = 60,
+    guest_needs_approval: bool = True,
+    guest_price_category: str = "",
 ) -> SharedArrangement:
     arrangement = SharedArrangement(
         cooperation=cooperation,
@@ -294,6 +362,9 @@ def shared_arrangement_create(
         description=description,
         service_type=service_type,
         resource=resource,
+        guest_horizon_days=guest_horizon_days,
+        guest_needs_approval=guest_needs_approval,
+        guest_price_category=guest_price_category,
     )
     participants = _validate_arrangement(
         cooperation=cooperation, arrangement=arrangement, participants=list(participants)
@@ -315,28 +386,72 @@ def shared_arrangement_update(
     service_type=None,
     resource=None,
     participants: Iterable[Municipality],
+    guest_horizon_days: int | None = None,
+    guest_needs_approval: bool | None = None,
+    guest_price_category: str | None = None,
 ) -> SharedArrangement:
-    """Change what is shared and who takes part (its kind and cooperation stay)."""
+    """Change what is shared and who takes part (its kind and cooperation stay). A
+    municipality that no longer takes part in a shared room keeps the bookings its
+    associations made as guests; the hub's staff are told which (``guest_bookings_told``
+    on the answer says how many)."""
     arrangement = SharedArrangement.objects.select_for_update().get(pk=arrangement.pk)
+    previous_resource_id = arrangement.resource_id
     arrangement.name, arrangement.description = name, description
     arrangement.service_type, arrangement.resource = service_type, resource
+    for field, value in (
+        ("guest_horizon_days", guest_horizon_days),
+        ("guest_needs_approval", guest_needs_approval),
+        ("guest_price_category", guest_price_category),
+    ):
+        if value is not None:
+            setattr(arrangement, field, value)
     participants = _validate_arrangement(
         cooperation=arrangement.cooperation,
         arrangement=arrangement,
         participants=list(participants),
     )
     _full_clean(arrangement)
+    told = 0
+    if arrangement.kind == ArrangementKind.ROOM:
+        before = set(arrangement.participations.values_list("municipality_id", flat=True))
+        moved = previous_resource_id != arrangement.resource_id  # the old room: no one stays
+        gone = before if moved else before - {m.pk for m in participants}
+        told = _tell_staff_guest_bookings_stand(arrangement, gone)
     _save(arrangement)
     touched = _save_participants(arrangement, participants)
     _check_now(SharedArrangement, Participation)
     _pages_changed(arrangement.cooperation, extra_ids=touched)
+    arrangement.guest_bookings_told = told
     return arrangement
 
 
 @transaction.atomic
-def shared_arrangement_delete(*, arrangement: SharedArrangement) -> None:
+def shared_arrangement_delete(*, arrangement: SharedArrangement) -> int:
+    """End the arrangement. The bookings associations of other municipalities made as
+    guests of a shared room stand; the hub's staff are told which. Answers how many."""
+    told = 0
+    if arrangement.kind == ArrangementKind.ROOM:
+        told = _tell_staff_guest_bookings_stand(
+            arrangement, set(arrangement.participations.values_list("municipality_id", flat=True))
+        )
+    for participation in arrangement.participations.all():
+        search_index_after_commit(obj=participation)
     _pages_changed(arrangement.cooperation)
     arrangement.delete()
+    return told
+
+
+@transaction.atomic
+def guest_booking_record(*, booking, access) -> GuestBooking:
+    """booking's write path made a booking as a guest of a shared room (booking.access):
+    remember it, in the booking's own transaction."""
+    arrangement = access.grant
+    return GuestBooking.objects.create(
+        booking=booking,
+        arrangement=arrangement,
+        municipality_id=booking.organisation.municipality_id,
+        cooperation_name=arrangement.cooperation.name,
+    )
 
 
 # --------------------------------------------------------------------------- coordinators

@@ -74,6 +74,9 @@ EXPECTED = {
     # The municipality's invoicing (its administrators): A's and another municipality's.
     "invoicing":     "login     404     404       404         404       200       200",
     "invoicing_b":   "login     404     404       404         404       404       200",
+    # A cooperation's coordinating view and its figures: its regional coordinators (none of
+    # the walk's roles) and superusers.
+    "regional":      "login     404     404       404         404       404       200",
     # A season application's own pages for who applies for organisation A (its coordinator).
     "applicant":     "login     404     404       200         404       404       404",
 }
@@ -388,6 +391,21 @@ SITE: dict[str, list[Variant]] = {
     # Inter-municipal cooperation.
     "samarbeid:cooperations": [Variant("public")],
     "samarbeid:cooperation": [Variant("public", lambda world: {"cooperation": "walkregionen"})],
+    "samarbeid:coordination": [
+        Variant("regional", lambda world: {"cooperation": "walkregionen"}),
+        Variant(
+            "regional",
+            lambda world: {"cooperation": "walkregionen"},
+            query="fra=2027-01&til=2027-03",
+        ),
+    ],
+    "samarbeid:figure_csv": [
+        Variant(
+            "regional",
+            lambda world: {"cooperation": "walkregionen", "figure": "romutnyttelse"},
+            html=False,
+        ),
+    ],
     # Seasonal allocation.
     "sesong:rounds": [Variant("public")],
     "sesong:mine": [Variant("signed_in")],
