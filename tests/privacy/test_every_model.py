@@ -25,10 +25,12 @@ from hubportal.notifications.services import message_preferences_save
 from innbyggertorg.services import registration_create
 from knutepunkt.enums import StaffRole
 from knutepunkt.models import StaffMembership
+from samarbeid import services as samarbeid_services
 from sesong.models import Application, ApplicationRound, Decision, JournalEntry
 from tests.booking.factories import ResourceFactory
 from tests.frivillighet.factories import OrganisationFactory, ShiftFactory
 from tests.innbyggertorg.factories import EventFactory
+from tests.knutepunkt.factories import MunicipalityFactory
 from tests.privacy.helpers import delete_account, download, person
 
 
@@ -143,6 +145,12 @@ def test_a_person_in_every_model__shown_in_the_download_and_no_reference_left(cl
     event = EventFactory(hub=room.hub)
     registration_create(event=event, name="Kari", email=kari.email, user=kari)
     StaffMembership.objects.create(user=kari, role=StaffRole.HUB_STAFF, hub=room.hub)
+    region = samarbeid_services.cooperation_create(
+        name="Regionen",
+        slug="regionen",
+        members=[room.hub.municipality, MunicipalityFactory(name="Nabokommunen")],
+    )
+    samarbeid_services.regional_coordinator_appoint(cooperation=region, user=kari)
     organisation = OrganisationFactory(municipality=room.hub.municipality)
     OrganisationMember.objects.create(organisation=organisation, user=kari, role="coordinator")
     VolunteerProfile.objects.create(user=kari, skills=["kaffe"])
