@@ -13,12 +13,19 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
 
 from hubportal.core.admin import ScopedModelAdmin
 from hubportal.notifications.services import notification_retry
 
 from . import services
-from .models import ApiToken, WebhookDelivery, WebhookSubscription
+from .models import ApiToken, OAuthClient, WebhookDelivery, WebhookSubscription
 from .permissions import can_resend_webhook
 
 EDITABLE_ON_CREATION = ["municipality", "name", "expires_at", "requests_per_minute"]
@@ -236,3 +243,70 @@ class WebhookDeliveryAdmin(ScopedModelAdmin):
             % {"count": sent},
             messages.SUCCESS if sent else messages.WARNING,
         )
+
+
+# django-oauth-toolkit's own admin pages show every application and token of every
+# municipality; the portal's scoped one below replaces them.
+for model in (
+    get_application_model(),
+    get_access_token_model(),
+    get_grant_model(),
+    get_id_token_model(),
+    get_refresh_token_model(),
+):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(OAuthClient)
+class OAuthClientAdmin(ScopedModelAdmin):
+    """Applications citizens may let read their own bookings and registrations (OAuth 2),
+    registered by the municipality's administrators: the client id (and a confidential
+    application's secret, once) on the page after saving."""
+
+    list_display = ["name", "municipality", "client_type", "client_id", "created_at"]
+    list_filter = ["municipality", "client_type"]
+    list_select_related = ["municipality", "application"]
+    search_fields = ["name"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["municipality", "name", "redirect_uris", "client_type"]
+        return fields if obj is None else [*fields, "client_id", "created_by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["municipality", "client_id", "created_by", "created_at"]
+
+    @admin.display(description=_("client id"))
+    def client_id(self, obj):
+        return obj.application.client_id
+
+    def save_object(self, request, obj, form, change):
+        fields = {
+            "name": obj.name,
+            "redirect_uris": obj.redirect_uris,
+            "client_type": obj.client_type,
+        }
+        if change:
+            services.oauth_client_update(by=request.user, client=obj, **fields)
+            return
+        created = services.oauth_client_create(
+            by=request.user, municipality=obj.municipality, **fields
+        )
+        for field in OAuthClient._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created.client, field.attname))
+        obj._state.adding = False
+        obj.shown_once = created.secret
+
+    def delete_object(self, request, obj):
+        services.oauth_client_delete(by=request.user, client=obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("The application is registered"),
+            "opts": self.model._meta,
+            "client": obj,
+            "client_id": obj.application.client_id,
+            "secret": getattr(obj, "shown_once", ""),
+        }
+        return TemplateResponse(request, "admin/api/oauthclient/created.html", context)

@@ -205,3 +205,67 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.subscription.name}"
+
+
+class OAuthClientType(models.TextChoices):
+    PUBLIC = "public", _("Public: an app on a phone or in a browser (no secret, PKCE)")
+    CONFIDENTIAL = "confidential", _("Confidential: a server that can keep a secret")
+
+
+class OAuthClient(models.Model):
+    """An application a municipality registers, so that citizens can let it read their own
+    bookings and registrations (``/api/v1/me/…``) with OAuth 2: authorization code with
+    PKCE, the citizen's consent on the portal. The OAuth registration itself is
+    django-oauth-toolkit's ``Application``, written from this row by ``api.services``."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="oauth_clients",
+    )
+    name = models.CharField(
+        _("application"),
+        max_length=120,
+        help_text=_(
+            "Shown to citizens when they are asked to consent, e.g. “Asker kommune-appen”."
+        ),
+    )
+    redirect_uris = models.TextField(
+        _("redirect addresses"),
+        help_text=_("The addresses the application receives its code at, one per line (https)."),
+    )
+    client_type = models.CharField(
+        _("kind of application"),
+        max_length=20,
+        choices=OAuthClientType.choices,
+        default=OAuthClientType.PUBLIC,
+    )
+    application = models.OneToOneField(
+        "oauth2_provider.Application",
+        verbose_name=_("OAuth registration"),
+        on_delete=models.CASCADE,
+        editable=False,
+        related_name="hubportal_client",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("OAuth application")
+        verbose_name_plural = _("OAuth applications")
+        ordering = ["municipality__name", "name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def client_id(self) -> str:
+        return self.application.client_id

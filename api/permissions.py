@@ -18,6 +18,9 @@ register("api.apitoken", Policy(municipality=("municipality",), hub_staff=frozen
 # municipality's changes to a system outside the portal); their deliveries are read, and
 # sent again, but never made or edited by hand.
 register("api.webhooksubscription", Policy(municipality=("municipality",), hub_staff=frozenset()))
+# Applications citizens may let read their own bookings and registrations (OAuth 2) are
+# registered by the municipality's administrators.
+register("api.oauthclient", Policy(municipality=("municipality",), hub_staff=frozenset()))
 register(
     "api.webhookdelivery",
     Policy(
@@ -43,6 +46,19 @@ def can_manage_webhook(user, subscription) -> bool:
     administrators of its municipality and superusers; hub staff may not."""
     action = Action.ADD if subscription.pk is None else Action.CHANGE
     return permissions.can(user, action, subscription)
+
+
+def can_manage_oauth_client(user, client) -> bool:
+    """May this user register (not saved yet), change or remove this OAuth application?"""
+    if client.pk is None:
+        return permissions.can(user, Action.ADD, client)
+    return permissions.can(user, Action.CHANGE, client)
+
+
+def oauth_token_allows(token, scope: str) -> bool:
+    """May this (usable) OAuth access token read what ``scope`` covers? Only its own
+    person's data: the reads filter by ``token.user``."""
+    return token.is_valid([scope]) and token.user is not None and token.user.is_active
 
 
 def can_resend_webhook(user, delivery) -> bool:

@@ -602,3 +602,40 @@ class CatalogueFilters(Filters):
     format: Literal["turtle", "jsonld", "rdfxml"] = Field(
         "turtle", description="Turtle (default), JSON-LD or RDF/XML."
     )
+
+
+# --------------------------------------------------------------------------- a citizen's own
+
+
+class MyBookingOut(Schema):
+    """One of the person's booked times."""
+
+    id: int = Field(description="The booked time's id.")
+    booking_id: int
+    resource_id: int
+    resource: str
+    hub_id: int
+    hub: str
+    starts_at: datetime
+    ends_at: datetime
+    status: BookingStatus
+    status_label: str
+    purpose: str
+    attendees: int
+
+
+class MyBookingFilters(Paging, Language):
+    past: bool = Field(False, description="Also times that have ended.")
+
+
+class MyRegistrationOut(Schema):
+    id: int
+    status: Literal["awaiting_email", "confirmed", "waitlisted", "cancelled"]
+    status_label: str
+    group_size: int
+    created_at: datetime
+    event: EventOut
+
+
+class MyRegistrationFilters(Paging, Language):
+    past: bool = Field(False, description="Also events that have ended.")

@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.enums import CellState
 from booking.models import Occurrence, Resource
-from booking.selectors import week_grid
+from booking.selectors import my_occurrences, week_grid
 from booking.statistics import usage
 from frivillighet.models import Opportunity, Shift
+from hubportal.accounts.selectors import person_verified_addresses
 from innbyggertorg.enums import EventStatus, RegistrationMode, ServiceCategory
-from innbyggertorg.models import Event, ServiceOffer, ServiceSchedule, ServiceType
+from innbyggertorg.models import Event, Registration, ServiceOffer, ServiceSchedule, ServiceType
 from innbyggertorg.recurrence import occurrences
-from innbyggertorg.selectors import schedule_rule
+from innbyggertorg.selectors import person_registrations, schedule_rule
 from knutepunkt.enums import SpanState
 from knutepunkt.models import District, Hub, Municipality, NewsItem
 from knutepunkt.opening_hours import OSLO, DayHours, localise
@@ -762,3 +763,54 @@ def staff_usage(token, filters: schemas.UsageFilters) -> schemas.UsageReportOut:
             for row in rows
         ],
     )
+
+
+# --------------------------------------------------------------------------- a citizen's own
+
+
+def my_booking_out(occurrence: Occurrence) -> schemas.MyBookingOut:
+    booking = occurrence.booking
+    return schemas.MyBookingOut(
+        id=occurrence.pk,
+        booking_id=booking.pk,
+        resource_id=occurrence.resource_id,
+        resource=occurrence.resource.name,
+        hub_id=occurrence.resource.hub_id,
+        hub=occurrence.resource.hub.name,
+        starts_at=occurrence.starts_at.astimezone(OSLO),
+        ends_at=occurrence.ends_at.astimezone(OSLO),
+        status=occurrence.status,
+        status_label=str(occurrence.get_status_display()),
+        purpose=booking.purpose,
+        attendees=booking.attendees,
+    )
+
+
+def my_bookings(token, filters: schemas.MyBookingFilters) -> QuerySet[Occurrence]:
+    """The booked times of the token's person (only theirs), soonest first."""
+    found = my_occurrences(token.user).order_by("starts_at", "pk")
+    if not filters.past:
+        found = found.filter(ends_at__gt=timezone.now())
+    return found
+
+
+def my_registration_out(registration: Registration) -> schemas.MyRegistrationOut:
+    return schemas.MyRegistrationOut(
+        id=registration.pk,
+        status=registration.status,
+        status_label=str(registration.get_status_display()),
+        group_size=registration.group_size,
+        created_at=registration.created_at.astimezone(OSLO),
+        event=event_out(registration.event),
+    )
+
+
+def my_registrations(token, filters: schemas.MyRegistrationFilters) -> QuerySet[Registration]:
+    """The registrations of the token's person: with their account, and as a guest with
+    one of their verified addresses (as the portal's own page lists them)."""
+    found = person_registrations(
+        user=token.user, addresses=person_verified_addresses(user=token.user)
+    ).select_related("event__hub__municipality")
+    if not filters.past:
+        found = found.filter(event__ends_at__gt=timezone.now())
+    return found.order_by("event__starts_at", "pk")

@@ -13,6 +13,15 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import (
+    DeviceGrant,
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
 
 from hubportal import permissions
 from hubportal.core.changes import ChangeKind
@@ -24,8 +33,13 @@ from hubportal.notifications.services import notification_enqueue, notification_
 from hubportal.permissions import Action, Role
 
 from . import webhooks
-from .models import ApiToken, WebhookDelivery, WebhookSubscription
-from .permissions import can_create_api_token, can_manage_webhook, can_revoke_api_token
+from .models import ApiToken, OAuthClient, OAuthClientType, WebhookDelivery, WebhookSubscription
+from .permissions import (
+    can_create_api_token,
+    can_manage_oauth_client,
+    can_manage_webhook,
+    can_revoke_api_token,
+)
 from .webhook_addresses import AddressRefused, webhook_target
 
 TOKEN_PREFIX = "hp_"
@@ -310,3 +324,118 @@ def webhook_subscription_disable(*, subscription: WebhookSubscription, last_erro
             recipient=owner,
             dedupe_key=f"webhook-disabled:{subscription.pk}:{subscription.disabled_at:%s}:{owner.pk}",
         )
+
+
+# --------------------------------------------------------------------------- OAuth clients
+
+
+@dataclass(frozen=True)
+class CreatedClient:
+    client: OAuthClient
+    secret: str  # a confidential client's secret, shown once ("" for a public client)
+
+
+def _registration(client: OAuthClient, application=None):
+    """django-oauth-toolkit's Application, as the client row says (authorization code,
+    PKCE required by the settings, the citizen always asked for consent)."""
+    Application = get_application_model()
+    application = application or Application(user=client.created_by)
+    application.name = client.name
+    application.client_type = (
+        Application.CLIENT_CONFIDENTIAL
+        if client.client_type == OAuthClientType.CONFIDENTIAL
+        else Application.CLIENT_PUBLIC
+    )
+    application.authorization_grant_type = Application.GRANT_AUTHORIZATION_CODE
+    application.redirect_uris = " ".join(client.redirect_uris.split())
+    application.skip_authorization = False
+    return application
+
+
+def _checked_registration(application) -> None:
+    try:
+        application.full_clean(exclude=["client_secret", "user"])
+    except ValidationError as invalid:
+        errors = getattr(invalid, "error_dict", {})
+        known = {k: v for k, v in errors.items() if k in {"name", "redirect_uris"}}
+        raise DomainError.from_validation_error(ValidationError(known or errors)) from None
+
+
+@transaction.atomic
+def oauth_client_create(
+    *, by, municipality, name: str, redirect_uris: str, client_type: str
+) -> CreatedClient:
+    """A municipality's administrator registers an application citizens may let read
+    their own bookings and registrations."""
+    client = OAuthClient(
+        municipality=municipality,
+        name=name,
+        redirect_uris=redirect_uris,
+        client_type=client_type,
+        created_by=by,
+    )
+    if not can_manage_oauth_client(by, client):
+        raise PermissionDenied
+    if not redirect_uris.split():
+        raise DomainError(_("Give at least one redirect address."), field="redirect_uris")
+    application = _registration(client)
+    secret = generate_client_secret()
+    application.client_secret = secret  # hashed when saved; shown once
+    _checked_registration(application)
+    try:
+        client.full_clean(exclude=["application"])
+    except ValidationError as invalid:
+        raise DomainError.from_validation_error(invalid) from None
+    application.save()
+    client.application = application
+    client.save()
+    confidential = client_type == OAuthClientType.CONFIDENTIAL
+    return CreatedClient(client=client, secret=secret if confidential else "")
+
+
+@transaction.atomic
+def oauth_client_update(
+    *, by, client: OAuthClient, name: str, redirect_uris: str, client_type: str
+) -> OAuthClient:
+    if not can_manage_oauth_client(by, client):
+        raise PermissionDenied
+    client = OAuthClient.objects.select_for_update().select_related("application").get(pk=client.pk)
+    client.name, client.redirect_uris, client.client_type = name, redirect_uris, client_type
+    if not redirect_uris.split():
+        raise DomainError(_("Give at least one redirect address."), field="redirect_uris")
+    application = _registration(client, client.application)
+    _checked_registration(application)
+    try:
+        client.full_clean(exclude=["application"])
+    except ValidationError as invalid:
+        raise DomainError.from_validation_error(invalid) from None
+    application.save()
+    client.save()
+    return client
+
+
+@transaction.atomic
+def oauth_client_delete(*, by, client: OAuthClient) -> None:
+    """The application is unregistered: every token and code given to it stops at once."""
+    if not can_manage_oauth_client(by, client):
+        raise PermissionDenied
+    client.application.delete()  # cascades to the client row, its tokens and grants
+
+
+def oauth_clients_forget_creator(*, user) -> int:
+    """The administrator who registered applications is deleted: they stay the
+    municipality's, without a reference to the person."""
+    get_application_model().objects.filter(hubportal_client__created_by=user).update(user=None)
+    return OAuthClient.objects.filter(created_by=user).update(created_by=None)
+
+
+@transaction.atomic
+def oauth_grants_erase_person(*, user) -> int:
+    """The person is deleted: every application they let in loses its tokens and codes."""
+    deleted = 0
+    for model in (get_refresh_token_model(), get_access_token_model(), get_grant_model()):
+        deleted += model.objects.filter(user=user).delete()[0]
+    deleted += get_id_token_model().objects.filter(user=user).delete()[0]
+    deleted += DeviceGrant.objects.filter(user=user).delete()[0]  # no device flow is served
+    get_application_model().objects.filter(user=user).update(user=None)
+    return deleted

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from ninja import NinjaAPI, Path, Query, Router, Swagger
 
 from . import dcat, schemas, selectors
-from .auth import TokenAuth
+from .auth import CitizenAuth, TokenAuth
 from .errors import install as install_error_handlers
 from .errors import request_language
 from .responses import private_read, public_document, public_read
@@ -46,6 +46,12 @@ catalogues, `/api/v1/dcat/{municipality}` is one (Turtle; `?format=jsonld` or `r
 **Staff reads** (`/api/v1/staff/…`: booked times, usage statistics) need an API token of
 one municipality, made by its administrators in the admin and sent as
 `Authorization: Bearer hp_…`; each token has a limit of requests per minute (429 beyond).
+
+**A person's own data** (`/api/v1/me/…`: their bookings, their event registrations) needs
+an OAuth 2 access token the person gave an application registered by the municipality:
+authorization code with PKCE at `/o/authorize/` (the person signs in and consents),
+exchanged at `/o/token/`, sent as `Authorization: Bearer …`; scopes `bookings:read` and
+`registrations:read`. Revoke with `/o/revoke_token/`.
 """
 
 # Ids are PostgreSQL bigints: a larger number is a 422 naming the parameter, not a crash.
@@ -583,5 +589,65 @@ def staff_usage(request: HttpRequest, filters: Query[schemas.UsageFilters]):
     )
 
 
-for router in (places, hours, services, events, news, booking, volunteering, opendata, staff):
+ME_ERRORS = {**ERRORS, 401: schemas.ErrorOut, 403: schemas.ErrorOut}
+me_bookings_router = Router(tags=["a person's own (OAuth 2)"], auth=CitizenAuth("bookings:read"))
+me_registrations_router = Router(
+    tags=["a person's own (OAuth 2)"], auth=CitizenAuth("registrations:read")
+)
+
+
+@me_bookings_router.get(
+    "/me/bookings",
+    response={200: schemas.Page[schemas.MyBookingOut], **ME_ERRORS},
+    url_name="me_bookings",
+    summary="The person's own booked times",
+    description="Needs an OAuth 2 access token the person gave the application (authorization "
+    "code with PKCE at /o/authorize/, then /o/token/) with the scope bookings:read. Coming "
+    "times, soonest first; past=true for the ended ones too.",
+)
+def me_bookings(request: HttpRequest, filters: Query[schemas.MyBookingFilters]):
+    def payload():
+        return selectors.page_of(
+            path=request.path,
+            queryset=selectors.my_bookings(request.auth, filters),
+            filters=filters,
+            item=selectors.my_booking_out,
+        )
+
+    return private_read(request, allowed=_names(schemas.MyBookingFilters), payload_of=payload)
+
+
+@me_registrations_router.get(
+    "/me/registrations",
+    response={200: schemas.Page[schemas.MyRegistrationOut], **ME_ERRORS},
+    url_name="me_registrations",
+    summary="The person's own event registrations",
+    description="Needs an OAuth 2 access token with the scope registrations:read. "
+    "Registrations for events that have not ended; past=true for the others too.",
+)
+def me_registrations(request: HttpRequest, filters: Query[schemas.MyRegistrationFilters]):
+    def payload():
+        return selectors.page_of(
+            path=request.path,
+            queryset=selectors.my_registrations(request.auth, filters),
+            filters=filters,
+            item=selectors.my_registration_out,
+        )
+
+    return private_read(request, allowed=_names(schemas.MyRegistrationFilters), payload_of=payload)
+
+
+for router in (
+    places,
+    hours,
+    services,
+    events,
+    news,
+    booking,
+    volunteering,
+    opendata,
+    staff,
+    me_bookings_router,
+    me_registrations_router,
+):
     api.add_router("", router)

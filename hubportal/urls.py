@@ -38,6 +38,8 @@ urlpatterns = [
         notification_views.sms_delivery_report,
         name="sms_delivery_report",
     ),
+    # OAuth 2: applications swap codes for tokens and give them back (api/oauth_token_urls.py).
+    path("", include("api.oauth_token_urls")),
     # Vipps' webhooks (signed; betaling checks the signature).
     path("", include("betaling.webhook_urls")),
 ]
@@ -47,6 +49,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("konto/", include("hubportal.accounts.urls")),  # first: it answers some of allauth's
     path("konto/", include("allauth.urls")),
+    # OAuth 2: a person consents to an application reading their own data.
+    path("", include("api.oauth_urls")),
     path("", include("innbyggertorg.urls")),
     path("", include("booking.urls")),
     path("", include("frivillighet.urls")),

@@ -196,10 +196,44 @@ INSTALLED_APPS = [
     "booking",
     "frivillighet",
     "sesong",
+    # The portal as an OAuth 2 authorization server: a citizen lets an application read
+    # their own bookings and registrations (/api/v1/me/…), see api/oauth.py. Before `api`,
+    # whose admin replaces the toolkit's.
+    "oauth2_provider",
     "api",
     "betaling",
     "samarbeid",
 ]
+
+# OAuth 2 (django-oauth-toolkit): authorization code with PKCE for every client; access
+# tokens for an hour, refresh tokens for 30 days; scopes a citizen consents to.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "bookings:read": _("See your bookings"),
+        "registrations:read": _("See your event registrations"),
+    },
+    "DEFAULT_SCOPES": ["bookings:read"],
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: tokens kept only as their SHA-256
+    # (like the staff API tokens), no implicit or password grant, PKCE with S256 only,
+    # tokens never in a query string, `iss` in the authorization response, and a replayed
+    # refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+}
+# Named so that api.OAuthClient can refer to the (swappable) application model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 # The security headers come first: a response the early page cache or WhiteNoise answers
 # passes back through them too.

@@ -24,11 +24,12 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
+from oauth2_provider.models import get_access_token_model, set_token_value
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
 from api import v1
-from api.services import api_token_create
+from api.services import api_token_create, oauth_client_create
 from hubportal.wsgi import application
 from tests.knutepunkt.factories import UserFactory
 
@@ -91,14 +92,39 @@ def api_token(api_world):
     return created.secret
 
 
+@pytest.fixture
+def person_token(api_world):
+    """An OAuth access token of a person with both scopes (the flow that gives one is
+    tests/api/test_oauth.py's)."""
+    client = oauth_client_create(
+        by=UserFactory(email="super-oauth@example.no", is_staff=True, is_superuser=True),
+        municipality=api_world.municipality,
+        name="Schemathesis-appen",
+        redirect_uris="https://app.example.no/callback",
+        client_type="public",
+    ).client
+    token = get_access_token_model()(
+        user=UserFactory(email="kari@example.no"),
+        application=client.application,
+        expires=timezone.now() + timedelta(hours=1),
+        scope="bookings:read registrations:read",
+    )
+    set_token_value(token, "schemathesis-person-token")
+    token.save()
+    return "schemathesis-person-token"
+
+
 @schema.parametrize()
 # The world is only read: one for all the cases of an operation.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_api_conforms_to_its_openapi_description(case, api_world, api_token):
+def test_api_conforms_to_its_openapi_description(case, api_world, api_token, person_token):
     valid = case.meta.generation.mode == GenerationMode.POSITIVE
     if valid and case.operation.path.startswith("/api/v1/staff/"):
         # The staff reads: valid cases carry a real token (invalid ones what was generated).
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {api_token}"}
+    if valid and case.operation.path.startswith("/api/v1/me/"):
+        # A person's own reads: a real OAuth access token of theirs.
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {person_token}"}
     case.call_and_validate()
     if case.path_parameters and valid:
         real = _real_ids(api_world)

@@ -12,8 +12,18 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+from oauth2_provider.models import (
+    DeviceGrant,
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+    set_token_value,
+)
 
-from api.models import ApiToken, WebhookSubscription
+from api.models import ApiToken, OAuthClient, WebhookSubscription
+from api.services import oauth_client_create
 from booking.services import booking_create, calendar_feed_renew
 from frivillighet.models import OrganisationMember, VolunteerProfile
 from frivillighet.services import shift_signup
@@ -30,7 +40,7 @@ from sesong.models import Application, ApplicationRound, Decision, JournalEntry
 from tests.booking.factories import ResourceFactory
 from tests.frivillighet.factories import OrganisationFactory, ShiftFactory
 from tests.innbyggertorg.factories import EventFactory
-from tests.knutepunkt.factories import MunicipalityFactory
+from tests.knutepunkt.factories import MunicipalityFactory, UserFactory
 from tests.privacy.helpers import delete_account, download, person
 
 
@@ -115,6 +125,7 @@ def _season_records(kari, room, organisation):
         created_by=kari,
         expires_at=now + timedelta(days=30),
     )
+    _oauth_records(kari, room)
     WebhookSubscription.objects.create(
         municipality=room.municipality,
         name="Kalendersynk",
@@ -123,6 +134,48 @@ def _season_records(kari, room, organisation):
         secret="whsec_x",
         secret_prefix="whsec_x",
         owner=kari,
+    )
+
+
+def _oauth_records(kari, room):
+    """Kari registered an application for her municipality and let one in (OAuth 2)."""
+    now = timezone.now()
+    client = oauth_client_create(
+        by=UserFactory(email="super-oauth@example.no", is_superuser=True, is_staff=True),
+        municipality=room.municipality,
+        name="Kommuneappen",
+        redirect_uris="https://app.example.no/callback",
+        client_type="public",
+    ).client
+    OAuthClient.objects.filter(pk=client.pk).update(created_by=kari)
+    application = client.application
+    get_application_model().objects.filter(pk=application.pk).update(user=kari)
+    get_grant_model().objects.create(
+        user=kari,
+        application=application,
+        code="kode",
+        expires=now + timedelta(minutes=1),
+        redirect_uri="https://app.example.no/callback",
+        code_challenge="x" * 43,
+        code_challenge_method="S256",
+    )
+    access = get_access_token_model()(
+        user=kari, application=application, expires=now + timedelta(hours=1), scope="bookings:read"
+    )
+    set_token_value(access, "tilgang-1")
+    access.save()
+    refresh = get_refresh_token_model()(user=kari, application=application, access_token=access)
+    set_token_value(refresh, "fornying-1")
+    refresh.save()
+    get_id_token_model().objects.create(
+        user=kari, application=application, expires=now + timedelta(hours=1)
+    )
+    DeviceGrant.objects.create(
+        user=kari,
+        device_code="d",
+        user_code="u",
+        expires=now + timedelta(minutes=5),
+        client_id=application.client_id,
     )
 
 

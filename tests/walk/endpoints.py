@@ -44,6 +44,9 @@ EXPECTED = {
     "auth_error":    "401       401     401       401         401       401       401",
     # The API's staff reads: an API token, not a session, opens them (tests/api/test_tokens.py).
     "api_token":     "401       401     401       401         401       401       401",
+    # The OAuth consent page without an application's request: sign in, then a page saying
+    # the request was not valid (tests/api/test_oauth.py walks the real flow).
+    "oauth_authorize": "login   400     400       400         400       400       400",
     # An address that names nothing, for everyone (under /api/: a JSON 404).
     "not_found":     "404       404     404       404         404       404       404",
     # A request that names nothing the page can act on (front-channel logout without iss/sid).
@@ -132,6 +135,7 @@ ADMIN_ACCESS = {
     "samarbeid.cooperation":         "-     -     vacd",
     "samarbeid.sharedarrangement":   "-     -     vacd",
     "samarbeid.regionalcoordinator": "-     -     vacd",
+    "api.oauthclient":               "-     vacd  vacd",
 }
 # fmt: on
 
@@ -237,6 +241,9 @@ SITE: dict[str, list[Variant]] = {
     "robots_txt": [Variant("public", html=False)],
     "django.contrib.sitemaps.views.sitemap": [Variant("public", html=False)],
     "sms_delivery_report": [Variant("callback", html=False)],
+    "oauth_authorize": [Variant("oauth_authorize")],
+    "oauth_token": [Variant("callback", html=False)],
+    "oauth_revoke_token": [Variant("callback", html=False)],
     "home": [Variant("public")],
     # Accounts (django-allauth and our own pages).
     "account_login": [Variant("guest_only")],
@@ -478,6 +485,8 @@ SITE: dict[str, list[Variant]] = {
     ],
     # The public API (api/): JSON, the same for every role.
     "api-v1:index": [Variant("public", html=False)],
+    "api-v1:me_bookings": [Variant("api_token", html=False)],
+    "api-v1:me_registrations": [Variant("api_token", html=False)],
     "api-v1:api-root": [Variant("public", html=False)],
     "api-v1:openapi-json": [Variant("public", html=False)],
     "api-v1:openapi-view": [Variant("public")],

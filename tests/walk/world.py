@@ -517,6 +517,17 @@ def _accounts(world: World) -> None:
             kind=ChangeKind.OPENING_HOURS_CHANGED, obj=hub, municipality_id=hub.municipality_id
         )
         world.add(place, WebhookDelivery.objects.filter(subscription=subscription).get())
+        # An application citizens may let read their own data (OAuth 2).
+        world.add(
+            place,
+            api_services.oauth_client_create(
+                by=world.users["superuser"],
+                municipality=world.municipality[key],
+                name=f"Kommuneappen {key.upper()}",
+                redirect_uris="https://app.walk.example.no/callback",
+                client_type="public",
+            ).client,
+        )
 
 
 def _cooperation(world: World) -> None:
