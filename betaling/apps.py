@@ -23,5 +23,6 @@ class BetalingConfig(AppConfig):
                 hold=services.payment_hold,
                 payment_url=views.booking_payment_url,
                 cancelled=services.payment_after_cancel,
+                history=selectors.payment_history,
             )
         )

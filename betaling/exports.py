@@ -157,3 +157,34 @@ def invoice_json(period) -> Iterator[str]:
     if current is not None:
         yield "]}"
     yield "]}\n"
+
+
+FINANCE_COLUMNS = [
+    "periode",
+    "knutepunkt",
+    "betalt",
+    "refundert",
+    "netto",
+    "fakturert",
+    "utestaende",
+]
+
+
+def finance_report_csv(report) -> Iterator[str]:
+    """The monthly finance report: a row per hub and the municipality's total."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow(FINANCE_COLUMNS)
+    month = f"{report.month:%Y-%m}"
+    total = report.total
+    for row in (*report.rows, total):
+        yield writer.writerow(
+            [
+                month,
+                _text(row.name or report.municipality.name),
+                _kroner(row.paid),
+                _kroner(row.refunded),
+                _kroner(row.net),
+                _kroner(row.invoiced),
+                _kroner(row.outstanding),
+            ]
+        )

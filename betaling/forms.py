@@ -41,3 +41,11 @@ class PriceListForm(forms.ModelForm):
 
 class PriceLineForm(forms.ModelForm):
     unit_price = KronerField(label=_("Price (kr)"), help_text=_("VAT included."))
+
+
+class FeeWaiverForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the fee waived?"),
+        max_length=150,
+        help_text=_("Kept with the refund and shown in the payment's history."),
+    )

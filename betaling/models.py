@@ -212,10 +212,14 @@ class Payment(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=PaymentState.choices, default=PaymentState.NEW
     )
-    then_status = models.CharField(max_length=20, editable=False)
+    then_status = models.CharField(_("status once paid"), max_length=20, editable=False)
     expires_at = models.DateTimeField(_("held until"))
-    redirect_url = models.URLField(max_length=1000, blank=True, editable=False)
-    psp_reference = models.CharField(max_length=100, blank=True, editable=False)
+    redirect_url = models.URLField(
+        _("Vipps' payment page"), max_length=1000, blank=True, editable=False
+    )
+    psp_reference = models.CharField(
+        _("Vipps' reference"), max_length=100, blank=True, editable=False
+    )
     authorised_at = models.DateTimeField(_("authorised"), null=True, blank=True)
     authorised_by = models.CharField(
         _("authorisation seen by"), max_length=20, choices=PaymentSource.choices, blank=True
@@ -267,6 +271,7 @@ class PaymentEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["name", "at"], name="payment_event_name_at_idx")]
 
     def __str__(self):
         return f"{self.payment_id} {self.name}"
@@ -291,6 +296,7 @@ EVENT_LABELS = {
     "SEEN_AUTHORIZED": _("Payment approved (heard again)"),
     "REFUND_DUE": _("Refund due for cancelled times"),
     "REFUND_REFUSED": _("Refund refused: more than was captured"),
+    "FEE_WAIVED": _("Cancellation fee waived by staff"),
 }
 
 
@@ -333,12 +339,32 @@ class CancellationTerms(models.Model):
 class Refund(models.Model):
     """Money given back for cancelled times, as the terms say, through Vipps."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds"
+    )
     amount = models.IntegerField(_("refunded (øre)"))
     fee = models.IntegerField(_("cancellation fee (øre)"), default=0)
     reason = models.CharField(_("reason"), max_length=200)
-    state = models.CharField(max_length=20, default="pending")  # pending, done, refused
-    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(_("state"), max_length=20, default="pending")  # pending, done, refused
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    waives = models.OneToOneField(
+        "self",
+        verbose_name=_("waives the fee of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="waiver",
+        help_text=_("A fee given back by staff: the refund whose fee this is."),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    by_name = models.CharField(_("by"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("refund")
@@ -355,6 +381,10 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.payment_id}: {self.amount}"
+
+    @property
+    def is_waived(self) -> bool:
+        return hasattr(self, "waiver")
 
 
 # --------------------------------------------------------------------------- invoicing
@@ -508,7 +538,7 @@ class InvoiceLine(models.Model):
     charge_line = models.ForeignKey(
         ChargeLine, verbose_name=_("charge line"), on_delete=models.PROTECT, related_name="+"
     )
-    generation = models.PositiveIntegerField(default=0)
+    generation = models.PositiveIntegerField(_("times invoiced before"), default=0)
     credits = models.OneToOneField(
         "self",
         verbose_name=_("credits"),

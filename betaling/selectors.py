@@ -12,18 +12,30 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from booking.access import guest_access
 from booking.enums import BookingStatus
+from booking.models import Occurrence
 from booking.permissions import books_as_staff
 from frivillighet.enums import OrganisationKind
 from frivillighet.models import Organisation
 from frivillighet.selectors import active_agreement
+from knutepunkt.models import Hub
 
-from .enums import InvoiceLineKind, RenterCategory, VatRate
-from .models import ChargeLine, InvoiceAddress, InvoiceLine, InvoicePeriod, PriceList
+from .enums import InvoiceLineKind, PaymentState, RenterCategory, VatRate
+from .models import (
+    ChargeLine,
+    InvoiceAddress,
+    InvoiceLine,
+    InvoicePeriod,
+    Payment,
+    PaymentEvent,
+    PriceList,
+    Refund,
+)
 from .pricing import Line, Price, Rate, Tariff, TimePrice, price_booking
 
 
@@ -185,6 +197,32 @@ def resource_price_lists(*, resource) -> list[PriceList]:
     )
 
 
+@dataclass(frozen=True)
+class PaymentHistory:
+    """A booking's payment as its page shows it: the state, each event, the receipt."""
+
+    state_label: str
+    amount: int
+    refunded: int
+    events: tuple
+    receipt_url: str | None
+
+
+def payment_history(*, booking) -> PaymentHistory | None:
+    """The booking's payment and what happened to it, in order (two queries)."""
+    payment = Payment.objects.filter(booking=booking).first()
+    if payment is None:
+        return None
+    paid = payment.state in PaymentState.paid() or payment.captured_amount
+    return PaymentHistory(
+        state_label=payment.get_state_display(),
+        amount=payment.amount,
+        refunded=payment.refunded_amount,
+        events=tuple(payment.events.all()),
+        receipt_url=reverse("betaling:receipt", args=[payment.reference]) if paid else None,
+    )
+
+
 def payments_are_test() -> bool:
     """Whether payments go to the local stand-in (no Vipps credentials): the pages say so."""
     return not settings.VIPPS_CLIENT_ID or settings.VIPPS_CLIENT_ID.startswith("fake-")
@@ -317,14 +355,13 @@ def _payers(organisation_ids: set[int]) -> dict[int, Payer]:
     return found
 
 
-def invoice_due(*, municipality, month: date) -> list[DueBasis]:
-    """What exporting the municipality's month would invoice, per payer (by name)."""
+def _due_charges(*, municipality, month: date):
+    """The charge lines an export of the month would charge (see above)."""
     start, end = month_bounds(month)
-    standing = InvoiceLine.objects.filter(kind=InvoiceLineKind.CHARGE, credited_by__isnull=True)
     exported_month = InvoicePeriod.objects.filter(
         municipality=municipality, month=OuterRef("local_month")
     )
-    charges = (
+    return (
         ChargeLine.objects.filter(
             booking__organisation__isnull=False,
             resource__municipality=municipality,
@@ -337,11 +374,33 @@ def invoice_due(*, municipality, month: date) -> list[DueBasis]:
         .filter(Q(occurrence__starts_at__gte=start) | Exists(exported_month))
         .exclude(
             Exists(
-                standing.filter(
+                _standing().filter(
                     charge_line=OuterRef("pk"), starts_at=OuterRef("occurrence__starts_at")
                 )
             )
         )
+    )
+
+
+def _standing():
+    """Invoiced charges not credited since."""
+    return InvoiceLine.objects.filter(kind=InvoiceLineKind.CHARGE, credited_by__isnull=True)
+
+
+def _due_credits(*, municipality):
+    """The invoiced charges the next export credits: their time no longer confirmed, or
+    moved since it was invoiced."""
+    return _standing().filter(
+        Q(basis__period__municipality=municipality),
+        ~Q(charge_line__occurrence__status=BookingStatus.CONFIRMED)
+        | ~Q(charge_line__occurrence__starts_at=F("starts_at")),
+    )
+
+
+def invoice_due(*, municipality, month: date) -> list[DueBasis]:
+    """What exporting the municipality's month would invoice, per payer (by name)."""
+    charges = (
+        _due_charges(municipality=municipality, month=month)
         .select_related("occurrence", "resource", "price_list", "booking")
         .order_by("occurrence__starts_at", "pk")
     )
@@ -356,14 +415,7 @@ def invoice_due(*, municipality, month: date) -> list[DueBasis]:
     ):
         generations[row["charge_line_id"]] = row["n"]
     credits = list(
-        standing.filter(
-            basis__period__municipality=municipality,
-            charge_line__booking__organisation__isnull=False,
-        )
-        .filter(
-            ~Q(charge_line__occurrence__status=BookingStatus.CONFIRMED)
-            | ~Q(charge_line__occurrence__starts_at=F("starts_at"))
-        )
+        _due_credits(municipality=municipality)
         .select_related("charge_line__booking", "basis")
         .order_by("starts_at", "pk")
     )
@@ -483,4 +535,115 @@ def invoice_lines_of(*, period):
         .select_related("basis")
         .order_by("basis__payer_name", "basis__pk", "date", "starts_at", "pk")
         .iterator(chunk_size=2000)
+    )
+
+
+# --------------------------------------------------------------------------- finance report
+@dataclass(frozen=True)
+class FinanceRow:
+    """One hub's (or the municipality's) money of a month, in øre."""
+
+    name: str
+    paid: int = 0  # drawn through Vipps in the month
+    refunded: int = 0  # given back through Vipps in the month
+    invoiced: int = 0  # the month's exported invoice basis
+    outstanding: int = 0  # owed for the month and neither drawn nor invoiced yet
+
+    @property
+    def net(self) -> int:
+        return self.paid - self.refunded
+
+
+@dataclass(frozen=True)
+class FinanceReport:
+    municipality: object
+    month: date
+    rows: tuple[FinanceRow, ...]
+    exported: object | None  # the InvoicePeriod, when the month is exported
+    refunds_waiting: int  # refunds recorded but not yet taken by Vipps
+
+    @property
+    def total(self) -> FinanceRow:
+        return FinanceRow(
+            name="",
+            paid=sum(r.paid for r in self.rows),
+            refunded=sum(r.refunded for r in self.rows),
+            invoiced=sum(r.invoiced for r in self.rows),
+            outstanding=sum(r.outstanding for r in self.rows),
+        )
+
+
+def finance_report(*, municipality, month: date) -> FinanceReport:
+    """The municipality's money of the month, per hub, in a fixed number of aggregate
+    queries (the same at national scale as for one hub): paid through Vipps (captured in
+    the month), refunded (in the month), invoiced (the month's exported basis, or nothing
+    yet) and outstanding (for times in the month: Vipps payments approved but not drawn
+    yet, and an invoice basis not exported yet)."""
+    start, end = month_bounds(month)
+    by_hub: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    events = (
+        PaymentEvent.objects.filter(
+            payment__booking__resource__municipality=municipality,
+            at__gte=start,
+            at__lt=end,
+            name__in=["CAPTURED", "REFUNDED"],
+        )
+        .values("payment__booking__resource__hub_id", "name")
+        .annotate(total=Sum("amount"))
+    )
+    for row in events:
+        key = "paid" if row["name"] == "CAPTURED" else "refunded"
+        by_hub[row["payment__booking__resource__hub_id"]][key] += row["total"] or 0
+    undrawn = (
+        Payment.objects.filter(
+            booking__resource__municipality=municipality,
+            state=PaymentState.AUTHORIZED,
+        )
+        .filter(
+            Exists(
+                Occurrence.objects.filter(
+                    booking=OuterRef("booking"), starts_at__gte=start, starts_at__lt=end
+                )
+            )
+        )
+        .values_list("booking__resource__hub_id", "amount", "captured_amount")
+    )
+    for hub_id, amount, captured in undrawn:
+        by_hub[hub_id]["outstanding"] += amount - captured
+    period = InvoicePeriod.objects.filter(
+        municipality=municipality, month=month, locked=True
+    ).first()
+    if period is not None:
+        invoiced = (
+            InvoiceLine.objects.filter(basis__period=period)
+            .values("charge_line__resource__hub_id")
+            .annotate(total=Sum("amount"))
+        )
+        for row in invoiced:
+            by_hub[row["charge_line__resource__hub_id"]]["invoiced"] += row["total"] or 0
+    elif month <= last_ended_month() or month == timezone.localdate().replace(day=1):
+        charges = (
+            _due_charges(municipality=municipality, month=month)
+            .values("resource__hub_id")
+            .annotate(total=Sum("amount"))
+        )
+        for row in charges:
+            by_hub[row["resource__hub_id"]]["outstanding"] += row["total"] or 0
+    waiting = (
+        Refund.objects.filter(
+            payment__booking__resource__municipality=municipality, state="pending"
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    names = dict(Hub.objects.filter(pk__in=list(by_hub)).values_list("pk", "name"))
+    rows = tuple(
+        FinanceRow(name=names.get(hub_id, ""), **values)
+        for hub_id, values in sorted(by_hub.items(), key=lambda item: names.get(item[0], ""))
+    )
+    return FinanceReport(
+        municipality=municipality,
+        month=month,
+        rows=rows,
+        exported=period,
+        refunds_waiting=waiting,
     )

@@ -35,7 +35,7 @@ from .models import (
     PaymentEvent,
     Refund,
 )
-from .permissions import can_export_invoices
+from .permissions import can_export_invoices, can_waive_fee
 from .pricing import price_time, round_half_up
 from .selectors import invoice_due, last_ended_month, renter_category, tariffs_for
 
@@ -439,6 +439,55 @@ def refund_send(*, refund: Refund) -> bool:
         Refund.objects.filter(pk=refund.pk).update(state="done")
         _event(payment, "REFUNDED", PaymentSource.PORTAL, amount=refund.amount)
     return True
+
+
+def refund_waive_fee(*, refund: Refund, by, reason: str) -> Refund:
+    """Staff waive the cancellation fee kept on a refund: the fee is refunded too, through
+    Vipps, recorded with the reason and who waived it. Once per refund (PostgreSQL's
+    one-to-one); never more than was captured (as every refund). Refusals are logged."""
+    reason = (reason or "").strip()
+
+    def refuse(message, field=None):
+        logger.warning(
+            "Waiving the fee of refund %s by user %s refused: %s",
+            refund.pk,
+            getattr(by, "pk", None),
+            message,
+        )
+        raise DomainError(message, field=field)
+
+    if not can_waive_fee(by, refund.payment.booking):
+        refuse(_("Only the staff of the booking's hub may waive its cancellation fee."))
+    if len(reason) < 3:
+        refuse(_("Say why the fee is waived."), field="reason")
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+        if refund.fee <= 0 or refund.state == "refused":
+            refuse(_("There is no cancellation fee to waive."))
+        if Refund.objects.filter(waives=refund).exists():
+            refuse(_("This fee has been waived already."))
+        try:
+            with transaction.atomic():
+                waiver = Refund.objects.create(
+                    payment=refund.payment,
+                    amount=refund.fee,
+                    reason=(_("Fee waived: %(reason)s") % {"reason": reason})[:200],
+                    waives=refund,
+                    by=by,
+                    by_name=(by.get_full_name() or by.email or str(by))[:200],
+                )
+        except IntegrityError:  # a second waiver at the same moment
+            refuse(_("This fee has been waived already."))
+        _event(
+            refund.payment,
+            "FEE_WAIVED",
+            PaymentSource.PORTAL,
+            amount=waiver.amount,
+            detail=f"{waiver.by_name}: {reason}",
+        )
+        transaction.on_commit(lambda: refund_send(refund=waiver))
+    logger.info("Fee of refund %s (%s øre) waived by user %s", refund.pk, refund.fee, by.pk)
+    return waiver
 
 
 def refunds_retry() -> int:

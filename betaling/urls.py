@@ -19,4 +19,15 @@ urlpatterns = [
         views.invoice_export,
         name="invoice_export",
     ),
+    path(
+        "betaling/okonomi/<slug:municipality>/<int:year>/<int:month>/",
+        views.finance_report,
+        name="finance_report",
+    ),
+    path(
+        "betaling/okonomi/<slug:municipality>/<int:year>/<int:month>/rapport.csv",
+        views.finance_report_csv,
+        name="finance_report_csv",
+    ),
+    path("betaling/refusjon/<int:refund>/frafall-gebyr/", views.waive_fee, name="waive_fee"),
 ]

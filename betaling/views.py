@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
     Http404,
@@ -16,6 +17,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,8 +27,15 @@ from knutepunkt.models import Municipality
 
 from . import exports, selectors, services, vipps
 from .enums import ExportFormat, PaymentState
-from .models import Payment
-from .permissions import can_export_invoices, can_pay, can_view_payment, invoicing_municipalities
+from .forms import FeeWaiverForm
+from .models import Payment, Refund
+from .permissions import (
+    can_export_invoices,
+    can_pay,
+    can_view_payment,
+    can_waive_fee,
+    invoicing_municipalities,
+)
 
 logger = logging.getLogger("hubportal.betaling")
 
@@ -98,7 +107,8 @@ def receipt(request, reference):
         "booking": payment.booking,
         "price": selectors.booking_price(booking=payment.booking, statuses=None),
         "events": payment.events.all(),
-        "refunds": payment.refunds.all(),
+        "refunds": payment.refunds.select_related("waiver"),
+        "may_waive": can_waive_fee(request.user, payment.booking),
     }
     return render(request, "betaling/receipt.html", context)
 
@@ -154,7 +164,11 @@ def invoices(request):
 
 def _municipality_month(request, municipality, year, month):
     found = get_object_or_404(Municipality, slug=municipality)
-    if not can_export_invoices(request.user, found) or not 1 <= month <= 12 or year < 2000:
+    if (
+        not can_export_invoices(request.user, found)
+        or not 1 <= month <= 12
+        or not 2000 <= year <= 2100
+    ):
         raise Http404
     return found, date(year, month, 1)
 
@@ -206,3 +220,49 @@ def invoice_export(request, municipality, year, month):
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --------------------------------------------------------------------------- finance report
+@login_required
+@require_GET
+def finance_report(request, municipality, year, month):
+    """The municipality's money of a month: paid, refunded, invoiced, outstanding, per hub."""
+    municipality, month = _municipality_month(request, municipality, year, month)
+    report = selectors.finance_report(municipality=municipality, month=month)
+    return render(request, "betaling/finance_report.html", {"report": report, "month": month})
+
+
+@login_required
+@require_GET
+def finance_report_csv(request, municipality, year, month):
+    municipality, month = _municipality_month(request, municipality, year, month)
+    report = selectors.finance_report(municipality=municipality, month=month)
+    response = StreamingHttpResponse(
+        exports.finance_report_csv(report), content_type="text/csv; charset=utf-8"
+    )
+    name = f"okonomirapport-{municipality.number}-{month:%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --------------------------------------------------------------------------- fee waiver
+@login_required
+def waive_fee(request, refund):
+    """Staff give back a cancellation fee, saying why."""
+    found = Refund.objects.select_related("payment__booking__resource__hub").filter(pk=refund)
+    found = found.first()
+    if found is None or not can_waive_fee(request.user, found.payment.booking):
+        raise Http404
+    form = FeeWaiverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.refund_waive_fee(
+                refund=found, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as refused:
+            refused.add_to_form(form)
+        else:
+            messages.success(request, _("The fee is waived and refunded."))
+            return redirect("betaling:receipt", reference=found.payment.reference)
+    context = {"refund": found, "payment": found.payment, "form": form}
+    return render(request, "betaling/waive_fee.html", context)

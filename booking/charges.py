@@ -38,6 +38,9 @@ class Pricing:
     # cancelled(booking, occurrences, by, staff): times just cancelled, in the cancelling
     # transaction (the app refunds what its terms say)
     cancelled: Callable[..., None] = lambda **kwargs: None
+    # history(booking) -> the booking's payment, as its page shows it (an object with
+    # `events` (at, label, amount), `receipt_url` and `state_label`), or None
+    history: Callable[..., object | None] = lambda **kwargs: None
 
 
 _pricing: list[Pricing] = []
@@ -108,3 +111,10 @@ def of_resource(resource) -> list:
     for pricing in _pricing:
         return pricing.of_resource(resource=resource)
     return []
+
+
+def payment_history(booking):
+    """What became of the booking's payment, for its page (None: no payment)."""
+    for pricing in _pricing:
+        return pricing.history(booking=booking)
+    return None

@@ -222,6 +222,7 @@ def booking_page(request, booking):
         "booking": booking,
         "occurrences": occurrences,
         "price": charges.of_booking(booking),
+        "payment": charges.payment_history(booking),
         # Only the booker sees the digits, and only while the code works.
         "door_codes": selectors.door_codes_to_show(booking=booking)
         if booking.booker_id == request.user.pk

@@ -48,6 +48,7 @@ register(
         staff_in_municipality=EDIT,
         organisation=("pk",),
         coordinator=EDIT,
+        finance=READ,  # the payers of the municipality's invoices
     ),
 )
 register(

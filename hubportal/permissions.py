@@ -7,6 +7,8 @@ Roles
     citizen                  everyone, signed in or not: public pages, own registrations
     association coordinator  acts for the organisations they coordinate (frivillighet)
     hub staff                manages the hubs they are members of
+    finance staff            see the payments, refunds and invoice bases of their
+                             municipality, and export its invoice basis
     municipality admin       manages everything in their municipality
     regional coordinator     sees the aggregated figures of the cooperations they coordinate
                              (samarbeid), never a member's personal data as such
@@ -46,6 +48,7 @@ class Role(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")
     ASSOCIATION_COORDINATOR = "association_coordinator", _("Association coordinator")
     HUB_STAFF = "hub_staff", _("Hub staff")
+    FINANCE_STAFF = "finance_staff", _("Finance staff")
     MUNICIPALITY_ADMIN = "municipality_admin", _("Municipality administrator")
     REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
     SUPERUSER = "superuser", _("Superuser")
@@ -73,6 +76,7 @@ class Scope:
     hub_municipality_ids: set[int] = field(default_factory=set)  # where their hubs are
     organisation_ids: set[int] = field(default_factory=set)
     cooperation_ids: set[int] = field(default_factory=set)  # as regional coordinator
+    finance_municipality_ids: set[int] = field(default_factory=set)
 
     @property
     def roles(self) -> set[Role]:
@@ -87,11 +91,15 @@ class Scope:
             roles.add(Role.ASSOCIATION_COORDINATOR)
         if self.cooperation_ids:
             roles.add(Role.REGIONAL_COORDINATOR)
+        if self.finance_municipality_ids:
+            roles.add(Role.FINANCE_STAFF)
         return roles
 
     @property
     def is_staff_anywhere(self) -> bool:
-        return self.is_superuser or bool(self.municipality_ids or self.hub_ids)
+        return self.is_superuser or bool(
+            self.municipality_ids or self.hub_ids or self.finance_municipality_ids
+        )
 
 
 # The kinds of membership a scope holds, by the Scope field that holds their ids, and the
@@ -102,6 +110,7 @@ MEMBERSHIP_ROLES: dict[str, Role] = {
     "hub_municipality_ids": Role.HUB_STAFF,
     "organisation_ids": Role.ASSOCIATION_COORDINATOR,
     "cooperation_ids": Role.REGIONAL_COORDINATOR,
+    "finance_municipality_ids": Role.FINANCE_STAFF,
 }
 
 
@@ -176,6 +185,9 @@ class Policy:
     staff_in_municipality: frozenset[str] = frozenset()
     # What a regional coordinator may do with objects of the cooperations they coordinate.
     regional_coordinator: frozenset[str] = frozenset()
+    # What the municipality's finance staff may do with its objects (payments, refunds,
+    # invoice bases: nothing else).
+    finance: frozenset[str] = frozenset()
 
     def grants(self) -> tuple[tuple[tuple[str, ...], frozenset[str], str], ...]:
         """(paths to the object's ids, actions granted, the Scope field holding the ids)."""
@@ -185,6 +197,7 @@ class Policy:
             (self.organisation, self.coordinator, "organisation_ids"),
             (self.municipality, self.staff_in_municipality, "hub_municipality_ids"),
             (self.cooperation, self.regional_coordinator, "cooperation_ids"),
+            (self.municipality, self.finance, "finance_municipality_ids"),
         )
 
     def q(self, scope: Scope, action: str) -> Q | None:
@@ -344,15 +357,22 @@ def staff_members() -> QuerySet:
 
 
 def staff_municipality_ids(user) -> set[int]:
-    """The municipalities a staff member works for: those they administer and those their
-    hubs are in (empty for a citizen; a superuser as such works for none of them)."""
+    """The municipalities a staff member works for: those they administer, those their
+    hubs are in and those whose finances they see (empty for a citizen; a superuser as
+    such works for none of them)."""
     scope = scope_of(user)
-    return scope.municipality_ids | scope.hub_municipality_ids
+    return scope.municipality_ids | scope.hub_municipality_ids | scope.finance_municipality_ids
 
 
 def staff_hub_ids(user) -> set[int]:
     """The hubs where the user is a member of the staff."""
     return set(scope_of(user).hub_ids)
+
+
+def finance_municipality_ids(user) -> set[int]:
+    """The municipalities whose finances (payments, invoicing) the user sees as finance
+    staff."""
+    return set(scope_of(user).finance_municipality_ids)
 
 
 def administered_municipality_ids(user) -> set[int]:

@@ -84,6 +84,7 @@ class ClosedEve(models.TextChoices):
 class StaffRole(models.TextChoices):
     MUNICIPALITY_ADMIN = "municipality_admin", _("Municipality administrator")
     HUB_STAFF = "hub_staff", _("Hub staff")
+    FINANCE = "finance", _("Finance staff")
 
 
 class Weekday(models.IntegerChoices):

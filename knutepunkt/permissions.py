@@ -18,6 +18,7 @@ def _staff_members(kind: str, ids: set[int] | None) -> QuerySet | None:
         "municipality_ids": (StaffRole.MUNICIPALITY_ADMIN, "municipality_id__in"),
         "hub_ids": (StaffRole.HUB_STAFF, "hub_id__in"),
         "hub_municipality_ids": (StaffRole.HUB_STAFF, "hub__municipality_id__in"),
+        "finance_municipality_ids": (StaffRole.FINANCE, "municipality_id__in"),
     }
     if kind not in memberships:
         return None
@@ -39,6 +40,8 @@ def _staff_memberships(user, scope: Scope) -> None:
         elif role == StaffRole.HUB_STAFF and hub_id:
             scope.hub_ids.add(hub_id)
             scope.hub_municipality_ids.add(hub_municipality_id)
+        elif role == StaffRole.FINANCE and municipality_id:
+            scope.finance_municipality_ids.add(municipality_id)
 
 
 # A municipality admin manages everything in the municipality (but not the municipality's

@@ -409,11 +409,12 @@ class StaffMembership(models.Model):
                         hub__isnull=True,
                     )
                     | Q(role=StaffRole.HUB_STAFF, hub__isnull=False, municipality__isnull=True)
+                    | Q(role=StaffRole.FINANCE, municipality__isnull=False, hub__isnull=True)
                 ),
                 name="staff_membership_scope_matches_role",
                 violation_error_message=_(
-                    "A municipality administrator needs a municipality (and no hub); "
-                    "hub staff need a hub (and no municipality)."
+                    "A municipality administrator or finance staff need a municipality (and "
+                    "no hub); hub staff need a hub (and no municipality)."
                 ),
             ),
             models.UniqueConstraint(

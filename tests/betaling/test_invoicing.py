@@ -8,7 +8,6 @@ month under test with an UPDATE (booking refuses times in the past, as it should
 
 import csv
 import io
-import itertools
 import json
 import logging
 from datetime import timedelta
@@ -18,16 +17,15 @@ from django.db import IntegrityError, InternalError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from stdnum.no import orgnr
 
 from betaling import services
 from betaling.enums import InvoiceLineKind, PriceUnit, RenterCategory, VatRate
-from betaling.models import InvoiceAddress, InvoiceBasis, InvoiceLine, InvoicePeriod
+from betaling.models import InvoiceBasis, InvoiceLine, InvoicePeriod
 from betaling.selectors import invoice_due, last_ended_month, month_bounds
 from booking import services as booking_services
 from booking.models import Occurrence
-from frivillighet.enums import MemberRole, OrganisationKind
-from frivillighet.models import Organisation, OrganisationMember, RegisterRecord
+from frivillighet.enums import OrganisationKind
+from frivillighet.models import RegisterRecord
 from hubportal.core.errors import DomainError
 from tests.booking.factories import ResourceFactory
 from tests.knutepunkt.factories import (
@@ -38,19 +36,13 @@ from tests.knutepunkt.factories import (
 )
 from tests.support.race import race
 
-from .factories import PriceLineFactory, PriceListFactory
+from .factories import PriceLineFactory, PriceListFactory, booked_in, payer
 
 pytestmark = pytest.mark.django_db
 
 LAST = last_ended_month()
 BEFORE = (LAST - timedelta(days=1)).replace(day=1)
 EARLIER = (BEFORE - timedelta(days=1)).replace(day=1)
-SLOTS = itertools.count()
-
-
-def org_number(n: int) -> str:
-    stem = f"{91000000 + n:08d}"
-    return next(stem + d for d in "0123456789" if orgnr.is_valid(stem + d))
 
 
 @pytest.fixture
@@ -69,46 +61,6 @@ def room():
             vat_rate=VatRate.HIGH,
         )
     return room
-
-
-def payer(room, name, n, *, kind=OrganisationKind.VOLUNTARY, address=True):
-    organisation = Organisation.objects.create(
-        municipality=room.municipality, name=name, org_number=org_number(n), kind=kind
-    )
-    coordinator = UserFactory()
-    OrganisationMember.objects.create(
-        organisation=organisation, user=coordinator, role=MemberRole.COORDINATOR
-    )
-    if address:
-        InvoiceAddress.objects.create(
-            organisation=organisation, address="Postboks 12", postcode="1372", city="Asker"
-        )
-    organisation.coordinator = coordinator
-    return organisation
-
-
-def booked_in(room, organisation, month, *, day=10, hours=2, count=1):
-    """Book through the write path, then move the times to `day` of `month` (18:00)."""
-    start = (timezone.localtime() + timedelta(days=3)).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    ) + timedelta(hours=3 * next(SLOTS))  # each call its own free time
-    times = [
-        (start + timedelta(days=7 * n), start + timedelta(days=7 * n, hours=hours))
-        for n in range(count)
-    ]
-    booking = booking_services.booking_create(
-        booker=organisation.coordinator,
-        resource=room,
-        times=times,
-        purpose="Årsmøte",
-        organisation=organisation,
-        repeat="weekly" if count > 1 else "none",
-    ).booking
-    target = timezone.make_aware(timezone.datetime(month.year, month.month, day, 18, 0))
-    Occurrence.objects.filter(booking=booking).update(
-        starts_at=F("starts_at") - (start - target), ends_at=F("ends_at") - (start - target)
-    )
-    return booking
 
 
 def admin_of(room):
@@ -370,5 +322,6 @@ def test_only_the_municipalitys_administrators_see_its_invoice_bases(room, clien
             assert client.post(reverse("betaling:invoice_export", args=args)).status_code == 404
     assert not InvoicePeriod.objects.exists()
     client.force_login(finance)
-    bad = reverse("betaling:invoice_month", args=[room.municipality.slug, 2026, 13])
-    assert client.get(bad).status_code == 404
+    for year, month in ((2026, 13), (2026, 0), (99999, 1), (1999, 12)):
+        bad = reverse("betaling:invoice_month", args=[room.municipality.slug, year, month])
+        assert client.get(bad).status_code == 404

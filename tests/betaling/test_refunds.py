@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from betaling import services
@@ -158,3 +159,44 @@ def test_a_paid_request_rejected_by_staff_is_refunded_in_full(
     refund = Refund.objects.get(payment=payment)
     assert (refund.amount, refund.fee, refund.state) == (100000, 0, "done")
     assert payment.refunded_amount == 100000 == vipps.payments[payment.reference]["refunded"]
+
+
+def test_staff_waive_a_kept_fee_once_with_the_reason_and_who(
+    vipps, room, client, caplog, django_capture_on_commit_callbacks
+):
+    citizen = UserFactory()
+    booking, payment = paid(room, vipps, citizen, hours_ahead=48)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_services.booking_cancel(booking=booking, by=citizen)
+    kept = Refund.objects.get(payment=payment)
+    assert kept.fee == 15000
+    url = reverse("betaling:waive_fee", args=[kept.pk])
+    # Not the booker's to waive, nor another hub's staff's.
+    for outsider in (citizen, hub_staff(ResourceFactory().hub)):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"reason": "Syk"}).status_code == 404
+    staff = hub_staff(room.hub)
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"reason": "ok"})
+    assert refused.status_code == 200 and "Si hvorfor gebyret frafalles" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {"reason": "Sykdom i familien"})
+    assert done.status_code == 302
+    waiver = Refund.objects.get(waives=kept)
+    assert (waiver.amount, waiver.by, waiver.state) == (15000, staff, "done")
+    assert "Sykdom i familien" in waiver.reason
+    payment.refresh_from_db()
+    assert payment.refunded_amount == 50000 == vipps.payments[payment.reference]["refunded"]
+    assert payment.events.filter(name="FEE_WAIVED").count() == 1
+    with caplog.at_level(logging.WARNING, logger="hubportal.betaling"):
+        again = client.post(url, {"reason": "Igjen"})
+    assert "allerede frafalt" in again.content.decode()
+    assert "refused" in caplog.text
+    assert Refund.objects.filter(payment=payment).count() == 2
+    # The booking's page tells its booker what became of the payment.
+    client.force_login(citizen)
+    page = client.get(booking.get_absolute_url()).content.decode()
+    assert "Betalingshistorikk" in page and "Avbestillingsgebyret frafalt av ansatte" in page
+    assert reverse("betaling:receipt", args=[payment.reference]) in page

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from betaling.enums import PaymentState, PriceUnit, VatRate
 from betaling.models import Payment
+from betaling.selectors import last_ended_month
 from booking.services import booking_create, booking_payment_settled
 from frivillighet.models import Opportunity, Organisation
 from hubportal.core.demo import DEMO_PASSWORD, load_demo_data
@@ -87,7 +88,14 @@ def _season_round() -> ApplicationRound:
 
 
 def _staff_pages() -> dict[str, str]:
-    return {"season-allocation-tool": f"/sesong/{_season_round().pk}/tildeling/"}
+    last = last_ended_month()  # the demo's invoiced payers booked Storsalen then
+    month = f"asker/{last.year}/{last.month}/"
+    return {
+        "season-allocation-tool": f"/sesong/{_season_round().pk}/tildeling/",
+        "invoice-bases": "/betaling/fakturagrunnlag/",
+        "invoice-basis": f"/betaling/fakturagrunnlag/{month}",
+        "finance-report": f"/betaling/okonomi/{month}",
+    }
 
 
 def _personal_pages(booking_pk: int, resource_pk: int) -> dict[str, str]:

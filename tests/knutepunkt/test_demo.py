@@ -68,6 +68,7 @@ def test_demo_data__staff_can_log_into_the_admin_with_their_memberships():
         ("ansatt.holmen@demo.hubportal.no", StaffRole.HUB_STAFF, None, "holmen"),
         # samarbeid's demo: the staff who approve guests' requests for Regionsalen.
         ("ansatt.stjordal@demo.hubportal.no", StaffRole.HUB_STAFF, None, "sentrum"),
+        ("okonomi.asker@demo.hubportal.no", StaffRole.FINANCE, "asker", None),
     }
     assert all(m.user.is_staff for m in StaffMembership.objects.select_related("user"))
 

@@ -80,6 +80,9 @@ EXPECTED = {
     # A cooperation's coordinating view and its figures: its regional coordinators (none of
     # the walk's roles) and superusers.
     "regional":      "login     404     404       404         404       404       200",
+    # A refund's fee waived by the staff of its hub (A1's refund, B1's refund).
+    "refund_staff":  "login     404     404       404         200       200       200",
+    "refund_staff_b":"login     404     404       404         404       404       200",
     # A season application's own pages for who applies for organisation A (its coordinator).
     "applicant":     "login     404     404       200         404       404       404",
 }
@@ -128,6 +131,11 @@ ADMIN_ACCESS = {
     "sesong.applicationround":       "v     vacd  vacd",
     "betaling.pricelist":            "vacd  vacd  vacd",
     "betaling.cancellationterms":    "vacd  vacd  vacd",
+    "betaling.payment":              "v     v     v",
+    "betaling.refund":               "v     v     v",
+    "betaling.invoiceperiod":        "-     v     v",
+    "betaling.invoicebasis":         "-     v     v",
+    "betaling.invoiceaddress":       "-     vacd  vacd",
     "api.apitoken":                  "-     vac   vac",
     "api.webhooksubscription":       "-     vac   vac",
     "api.webhookdelivery":           "-     vc    vc",
@@ -363,6 +371,18 @@ SITE: dict[str, list[Variant]] = {
         Variant("invoicing_b", lambda world: _month(world, "b1")),
     ],
     "betaling:invoice_export": [Variant("post_only", lambda world: _month(world, "a1"))],
+    "betaling:waive_fee": [
+        Variant("refund_staff", pk("betaling.refund", "a1", "refund")),
+        Variant("refund_staff_b", pk("betaling.refund", "b1", "refund")),
+    ],
+    "betaling:finance_report": [
+        Variant("invoicing", lambda world: _month(world, "a1")),
+        Variant("invoicing_b", lambda world: _month(world, "b1")),
+    ],
+    "betaling:finance_report_csv": [
+        Variant("invoicing", lambda world: _month(world, "a1"), html=False),
+        Variant("invoicing_b", lambda world: _month(world, "b1"), html=False),
+    ],
     # Volunteering.
     "frivillighet:directory": [
         Variant("public"),

@@ -32,7 +32,14 @@ from django.utils import timezone
 from api import services as api_services
 from api.models import WebhookDelivery
 from betaling.enums import PaymentSource, PaymentState
-from betaling.models import CancellationTerms, Payment
+from betaling.models import (
+    CancellationTerms,
+    InvoiceAddress,
+    InvoiceBasis,
+    InvoicePeriod,
+    Payment,
+    Refund,
+)
 from booking import services as booking_services
 from booking.enums import ApprovalRule, Repeat, ResourceKind
 from booking.models import Blackout, CalendarFeed, Resource
@@ -177,6 +184,7 @@ def build_world() -> World:
 
     _volunteering(world)
     _bookings(world)
+    _invoicing(world)
     _seasons(world)
     _events(world)
     _accounts(world)
@@ -294,6 +302,47 @@ def _bookings(world: World) -> None:
     world.tokens["feed"] = booking_services.calendar_feed_renew(user=citizen)
     world.tokens["other_feed"] = booking_services.calendar_feed_renew(user=other)
     assert CalendarFeed.objects.filter(user=citizen).exists()
+
+
+def _invoicing(world: World) -> None:
+    """Payment records and exported invoice bases for the finance pages and admin: a
+    refund of the paid bookings at A1 and B1, each organisation's invoice address, and an
+    exported month (October 2026) in each municipality with organisation A1's / B1's basis."""
+    for place in ("a1", "b1"):
+        payment = Payment.objects.get(booking=world.at("booking.booking", place))
+        if place == "b1":
+            world.add(place, payment)
+        Payment.objects.filter(pk=payment.pk).update(refunded_amount=5000)
+        world.add(
+            place,
+            Refund.objects.create(payment=payment, amount=5000, reason="Walk", state="done"),
+        )
+        organisation = world.at("frivillighet.organisation", place)
+        world.add(
+            place,
+            InvoiceAddress.objects.create(
+                organisation=organisation, address="Postboks 1", postcode="1372", city="Asker"
+            ),
+        )
+        period = InvoicePeriod.objects.create(
+            municipality=world.municipality[place[0]],
+            month=date(2026, 10, 1),
+            exported_by_name="Walk",
+        )
+        basis = InvoiceBasis.objects.create(
+            period=period,
+            organisation=organisation,
+            payer_org_number=organisation.org_number,
+            payer_name=organisation.name,
+            payer_address="Postboks 1",
+            payer_postcode="1372",
+            payer_city="Asker",
+            total=0,
+            vat=0,
+        )
+        InvoicePeriod.objects.filter(pk=period.pk).update(locked=True, exported_at=timezone.now())
+        world.add(place, InvoicePeriod.objects.get(pk=period.pk))
+        world.add(place, basis)
 
 
 def _seasons(world: World) -> None:
