@@ -56,11 +56,18 @@ def prepare(clients: int, slots: int):
     return room, times, sessions
 
 
-def race(port: int, clients: int = 200, slots: int = 20) -> dict:
+def _ports(port) -> list[int]:
+    """One web server's port, or several: client i talks to the i-th (round robin)."""
+    return [port] if isinstance(port, int) else list(port)
+
+
+def race(port, clients: int = 200, slots: int = 20) -> dict:
+    """``port``: one web server's, or a list (the clients split across the servers)."""
     from django.utils.crypto import get_random_string
 
     from booking.models import Occurrence
 
+    ports = _ports(port)
     room, times, sessions = prepare(clients, slots)
     barrier = threading.Barrier(clients)
     outcomes: list[str] = []
@@ -81,7 +88,7 @@ def race(port: int, clients: int = 200, slots: int = 20) -> dict:
             }
         ).encode()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/rom/{room.pk}/book/",
+            f"http://127.0.0.1:{ports[index % len(ports)]}/rom/{room.pk}/book/",
             data=body,
             headers={"Cookie": f"{sessions[index]}; csrftoken={token}"},
         )
@@ -148,9 +155,10 @@ def _signed_in_clients(count: int, verified: bool = False) -> list:
     return clients
 
 
-def _post_all(port: int, path: str, forms: list[dict], cookies: list[str]) -> dict[str, int]:
+def _post_all(port, path: str, forms: list[dict], cookies: list[str]) -> dict[str, int]:
     from django.utils.crypto import get_random_string
 
+    ports = _ports(port)
     barrier = threading.Barrier(len(forms))
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -159,7 +167,7 @@ def _post_all(port: int, path: str, forms: list[dict], cookies: list[str]) -> di
         token = get_random_string(32)
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **forms[index]}).encode()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}{path}",
+            f"http://127.0.0.1:{ports[index % len(ports)]}{path}",
             data=body,
             headers={"Cookie": f"{cookies[index]}; csrftoken={token}"},
         )
@@ -182,7 +190,7 @@ def _post_all(port: int, path: str, forms: list[dict], cookies: list[str]) -> di
     return {name: outcomes.count(name) for name in sorted(set(outcomes))}
 
 
-def event_race(port: int, clients: int = 200, places: int = 10) -> dict:
+def event_race(port, clients: int = 200, places: int = 10) -> dict:
     """The last `places` places of an event: exactly that many confirmed, the rest waitlisted."""
     from datetime import timedelta as td
 
@@ -221,7 +229,7 @@ def event_race(port: int, clients: int = 200, places: int = 10) -> dict:
     }
 
 
-def shift_race(port: int, clients: int = 200, places: int = 10) -> dict:
+def shift_race(port, clients: int = 200, places: int = 10) -> dict:
     """The last `places` places of a volunteer shift, likewise."""
     from datetime import timedelta as td
 

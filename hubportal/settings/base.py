@@ -450,10 +450,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Beat keeps its schedule in Redis under a lock (celery-redbeat): a second beat process
+# (a redeploy that overlaps, a second container started by mistake) waits for the lock
+# instead of sending every task twice, and takes over within the lock's timeout when the
+# first one dies. Beat wakes at least every HUBPORTAL_BEAT_LOOP_SECONDS and renews the lock;
+# the lock lasts five of those.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("HUBPORTAL_BEAT_LOOP_SECONDS", 30)
+CELERY_REDBEAT_REDIS_URL = REDIS_URL
+CELERY_REDBEAT_KEY_PREFIX = env.str("HUBPORTAL_BEAT_KEY_PREFIX", "hubportal:beat:")
+CELERY_REDBEAT_LOCK_TIMEOUT = 5 * CELERY_BEAT_MAX_LOOP_INTERVAL
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-notifications": {
         "task": "hubportal.notifications.tasks.dispatch_due_notifications",
-        "schedule": 30.0,
+        "schedule": float(env.int("HUBPORTAL_DISPATCH_EVERY_SECONDS", 30)),
     },
     # Door codes: the locks made to agree with the bookings (booking/door_codes.py).
     "sync-door-codes": {
