@@ -345,6 +345,20 @@ def _users(n: dict) -> list[int]:
     return ids
 
 
+PURPOSES = ["Møte", "Korøvelse", "Leksehjelp", "Språkkafé", "Styremøte", "Bursdag", "Kurs"]
+
+
+def _booking_status(position: int, week: int, ahead: bool) -> str:
+    """As staff meet them: most confirmed, one in twelve cancelled, and of the coming ones
+    one in twenty-five still waiting for approval (the approval queue)."""
+    turn = (position * 7 + week * 3) % 100
+    if turn < 8:
+        return "cancelled"
+    if ahead and turn < 12:
+        return "requested"
+    return "confirmed"
+
+
 def _bookings(n: dict, resources: list[dict], users: list[int], now: datetime) -> dict:
     """One booked time a week per resource over two years, on the resource's weekday, at
     an hour that varies by week: single bookings, or (every fifth resource) weekly series
@@ -359,37 +373,51 @@ def _bookings(n: dict, resources: list[dict], users: list[int], now: datetime) -
     monday -= timedelta(days=monday.weekday())
     bookings, occurrences, claims = [], [], []
     booking_id, occurrence_id, claim_id = next_id(Booking), next_id(Occurrence), next_id(SpaceClaim)
+    status = "confirmed"
     for position, resource in enumerate(resources):
         series = position % 5 == 0
         for week in range(weeks):
+            hour = 8 + (position if series else position + 3 * week) % 12
+            starts = monday + timedelta(days=7 * week + resource["weekday"], hours=hour)
+            ends = starts + timedelta(hours=1)
             if not series or week % SERIES_LENGTH == 0:
                 booker = users[(position * 31 + week) % len(users)]
+                status = _booking_status(position, week, starts > now)
                 bookings.append(
                     (
                         booking_id,
                         resource["id"],
                         booker,
-                        "Møte",
-                        "confirmed",
+                        PURPOSES[(position + week) % len(PURPOSES)],
+                        status,
                         week % 10 == 0,
                         "weekly" if series else "none",
+                        # Booked one to eight weeks ahead, so staff lists sort as in life.
+                        starts - timedelta(days=7 + (position * 7 + week) % 50),
                     )
                 )
                 booking_id += 1
-            hour = 8 + (position if series else position + 3 * week) % 12
-            starts = monday + timedelta(days=7 * week + resource["weekday"], hours=hour)
-            ends = starts + timedelta(hours=1)
             occurrences.append(
-                (occurrence_id, booking_id - 1, resource["id"], starts, ends, "confirmed")
+                (occurrence_id, booking_id - 1, resource["id"], starts, ends, status)
             )
-            during = DateTimeTZRange(starts, ends, "[)")
-            for space in resource["spaces"]:
-                claims.append((claim_id, occurrence_id, space, during))
-                claim_id += 1
+            if status != "cancelled":  # a cancelled time has given its spaces back
+                during = DateTimeTZRange(starts, ends, "[)")
+                for space in resource["spaces"]:
+                    claims.append((claim_id, occurrence_id, space, during))
+                    claim_id += 1
             occurrence_id += 1
     copy_rows(
         Booking,
-        ["id", "resource_id", "booker_id", "purpose", "status", "is_public", "repeat"],
+        [
+            "id",
+            "resource_id",
+            "booker_id",
+            "purpose",
+            "status",
+            "is_public",
+            "repeat",
+            "created_at",
+        ],
         bookings,
     )
     copy_rows(

@@ -94,12 +94,19 @@ def pages() -> dict[str, str]:
         ),
         "event list": f"/{municipality}/arrangementer/?audience=all",
         "my bookings": "/bookinger/",
+        "my shifts": "/frivillighet/mine-vakter/",
+        "profile": "/konto/profil/",
+        "data download": "/konto/mine-data/",
         # The public API, as another site's server or browser reads it (no cookies).
         "API: hubs": f"/api/v1/hubs?municipality={municipality}",
         "API: hubs' hours": f"/api/v1/opening-hours?municipality={municipality}&{week}",
         "API: events": f"/api/v1/events?municipality={municipality}",
         "API: free times": f"/api/v1/resources/{resource.pk}/free-times",
     }
+
+
+# Pages that exist only for a signed-in reader (their own bookings, shifts and data).
+PERSONAL_PAGES = ("my bookings", "my shifts", "profile", "data download", BARE_USER)
 
 
 def levels(mode: str) -> list[int]:
@@ -114,7 +121,7 @@ def modes_of(page: str) -> list[str]:
     the API is read without cookies (another site's server, or a browser across origins)."""
     if page.startswith("API: "):
         return [ANONYMOUS]
-    return [SIGNED_IN] if page in ("my bookings", BARE_USER) else [ANONYMOUS, SIGNED_IN]
+    return [SIGNED_IN] if page in PERSONAL_PAGES else [ANONYMOUS, SIGNED_IN]
 
 
 def session_cookie() -> str:
@@ -217,7 +224,11 @@ def warm_up(wrk: str, headers: list[str], url: str, attempts: int = 10) -> None:
 
 
 def serve_and_measure(
-    urls: dict[str, str], cookie: str, duration: int, environment: dict
+    urls: dict[str, str],
+    cookie: str,
+    duration: int,
+    environment: dict,
+    staff: list[tuple[str, str, str, str]] = (),
 ) -> tuple[dict, float]:
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -275,6 +286,30 @@ def serve_and_measure(
                         print(f"bench: {name} ({mode}) answered nothing:", file=sys.stderr)
                         print(output, file=sys.stderr)
                     results.setdefault((name, mode), {})[connections] = measured
+        # Staff pages (bench/staff.py): each built for its reader, at the first level only.
+        for name, role, url, staff_cookie in staff:
+            headers = ["-H", f"Cookie: {staff_cookie}"]
+            address = f"http://127.0.0.1:{port}{url}"
+            warm_up(wrk, headers, address)
+            output = subprocess.run(
+                [
+                    wrk,
+                    "-t2",
+                    f"-c{CONCURRENCY[0]}",
+                    f"-d{duration}s",
+                    "--latency",
+                    *headers,
+                    address,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            measured = parse_wrk(output)
+            if not measured["rps"]:
+                print(f"bench: {name} ({role}) answered nothing:", file=sys.stderr)
+                print(output, file=sys.stderr)
+            results.setdefault((name, role), {})[CONCURRENCY[0]] = measured
         from bench.contention import event_race, race, shift_race
 
         results["_contention"] = {
@@ -282,6 +317,9 @@ def serve_and_measure(
             "event": event_race(port, clients=CONTENTION[0]),
             "shift": shift_race(port, clients=CONTENTION[0]),
         }
+        from bench.writes import measure_writes
+
+        results["_writes"] = measure_writes(port)
         workers = [
             int(p)
             for p in subprocess.run(
@@ -381,20 +419,29 @@ def run(*, scale: str, duration: int, environment: dict, regenerate: bool = Fals
     generated = None
     if regenerate or not Municipality.objects.filter(slug__startswith="bench-kommune-").exists():
         generated = generate(scale)
+    from bench.staff import staff_query_counts, staff_targets
+
     urls = pages()
     cookie = session_cookie()
+    staff = staff_targets()
+    if scale == "tiny":  # the harness test: each staff page once, not each filter of each list
+        staff = [target for target in staff if ":" not in target[0]]
     queries = query_counts(urls, cookie)
+    queries.update(
+        {f"{role}: {name}": count for (name, role), count in staff_query_counts(staff).items()}
+    )
     availability = availability_check()
     coordination = coordination_figures()
-    serving, memory = serve_and_measure(urls, cookie, duration, environment)
+    serving, memory = serve_and_measure(urls, cookie, duration, environment, staff)
     contention = serving.pop("_contention")
+    writes = serving.pop("_writes")
     rows = [
         {
             "page": name,
             "mode": mode,
             "connections": connections,
             **figures,
-            "queries": queries[name],
+            "queries": queries[name if mode in (ANONYMOUS, SIGNED_IN) else f"{mode}: {name}"],
         }
         for (name, mode), by_level in serving.items()
         for connections, figures in by_level.items()
@@ -411,6 +458,7 @@ def run(*, scale: str, duration: int, environment: dict, regenerate: bool = Fals
         "coordination": coordination,
         "web_worker_peak_mb": memory,
         "contention": contention,
+        "writes": writes,
     }
 
 
@@ -424,9 +472,11 @@ def add_ratios(rows: list[dict]) -> None:
     bare = {(r["mode"], r["connections"]): r["rps"] for r in rows if r["page"] == "bare view"}
     with_user = {r["connections"]: r["rps"] for r in rows if r["page"] == BARE_USER}
     for row in rows:
-        reference = bare.get((row["mode"], row["connections"]))
+        # Staff readers are signed in: the same references as a signed-in citizen's.
+        mode = row["mode"] if row["mode"] in (ANONYMOUS, SIGNED_IN) else SIGNED_IN
+        reference = bare.get((mode, row["connections"]))
         row["ratio_to_bare"] = round(row["rps"] / reference, 3) if reference else None
-        reference = with_user.get(row["connections"]) if row["mode"] == SIGNED_IN else None
+        reference = with_user.get(row["connections"]) if mode == SIGNED_IN else None
         row["ratio_to_bare_user"] = round(row["rps"] / reference, 3) if reference else None
 
 
@@ -478,13 +528,13 @@ def print_table(result: dict) -> None:
         generated = result["generated"]
         print(f"generated in {generated['seconds']} s: {generated['counts']}")
     print(
-        f"{'page':<22}{'reader':<11}{'conn':>5}{'req/s':>9}{'× bare':>8}{'× b+user':>9}"
+        f"{'page':<34}{'reader':<19}{'conn':>5}{'req/s':>9}{'× bare':>8}{'× b+user':>9}"
         f"{'p50 ms':>8}{'p99 ms':>8}{'queries':>8}{'non-2xx':>8}"
     )
     for row in result["rows"]:
         with_user = f"{row['ratio_to_bare_user']:.2f}" if row.get("ratio_to_bare_user") else ""
         print(
-            f"{row['page']:<22}{row['mode']:<11}{row['connections']:>5}{row['rps']:>9.1f}"
+            f"{row['page']:<34}{row['mode']:<19}{row['connections']:>5}{row['rps']:>9.1f}"
             f"{row['ratio_to_bare'] or 0:>8.2f}{with_user:>9}{row['p50_ms']:>8.1f}"
             f"{row['p99_ms']:>8.1f}{row['queries']:>8}{row['non_2xx']:>8}"
         )
@@ -518,6 +568,10 @@ def print_table(result: dict) -> None:
             f"responses {race['outcomes']}, "
             f"{'correct' if race['correct'] else 'WRONG'}"
         )
+    if result.get("writes"):
+        from bench.writes import print_writes
+
+        print_writes(result["writes"])
     if result.get("notifications"):
         from bench.notifications import print_notifications
 
@@ -530,7 +584,7 @@ def print_table(result: dict) -> None:
         )
         for row in flat["pages"]:
             print(
-                f"  {row['page']:<22}{row['mode']:<11}{row['connections']:>4} conn"
+                f"  {row['page']:<34}{row['mode']:<19}{row['connections']:>4} conn"
                 f"{row['small']:>8.2f} →{row['national']:>6.2f}  {row['flatness']:>5.2f}"
             )
         check = flat["availability_check"]
@@ -655,6 +709,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench.season import print_season
 
         print_season(result["season"])
+    if "exports" in result:
+        from bench.exports import print_exports
+
+        print_exports(result["exports"])
+    if "scale_out" in result:
+        from bench.scale_out import print_scale_out
+
+        print_scale_out(result["scale_out"])
     return 0
 
 
@@ -675,9 +737,22 @@ def measure_one_scale(arguments) -> int:
             count=arguments.notifications,
             redispatch_seconds=arguments.redispatch_seconds,
         )
+    from bench.exports import measure_exports
+    from bench.scale_out import measure_scale_out
     from bench.season import measure_season
 
     result["season"] = measure_season(arguments.scale)
+    result["exports"] = measure_exports(environment)
+    # Two of everything at the larger scale of a run (the test suite runs it on its own,
+    # tests/bench/test_scale_out.py, so the tiny harness leaves it out).
+    if arguments.notifications and arguments.scale != "tiny":
+        result["scale_out"] = measure_scale_out(
+            environment,
+            notifications=arguments.notifications,
+            clients=CONTENTION[0],
+            slots=CONTENTION[1],
+            redispatch_seconds=arguments.redispatch_seconds,
+        )
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 0

@@ -1,7 +1,6 @@
-import csv
+from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import formats, timezone
@@ -10,9 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hubportal import permissions
-from hubportal.core.admin import ScopedModelAdmin, ScopedTabularInline
+from hubportal.core.admin import (
+    LargeTableAdminMixin,
+    ReadOnlyAdminMixin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+)
 from hubportal.core.errors import DomainError
-from hubportal.core.params import date_param
+from hubportal.core.exports import csv_download
+from hubportal.core.params import date_param, year_param
 from hubportal.permissions import Action
 
 from . import services, statistics
@@ -52,15 +57,78 @@ class OccurrenceInline(ScopedTabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Each row names its room (and the room its hub): one query for a series of any length.
+        return super().get_queryset(request).select_related("resource__hub")
+
+
+class WhenFilter(admin.SimpleListFilter):
+    """Booked times by when they are: the coming week, all coming, or past."""
+
+    title = _("when")
+    parameter_name = "naar"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("uke", _("Next 7 days")),
+            ("kommende", _("Coming")),
+            ("tidligere", _("Past")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "uke":
+            return queryset.filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=7))
+        if self.value() == "kommende":
+            return queryset.filter(starts_at__gte=now)
+        if self.value() == "tidligere":
+            return queryset.filter(starts_at__lt=now)
+        return queryset
+
+
+@admin.register(Occurrence)
+class OccurrenceAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin):
+    """Every booked time of the staff member's rooms, newest first; each links to its
+    booking, where staff approve, reject and mark no-shows."""
+
+    list_display = ["starts_at", "ends_at", "resource", "purpose", "status", "no_show"]
+    list_filter = [WhenFilter, "status", "no_show", "resource__hub"]
+    search_fields = ["booking__purpose", "resource__name"]
+    list_select_related = ["resource__hub", "booking"]
+    list_only = (
+        "starts_at",
+        "ends_at",
+        "status",
+        "no_show",
+        "resource__name",
+        "resource__hub__name",
+        "booking__purpose",
+    )
+    ordering = ["-starts_at", "-pk"]
+    fields = ["booking", "resource", "starts_at", "ends_at", "status", "no_show"]
+
+    @admin.display(description=_("purpose"), ordering="booking__purpose")
+    def purpose(self, obj):
+        return obj.booking.purpose
+
 
 @admin.register(Booking)
-class BookingAdmin(ScopedModelAdmin):
+class BookingAdmin(LargeTableAdminMixin, ScopedModelAdmin):
     """The approval queue: filter on status 'Requested'."""
 
     list_display = ["purpose", "resource", "booker", "status", "created_at"]
     list_filter = ["status", "resource__hub"]
     search_fields = ["purpose", "booker__email"]
     list_select_related = ["resource__hub", "booker"]
+    list_only = (
+        "purpose",
+        "status",
+        "created_at",
+        "resource__name",
+        "resource__hub__name",
+        "booker__email",
+        "booker__full_name",
+    )
     readonly_fields = ["resource", "booker", "status", "repeat", "created_at", "door_codes"]
     fields = [
         "resource",
@@ -104,7 +172,9 @@ class BookingAdmin(ScopedModelAdmin):
         return [path("bruk/", view, name="booking_usage"), *super().get_urls()]
 
     def usage_view(self, request):
-        """Hours booked, occupancy, bookers, cancellations and no-shows per resource."""
+        """Hours booked, occupancy, bookers, cancellations and no-shows per resource, for a
+        month (?maaned=YYYY-MM) or a whole year (?aar=YYYY)."""
+        year = year_param(request, "aar")
         month = date_param(
             request, "maaned", default=timezone.localdate().replace(day=1), month=True
         )
@@ -112,13 +182,14 @@ class BookingAdmin(ScopedModelAdmin):
             request.user, Action.VIEW, Resource.objects.all()
         ).select_related("hub")
         rows = statistics.usage(
-            resources=resources.exclude(kind__in=ResourceKind.add_ons()), month=month
+            resources=resources.exclude(kind__in=ResourceKind.add_ons()),
+            month=month,
+            year=year,
         )
         if request.GET.get("format") == "csv":
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="bruk-{month:%Y-%m}.csv"'
-            writer = csv.writer(response, delimiter=";")
-            writer.writerow(
+            period = str(year) if year is not None else f"{month:%Y-%m}"
+            return csv_download(
+                f"bruk-{period}.csv",
                 [
                     _("Hub"),
                     _("Resource"),
@@ -130,10 +201,8 @@ class BookingAdmin(ScopedModelAdmin):
                     _("By associations"),
                     _("Cancelled"),
                     _("No-shows"),
-                ]
-            )
-            for row in rows:
-                writer.writerow(
+                ],
+                (
                     [
                         row.resource.hub.name,
                         row.resource.name,
@@ -146,13 +215,15 @@ class BookingAdmin(ScopedModelAdmin):
                         row.cancelled,
                         row.no_shows,
                     ]
-                )
-            return response
+                    for row in rows
+                ),
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Use of rooms"),
             "rows": rows,
             "month": month,
+            "year": year,
             "opts": self.model._meta,
         }
         return render(request, "admin/booking/usage.html", context)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knutepunkt.models import Hub, Municipality
 
-from .enums import ApprovalRule, BookingStatus, Facility, ResourceKind, WhoMayBook
+from .enums import ApprovalRule, BookingStatus, Facility, Repeat, ResourceKind, WhoMayBook
 
 
 class Resource(models.Model):
@@ -162,6 +162,14 @@ class Booking(models.Model):
 
     def get_absolute_url(self):
         return reverse("booking:booking", kwargs={"booking": self.pk})
+
+    @property
+    def repeat_label(self) -> str:
+        """How the booking repeats, in words ("Every week"); empty for a single time."""
+        try:
+            return "" if self.repeat == Repeat.NONE else Repeat(self.repeat).label
+        except ValueError:
+            return ""
 
 
 class Occurrence(models.Model):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -472,6 +472,44 @@ def my_occurrences(user):
         .select_related("booking", "resource__hub__municipality")
         .order_by("starts_at")
     )
+
+
+def my_bookings(user, *, upcoming: bool, now):
+    """The user's bookings with a time still to come (``upcoming``) or one past, each with
+    the first and last of those times and how many there are: a weekly series is one line
+    (coordinators book a season at a time), ordered by its next time (or its latest)."""
+    main_times = Q(occurrences__resource=F("resource"))
+    when = Q(occurrences__ends_at__gt=now) if upcoming else Q(occurrences__ends_at__lte=now)
+    bookings = (
+        Booking.objects.filter(booker=user)
+        .filter(main_times & when)
+        .annotate(
+            first_start=Min("occurrences__starts_at"),
+            last_start=Max("occurrences__starts_at"),
+            times=Count("occurrences"),
+        )
+        .select_related("resource")
+        .only("purpose", "status", "repeat", "resource__name", "resource__hub_id")
+    )
+    if upcoming:
+        return bookings.order_by("first_start", "pk")
+    return bookings.order_by("-last_start", "-pk")
+
+
+def times_of(bookings, *, upcoming: bool, now) -> dict[int, list]:
+    """The booked times of these bookings on one tab (coming, or past), in order: one query
+    for a page of bookings, however long their series."""
+    occurrences = Occurrence.objects.filter(
+        booking__in=[b.pk for b in bookings], resource=F("booking__resource")
+    ).only("booking_id", "resource_id", "starts_at", "ends_at", "status")
+    if upcoming:
+        occurrences = occurrences.filter(ends_at__gt=now).order_by("starts_at", "pk")
+    else:
+        occurrences = occurrences.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+    found: dict[int, list] = {b.pk: [] for b in bookings}
+    for occurrence in occurrences:
+        found[occurrence.booking_id].append(occurrence)
+    return found
 
 
 def hub_rooms(*, hubs) -> dict[int, dict]:

@@ -262,28 +262,33 @@ MY_BOOKINGS_TABS = [("kommende", gettext_lazy("Upcoming")), ("tidligere", gettex
 @login_required
 @require_GET
 def my_bookings(request):
+    """The person's bookings, a line each: a weekly series is one line with its times
+    folded under it (a coordinator's season is a handful of lines, not forty rows each)."""
     now = timezone.now()
     selected = tab_param(request, [key for key, _label in MY_BOOKINGS_TABS])
-    # The list shows the purpose and the room: no need for the hub and municipality rows.
-    occurrences = selectors.my_occurrences(request.user).select_related(None)
-    occurrences = occurrences.select_related("booking", "resource")
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    # A page at a time, in SQL (a busy coordinator has hundreds of times); each tab's list
-    # has its own page number, so the other keeps its place.
+    # A page of bookings at a time, in SQL; each tab's list has its own page number, so the
+    # other keeps its place.
     upcoming = paginated(
         request,
-        occurrences.filter(ends_at__gt=now).order_by("starts_at", "pk"),
+        selectors.my_bookings(request.user, upcoming=True, now=now),
         per_page=MY_BOOKINGS_PER_PAGE,
     )
     past = paginated(
         request,
-        occurrences.filter(ends_at__lte=now).order_by("-starts_at", "-pk"),
+        selectors.my_bookings(request.user, upcoming=False, now=now),
         per_page=MY_BOOKINGS_PER_PAGE,
         parameter="side-tidligere",
     )
-    prices = charges.of_occurrences([*upcoming, *past])
-    for occurrence in (*upcoming, *past):
-        occurrence.price = prices.get(occurrence.pk)
+    for page, is_upcoming in ((upcoming, True), (past, False)):
+        times = selectors.times_of(page.object_list, upcoming=is_upcoming, now=now)
+        prices = charges.of_occurrences([o for found in times.values() for o in found])
+        for booking in page.object_list:
+            booking.tab_times = times[booking.pk]
+            for occurrence in booking.tab_times:
+                occurrence.price = prices.get(occurrence.pk)
+            priced = [o.price for o in booking.tab_times if o.price]
+            booking.price = sum(priced) if priced else None
     context = {
         "tabs": [
             (key, f"{label} ({page.paginator.count})")

@@ -7,6 +7,8 @@ from django.utils.translation import ngettext
 from hubportal.core.admin import (
     CapacityAdminForm,
     CheckedActionsMixin,
+    LargeTableAdminMixin,
+    ReadOnlyAdminMixin,
     ScopedModelAdmin,
     ScopedTabularInline,
 )
@@ -237,3 +239,25 @@ class VolunteerProfileAdmin(CheckedActionsMixin, admin.ModelAdmin):
 class OrganisationMemberAdmin(ScopedModelAdmin):
     list_display = ["user", "organisation", "role"]
     list_select_related = ["user", "organisation"]
+
+
+@admin.register(ShiftSignup)
+class ShiftSignupAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin):
+    """Every sign-up for the shifts the staff member or coordinator may see, newest first
+    (a shift's page in the admin lists its own and records hours and no-shows)."""
+
+    list_display = ["volunteer", "shift", "status", "hours", "no_show"]
+    list_filter = ["status", "no_show", "shift__opportunity__hub"]
+    search_fields = ["volunteer__email", "shift__opportunity__title"]
+    list_select_related = ["volunteer", "shift__opportunity"]
+    list_only = (
+        "status",
+        "hours",
+        "no_show",
+        "volunteer__email",
+        "volunteer__full_name",
+        "shift__starts_at",
+        "shift__opportunity__title",
+    )
+    ordering = ["-created_at", "-pk"]
+    fields = ["shift", "volunteer", "status", "hours", "no_show", "checked_in_at", "created_at"]

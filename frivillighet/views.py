@@ -1,10 +1,9 @@
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hubportal import permissions
 from hubportal.core.audit import audit_personal_data
 from hubportal.core.errors import DomainError
+from hubportal.core.exports import csv_download
 from hubportal.core.lists import capped, paginated
 from hubportal.core.params import date_param, id_param, text_param
 from hubportal.permissions import Action
@@ -194,13 +194,14 @@ def dashboard(request):
     )
     if request.GET.get("format") == "csv":
         audit_personal_data(request.user, _("Exported hours per volunteer (CSV)"))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="timer.csv"'
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([_("Volunteer"), _("Hours volunteered"), _("No-shows")])
-        for row in hours:
-            writer.writerow([row["volunteer__email"], row["total"] or 0, row["no_shows"]])
-        return response
+        return csv_download(
+            "timer.csv",
+            [_("Volunteer"), _("Hours volunteered"), _("No-shows")],
+            (
+                [row["volunteer__email"], row["total"] or 0, row["no_shows"]]
+                for row in hours.iterator(chunk_size=2000)
+            ),
+        )
     recent, recent_more = capped(
         all_signups.select_related("volunteer", "shift__opportunity").order_by("-created_at"),
         RECENT_SIGNUPS_LIMIT,

@@ -1,15 +1,18 @@
-import csv
-
 from django.contrib import admin
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hubportal import permissions
-from hubportal.core.admin import CapacityAdminForm, ScopedModelAdmin, ScopedTabularInline
+from hubportal.core.admin import (
+    CapacityAdminForm,
+    LargeTableAdminMixin,
+    ReadOnlyAdminMixin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+)
 from hubportal.core.audit import audit_personal_data
+from hubportal.core.exports import csv_download
 from hubportal.permissions import Action
 from knutepunkt.models import Hub
 
@@ -119,18 +122,23 @@ class EventAdmin(ScopedModelAdmin):
 
     @admin.action(description=_("Download the attendee list (CSV)"))
     def export_attendees(self, request, queryset):
-        audit_personal_data(request.user, _("Exported attendee lists (CSV)"), queryset)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="deltakere.csv"'
-        writer = csv.writer(response, delimiter=";")
-        for event in queryset.select_related("hub"):
-            writer.writerow(
-                [
-                    event.title,
-                    timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
-                    event.hub.name,
-                ]
-            )
-            writer.writerows(services.attendee_rows(event=event))
-            writer.writerow([])
-        return response
+        audit_personal_data(
+            request.user, _("Exported attendee lists (CSV)"), queryset.only("title")
+        )
+        return csv_download(
+            "deltakere.csv", None, services.attendee_rows(events=queryset.values("pk"))
+        )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, ScopedModelAdmin):
+    """Every registration for the events of the staff member's hubs, newest first (the
+    event's page in the admin lists its own and marks attendance)."""
+
+    list_display = ["name", "event", "group_size", "status", "created_at", "attended"]
+    list_filter = ["status", "event__hub"]
+    search_fields = ["name", "email", "event__title"]
+    list_select_related = ["event"]
+    list_only = ("name", "group_size", "status", "created_at", "attended", "event__title")
+    ordering = ["-created_at", "-pk"]
+    fields = ["event", "name", "email", "group_size", "status", "attended", "created_at"]

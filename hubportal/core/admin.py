@@ -7,10 +7,13 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models, router, transaction
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,8 +28,83 @@ from hubportal.permissions import Action
 from . import services
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter on a related object that offers only the objects the user may see:
+    a hub's staff are offered their hubs and their municipality, not the 1,500 hubs and 357
+    municipalities of a national installation (which Django's filter would list, and count
+    on every page of the list)."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.remote_field.model
+        queryset = permissions.scoped(request.user, Action.VIEW, related._default_manager.all())
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+class CappedCountPaginator(Paginator):
+    """Counts a changelist's rows up to a cap instead of all of them: over a million booked
+    times a full ``COUNT(*)`` (and the ``OFFSET`` of a page near the end) costs seconds,
+    while a capped count costs what the cap costs. Beyond the cap the list says "more than
+    10,000" and its pages end there; staff narrow it down with the filters and the search."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self):
+        counted = self.object_list[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
+
+
+class LargeTableAdminMixin:
+    """For the changelists of the big tables (bookings, booked times, registrations,
+    sign-ups, the outbox): no second count of the unfiltered table, no facet counts, and a
+    capped count (CappedCountPaginator). Measured in `make bench` (bench/staff.py)."""
+
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
+    list_per_page = 50  # a screen or two of rows; each row costs the admin's cell rendering
+    # The columns the list shows (with paths into list_select_related): the list loads only
+    # these, not every column of the row and of each related row (a hub has forty).
+    list_only: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if self.list_only and match and (match.url_name or "").endswith("_changelist"):
+            queryset = queryset.only(*self.list_only)
+        return queryset
+
+
+class ReadOnlyAdminMixin:
+    """A list staff read and filter; its rows are written elsewhere (the booking pages, the
+    registration and sign-up forms, the inlines of their event or shift)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdminMixin:
     """For a ModelAdmin or an inline of a model with a registered permission policy."""
+
+    def get_list_filter(self, request):
+        """Sidebar filters on related objects offer only what the user may see."""
+        scoped_models = permissions_models()
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and _related_model(self.model, entry) in scoped_models:
+                entry = (entry, ScopedRelatedFieldListFilter)
+            filters.append(entry)
+        return filters
 
     # An address typed without a scheme is https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -77,6 +155,15 @@ class ScopedAdminMixin:
             # Choices are what the user may see; saving checks they may act on the result.
             kwargs["queryset"] = permissions.scoped(request.user, Action.VIEW, queryset)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _related_model(model, path: str):
+    """The model a list filter's path ends on, when it ends on a relation (else None)."""
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, NotRelationField):  # not a field path: leave it to Django
+        return None
+    return field.related_model if getattr(field, "is_relation", False) else None
 
 
 def permissions_models() -> set:

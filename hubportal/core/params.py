@@ -67,6 +67,20 @@ def date_param(request, name: str, *, default: date, month: bool = False) -> dat
     return value
 
 
+def year_param(request, name: str) -> int | None:
+    """The year in query parameter `name` (YYYY), or None when it is missing or empty."""
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit() and EARLIEST.year <= int(raw) <= LATEST.year):
+        raise ParameterError(
+            _("“%(name)s” must be a year between %(earliest)s and %(latest)s.")
+            % {"name": name, "earliest": EARLIEST.year, "latest": LATEST.year},
+            parameter=name,
+        )
+    return int(raw)
+
+
 def id_param(value: str | None, name: str) -> int | None:
     """A primary key from a query or form parameter; None when missing or empty."""
     if value in (None, ""):

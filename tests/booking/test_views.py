@@ -7,7 +7,7 @@ from datetime import time, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from icalendar import Calendar
 
 from booking import services
@@ -148,6 +148,39 @@ def test_my_bookings__lists_own_and_cancels_one_of_a_series(client, citizen):
     ]
 
 
+def test_my_bookings__a_weekly_series_is_one_line_with_its_times_folded(client, citizen):
+    room = ResourceFactory(name="Salen")
+    start = evening(days=5)
+    times = [
+        (start + timedelta(days=7 * n), start + timedelta(days=7 * n, hours=2)) for n in range(4)
+    ]
+    services.booking_create(
+        booker=citizen, resource=room, times=times, purpose="Korøvelse", repeat="weekly"
+    )
+    services.booking_create(
+        booker=citizen,
+        resource=room,
+        times=[times[0][0] - timedelta(days=1), times[0][0] - timedelta(days=1, hours=-1)],
+        purpose="Styremøte",
+    )
+    response = client.get("/bookinger/")
+    upcoming = response.context["upcoming"]
+    assert [b.purpose for b in upcoming.object_list] == ["Styremøte", "Korøvelse"]
+    assert upcoming.paginator.count == 2  # bookings, not times
+    page = response.content.decode()
+    with translation.override("nb"):
+        weekday = formats.date_format(timezone.localtime(start), "l")
+    assert f"Hver uke, {weekday} {timezone.localtime(start):%H:%M}–" in page
+    assert "4 ganger igjen" in page and "Vis de 4 tidspunktene" in page
+    folded = page[
+        page.index('<ul class="series-times">') : page.index(
+            "</ul>", page.index('<ul class="series-times">')
+        )
+    ]
+    assert folded.count("<time ") == 4
+    assert page.count("Korøvelse</a>") == 1
+
+
 def test_find_room__only_free_rooms_with_the_needs(client):
     hub = HubFactory()
     free = ResourceFactory(hub=hub, name="Ledig", facilities=["projector"], capacity=30)
@@ -279,10 +312,19 @@ def test_usage__hours_occupancy_and_csv_for_own_hub(client):
     response = client.get("/admin/booking/booking/bruk/", {"maaned": month})
     (row,) = response.context["rows"]
     assert row.hours_booked == 2.0 and row.open_hours > 0 and row.bookings_by_booker["citizen"] == 1
-    csv_text = client.get(
-        "/admin/booking/booking/bruk/", {"maaned": month, "format": "csv"}
-    ).content.decode()
+    csv_text = (
+        client.get("/admin/booking/booking/bruk/", {"maaned": month, "format": "csv"})
+        .getvalue()
+        .decode()
+    )
     assert "Salen" in csv_text and ";2.0;" in csv_text
+    year = client.get("/admin/booking/booking/bruk/", {"aar": month[:4]})
+    (row,) = year.context["rows"]
+    assert row.hours_booked == 2.0 and row.bookings_by_booker["citizen"] == 1
+    assert row.open_hours > 300  # a whole year of the hub's opening hours
+    year_csv = client.get("/admin/booking/booking/bruk/", {"aar": month[:4], "format": "csv"})
+    assert year_csv["Content-Disposition"].endswith(f'bruk-{month[:4]}.csv"')
+    assert ";2.0;" in year_csv.getvalue().decode()
 
 
 def test_admin_overview__shows_the_count_of_waiting_requests(client):

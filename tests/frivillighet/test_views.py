@@ -78,7 +78,7 @@ def test_coordinator_dashboard__only_own_organisations_volunteers(client):
     client.force_login(coordinator)
     page = client.get("/frivillighet/koordinator/").content.decode()
     assert "min@example.no" in page and "deres@example.no" not in page
-    csv_text = client.get("/frivillighet/koordinator/", {"format": "csv"}).content.decode()
+    csv_text = client.get("/frivillighet/koordinator/", {"format": "csv"}).getvalue().decode()
     assert "min@example.no" in csv_text and "deres@example.no" not in csv_text
     their_signup = ShiftSignup.objects.get(volunteer__email="deres@example.no")
     assert client.get(f"/admin/frivillighet/shift/{their_shift.pk}/change/").status_code == 404

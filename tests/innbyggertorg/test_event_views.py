@@ -158,7 +158,7 @@ def test_admin__attendee_csv_for_own_events_only(client):
     response = client.post(
         "/admin/innbyggertorg/event/", {"action": "export_attendees", "_selected_action": [mine.pk]}
     )
-    assert "kari@example.no" in response.content.decode()
+    assert "kari@example.no" in response.getvalue().decode()
     assert client.get(f"/admin/innbyggertorg/event/{theirs.pk}/change/").status_code == 404
 
 

@@ -235,8 +235,14 @@ def test_messages__in_the_registrants_language():
 def test_attendee_rows__for_the_csv_export():
     event = EventFactory()
     register(event, "a@example.no", group_size=2)
-    rows = services.attendee_rows(event=event)
-    assert rows[1][1:3] == ["a@example.no", "2"]
+    other = EventFactory(
+        starts_at=event.starts_at + timedelta(days=1), ends_at=event.ends_at + timedelta(days=1)
+    )
+    register(other, "b@example.no")
+    rows = list(services.attendee_rows(events=[event.pk, other.pk]))
+    assert rows[0][0] == event.title and len(rows[1]) == 6  # the event, then a header
+    assert rows[2][1:3] == ["a@example.no", "2"]
+    assert rows[3] == [] and rows[4][0] == other.title and rows[6][1] == "b@example.no"
 
 
 def test_purge__registrations_a_month_after_the_event_are_deleted():

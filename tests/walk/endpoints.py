@@ -122,6 +122,9 @@ ADMIN_ACCESS = {
     "innbyggertorg.event":           "vacd  vacd  vacd",
     "booking.resource":              "vacd  vacd  vacd",
     "booking.booking":               "vcd   vcd   vcd",
+    "booking.occurrence":            "v     v     v",
+    "innbyggertorg.registration":    "v     v     v",
+    "frivillighet.shiftsignup":      "v     v     v",
     "frivillighet.organisation":     "vc    vacd  vacd",
     "frivillighet.cooperationagreement": "vacd vacd vacd",
     "frivillighet.shift":            "vacd  vacd  vacd",
@@ -574,6 +577,8 @@ SITE: dict[str, list[Variant]] = {
         Variant("admin"),
         Variant("admin", query="maaned=2027-03"),
         Variant("admin", query="maaned=2027-03&format=csv", html=False),
+        Variant("admin", query="aar=2027"),
+        Variant("admin", query="aar=2027&format=csv", html=False),
     ],
     "admin:innbyggertorg_base_modules": [Variant("admin")],
 }

@@ -179,7 +179,7 @@ GET_ENTRY_POINTS = {
     "usage_statistics": (
         "hub_staff",
         lambda w: "/admin/booking/booking/bruk/",
-        ["maaned", "format"],
+        ["maaned", "aar", "format"],
     ),
     "admin_changelist_search": (
         "hub_staff",
