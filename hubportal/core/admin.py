@@ -90,7 +90,14 @@ class ReadOnlyAdminMixin:
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        """Never from the list's own pages (no delete button, action or address). When
+        another object is deleted and these rows go with it (a superuser deletes an
+        account; its registrations are the account's to take along), Django asks every
+        registered admin of the related rows: answer as if the list were not registered,
+        which is what it was before it was, and what the deleting service relies on."""
+        match = getattr(request, "resolver_match", None)
+        own = f"{self.opts.app_label}_{self.opts.model_name}_"
+        return bool(match and match.url_name and not match.url_name.startswith(own))
 
 
 class ScopedAdminMixin:
