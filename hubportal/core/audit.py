@@ -19,7 +19,7 @@ def audit_personal_data(user, what: str, objects=None) -> None:
     if objects is None:
         objects = [user]
     if isinstance(objects, QuerySet):  # read in chunks (pass .only() what __str__ needs)
-        objects = objects.order_by().iterator(chunk_size=2000)
+        objects = objects.select_related(None).order_by().iterator(chunk_size=2000)
     entries = (
         LogEntry(
             user_id=user.pk,

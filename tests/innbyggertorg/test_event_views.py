@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -160,6 +161,38 @@ def test_admin__attendee_csv_for_own_events_only(client):
     )
     assert "kari@example.no" in response.getvalue().decode()
     assert client.get(f"/admin/innbyggertorg/event/{theirs.pk}/change/").status_code == 404
+
+
+def test_admin__attendee_csv_of_every_event_in_the_list_streams_and_is_audited(client):
+    """ "Select all" in the list: the action gets the changelist's whole queryset (with its
+    select_related), the file streams, and each exported event is in the audit trail."""
+    first = EventFactory(title="Kor")
+    second = EventFactory(
+        hub=first.hub,
+        title="Kor for eldre",
+        starts_at=first.starts_at + timedelta(days=1),
+        ends_at=first.ends_at + timedelta(days=1),
+    )
+    services.registration_create(event=first, name="Kari", email="kari@example.no")
+    services.registration_create(event=second, name="Per", email="per@example.no")
+    staff = hub_staff(first.hub)
+    client.force_login(staff)
+    response = client.post(
+        "/admin/innbyggertorg/event/?q=Kor",
+        {
+            "action": "export_attendees",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": [first.pk],
+        },
+    )
+    assert response.streaming
+    text = response.getvalue().decode()
+    assert (
+        text.index("kari@example.no") < text.index("Kor for eldre") < text.index("per@example.no")
+    )
+    logged = LogEntry.objects.filter(user=staff, change_message__contains="CSV")
+    assert sorted(logged.values_list("object_repr", flat=True)) == ["Kor", "Kor for eldre"]
 
 
 def test_event_page__html_in_the_description_is_shown_as_text(client):
