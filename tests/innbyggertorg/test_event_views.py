@@ -1,11 +1,12 @@
 """Events through their URLs: list with filters, registration as a guest, signed links."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -72,11 +73,10 @@ def test_guest_registration__email_link_confirms_then_cancel_link_frees_the_plac
     registration = Registration.objects.get()
     assert registration.status == RegistrationStatus.AWAITING_EMAIL
     mail = Notification.objects.get(to_address="gjest@example.no")
-    confirm_path = reverse(
-        "innbyggertorg:registration_confirm",
-        args=[services.registration_token(registration, "confirm")],
-    )
-    assert confirm_path in mail.body_text
+    # The link in the message (its token is signed with the moment it was made, so one
+    # made again here a second later would differ).
+    confirm_path = re.search(r"/arrangement/bekreft/[^/\s]+/", mail.body_text).group(0)
+    assert resolve(confirm_path).url_name == "registration_confirm"
     assert (
         client.get(confirm_path).status_code == 200
     )  # a scanner following the link confirms nothing
