@@ -4,7 +4,7 @@ reference and no section fails here."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
@@ -24,6 +24,7 @@ from oauth2_provider.models import (
 
 from api.models import ApiToken, OAuthClient, WebhookSubscription
 from api.services import oauth_client_create
+from betaling.models import InvoicePeriod
 from booking.services import booking_create, calendar_feed_renew
 from frivillighet.models import OrganisationMember, VolunteerProfile
 from frivillighet.services import shift_signup
@@ -210,6 +211,14 @@ def test_a_person_in_every_model__shown_in_the_download_and_no_reference_left(cl
     shift_signup(shift=ShiftFactory(), volunteer=kari)
     audit_personal_data(kari, "Exported attendee lists (CSV)", [event])
     _season_records(kari, room, organisation)
+    InvoicePeriod.objects.create(  # Kari, of the finance staff, exported a month
+        municipality=room.hub.municipality,
+        month=date(2026, 1, 1),
+        locked=True,
+        exported_at=timezone.now(),
+        exported_by=kari,
+        exported_by_name="Kari",
+    )
 
     references = user_references()
     for label, (model, fields) in references.items():
