@@ -24,7 +24,8 @@ from oauth2_provider.models import (
 
 from api.models import ApiToken, OAuthClient, WebhookSubscription
 from api.services import oauth_client_create
-from betaling.models import InvoicePeriod
+from betaling.models import InvoicePeriod, Payment, Refund
+from booking.models import Booking
 from booking.services import booking_create, calendar_feed_renew
 from frivillighet.models import OrganisationMember, VolunteerProfile
 from frivillighet.services import shift_signup
@@ -218,6 +219,18 @@ def test_a_person_in_every_model__shown_in_the_download_and_no_reference_left(cl
         exported_at=timezone.now(),
         exported_by=kari,
         exported_by_name="Kari",
+    )
+    payment = Payment.objects.create(  # and, as staff, waived a cancellation fee
+        booking=Booking.objects.get(booker=kari),
+        reference="kari-betaling",
+        amount=20000,
+        state="CAPTURED",
+        then_status="confirmed",
+        expires_at=timezone.now(),
+        captured_amount=20000,
+    )
+    Refund.objects.create(
+        payment=payment, amount=5000, reason="Syk", state="done", by=kari, by_name="Kari"
     )
 
     references = user_references()
