@@ -516,9 +516,11 @@ def list_catalogues(request: HttpRequest, filters: Query[schemas.Paging]):
     "municipality (its organisation number), a dcat:Dataset and dcat:Distribution for each "
     "collection of this API, the API as dcat:DataService, and each service as "
     "cpsv:PublicService; licensed as the municipality chose (NLOD 2.0 or CC BY 4.0).",
+    # The key is the number 200, as Ninja's own: a string "200" would be a second key 200
+    # in the JSON, which Swagger UI refuses ("duplicated mapping key").
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The catalogue",
                 "content": {
                     "text/turtle": {"schema": {"type": "string"}},

@@ -216,7 +216,7 @@ def _check(page, name, width, assert_accessible, status=200) -> str:
     assert_page_meta(
         head,
         name=name,
-        path=None if status == 404 else address.path + (f"?{side[1]}" if side else ""),
+        path=None if status >= 400 else address.path + (f"?{side[1]}" if side else ""),
         site_url=settings.SITE_URL,
         language=page.evaluate("document.documentElement.lang"),
     )

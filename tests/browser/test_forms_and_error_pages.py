@@ -60,5 +60,5 @@ def test_server_error__styled_page_in_the_readers_language(
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert "Inter" in font, font
     expect(page.locator("footer.site-footer")).to_be_visible()
-    _check(page, f"server-error-{language}", 320, assert_accessible)
+    _check(page, f"server-error-{language}", 320, assert_accessible, status=500)
     context.close()

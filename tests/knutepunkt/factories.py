@@ -33,7 +33,8 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Kommune {n}")
     slug = factory.Sequence(lambda n: f"kommune-{n}")
-    number = factory.Sequence(lambda n: f"{9000 + n:04d}")
+    # 9000-9999: no real municipality has such a number; wraps after 1,000 in one run.
+    number = factory.Sequence(lambda n: f"{9000 + n % 1000:04d}")
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
